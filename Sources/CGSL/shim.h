@@ -1,0 +1,59 @@
+// Shim over the GNU Scientific Library for Swift.
+//
+// Swift 6 rejects C globals such as `gsl_rng_mt19937` as shared mutable state, so each generator type is
+// returned from a `static inline` function instead. Only the Stochastics module imports this.
+#ifndef FLOWSIM_CGSL_SHIM_H
+#define FLOWSIM_CGSL_SHIM_H
+
+#include <stdint.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_exp.h>
+#include <math.h>
+
+static inline const gsl_rng_type *flowsim_rng_mt19937(void) { return gsl_rng_mt19937; }
+static inline const gsl_rng_type *flowsim_rng_ranlxd2(void) { return gsl_rng_ranlxd2; }
+static inline const gsl_rng_type *flowsim_rng_taus2(void) { return gsl_rng_taus2; }
+static inline const gsl_rng_type *flowsim_rng_gfsr4(void) { return gsl_rng_gfsr4; }
+
+/// Turns GSL's default error handler (which aborts the process) off; errors come back as return codes.
+static inline void flowsim_gsl_quiet(void) { gsl_set_error_handler_off(); }
+
+/// Seeds an mt19937 generator from 624 32-bit words, the generator's whole state.
+///
+/// `gsl_rng_set` uses only the low 32 bits of its seed for mt19937, so two of the many (seed, replication,
+/// stream) keys would collide with probability ~ n^2 / 2^33. Filling the whole state from SplitMix64 output
+/// removes that. The state layout is GSL's `mt_state_t` (rng/mt.c): `unsigned long mt[624]; int mti;`.
+/// Returns 0 on success, -1 if `r` is not an mt19937 generator.
+static inline int flowsim_mt19937_set_state(gsl_rng *r, const uint32_t *words) {
+    if (r->type != gsl_rng_mt19937) return -1;
+    typedef struct { unsigned long mt[624]; int mti; } flowsim_mt_state;
+    if (r->type->size != sizeof(flowsim_mt_state)) return -1;
+    flowsim_mt_state *s = (flowsim_mt_state *)r->state;
+    int nonzero = 0;
+    for (int i = 0; i < 624; i++) { s->mt[i] = words[i]; nonzero |= (words[i] != 0); }
+    if (!nonzero) s->mt[0] = 0x80000000UL;  /* an all-zero state would repeat zeros forever */
+    s->mti = 624;                          /* regenerate the block on the first draw */
+    return 0;
+}
+
+/// One uniform draw on [0, 1) without the extra call through `gsl_rng_uniform`.
+static inline double flowsim_uniform(const gsl_rng *r) { return (r->type->get_double)(r->state); }
+
+/// One uniform draw on (0, 1).
+static inline double flowsim_uniform_pos(const gsl_rng *r) {
+    double x;
+    do { x = (r->type->get_double)(r->state); } while (x == 0);
+    return x;
+}
+
+/// Gamma function (tgamma from libm; GSL's gsl_sf_gamma reports errors through the handler).
+static inline double gsl_sf_gamma_portable(double x) { return tgamma(x); }
+static inline double gsl_sf_exp_portable(double x) { return exp(x); }
+
+#endif

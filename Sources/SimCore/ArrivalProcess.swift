@@ -1,0 +1,154 @@
+/// A non-negative rate (events per minute) that is constant on segments of time.
+public protocol PiecewiseConstantRate: Sendable {
+    /// The rate at `t` and the time its segment ends (> t; may be infinity).
+    func segment(at t: SimTime) -> (rate: Double, end: SimTime)
+}
+
+/// A constant rate.
+public struct ConstantRate: PiecewiseConstantRate {
+    public let perMinute: Double
+    public init(perDay: Double) { self.perMinute = perDay / Duration.day }
+    public func segment(at t: SimTime) -> (rate: Double, end: SimTime) { (perMinute, .infinity) }
+}
+
+/// A rate per day shaped by hour of day, day of week and month, with yearly growth.
+///
+/// The shapes are relative: each is scaled to average 1 over its cycle (hours of a day, days of a week,
+/// months of a year), so `perDay` stays the average daily rate before growth. Growth compounds yearly
+/// from the start, `(1 + g)^(t / 365 d)`, evaluated at the start of each hour.
+public struct RateProfile: PiecewiseConstantRate {
+    public let perDay: Double
+    public let hourOfDay: [Double]
+    public let dayOfWeek: [Double]
+    public let monthOfYear: [Double]
+    public let growthPerYear: Double
+    public let calendar: SimCalendar
+
+    public init(perDay: Double, hourOfDay: [Double] = Array(repeating: 1, count: 24),
+                dayOfWeek: [Double] = Array(repeating: 1, count: 7),
+                monthOfYear: [Double] = Array(repeating: 1, count: 12),
+                growthPerYear: Double = 0, calendar: SimCalendar) {
+        precondition(hourOfDay.count == 24 && dayOfWeek.count == 7 && monthOfYear.count == 12)
+        precondition(perDay >= 0 && growthPerYear > -1)
+        func normalised(_ xs: [Double]) -> [Double] {
+            let m = xs.reduce(0, +) / Double(xs.count)
+            precondition(m > 0 && xs.allSatisfy { $0 >= 0 }, "a profile needs non-negative weights, not all 0")
+            return xs.map { $0 / m }
+        }
+        self.perDay = perDay
+        self.hourOfDay = normalised(hourOfDay)
+        self.dayOfWeek = normalised(dayOfWeek)
+        self.monthOfYear = normalised(monthOfYear)
+        self.growthPerYear = growthPerYear
+        self.calendar = calendar
+    }
+
+    public func segment(at t: SimTime) -> (rate: Double, end: SimTime) {
+        let hourIndex = (t / Duration.hour).rounded(.down)
+        let start = hourIndex * Duration.hour
+        let day = calendar.dayIndex(start)
+        let hour = Int(hourIndex) - day * 24
+        let date = calendar.date(ofDay: day)
+        var r = perDay / Duration.day * hourOfDay[hour] * dayOfWeek[calendar.weekday(ofDay: day)]
+            * monthOfYear[date.month - 1]
+        if growthPerYear != 0 { r *= pow1p(growthPerYear, start / (365 * Duration.day)) }
+        return (r, start + Duration.hour)
+    }
+}
+
+/// Rates per day from a table of dates, shaped within the day by an hour-of-day profile.
+///
+/// Day `k` of the run has rate `perDay[k]` (from day 0 = the start date). Past the table the rate is 0; a
+/// scenario loader checks that the table covers the horizon.
+public struct DatedRates: PiecewiseConstantRate {
+    public let perDay: [Double]
+    public let hourOfDay: [Double]
+
+    public init(perDay: [Double], hourOfDay: [Double] = Array(repeating: 1, count: 24)) {
+        precondition(hourOfDay.count == 24)
+        let m = hourOfDay.reduce(0, +) / 24
+        precondition(m > 0 && perDay.allSatisfy { $0 >= 0 })
+        self.perDay = perDay
+        self.hourOfDay = hourOfDay.map { $0 / m }
+    }
+
+    public func segment(at t: SimTime) -> (rate: Double, end: SimTime) {
+        let hourIndex = (t / Duration.hour).rounded(.down)
+        let start = hourIndex * Duration.hour
+        let day = Int(start / Duration.day)
+        guard day >= 0 && day < perDay.count else { return (0, day < 0 ? 0 : .infinity) }
+        return (perDay[day] / Duration.day * hourOfDay[Int(hourIndex) - day * 24], start + Duration.hour)
+    }
+}
+
+/// A non-homogeneous Poisson process over a piecewise-constant rate, sampled exactly by inverting the
+/// cumulative rate (Çinlar 1975; Law, "Simulation Modeling and Analysis", §8.6.2): a unit exponential is
+/// spent across rate segments until it is used up.
+public struct PoissonArrivals<Rate: PiecewiseConstantRate>: Sendable {
+    public let rate: Rate
+    public init(rate: Rate) { self.rate = rate }
+
+    /// The first arrival after `t`, or nil if none comes before `horizon`.
+    ///
+    /// `unitExponential` is a draw from the exponential distribution with mean 1, from the caller's stream
+    /// (SimCore has no generator of its own). One draw per arrival keeps streams aligned across scenarios.
+    /// - Complexity: O(1) per rate segment crossed.
+    public func next(after t: SimTime, unitExponential: Double, horizon: SimTime = .infinity) -> SimTime? {
+        var remaining = unitExponential
+        var now = t
+        while now < horizon {
+            let (r, end) = rate.segment(at: now)
+            if r > 0 {
+                let capacity = r * (end - now)
+                if remaining <= capacity {
+                    let arrival = now + remaining / r
+                    return arrival < horizon ? arrival : nil
+                }
+                remaining -= capacity
+            }
+            if end == .infinity { return nil }
+            now = end
+        }
+        return nil
+    }
+}
+
+/// "N per day, spread uniformly within the day": the times are N sorted uniform points of each day.
+///
+/// Memory: one day's N times.
+public struct UniformDailyArrivals: Sendable {
+    /// Arrivals on each weekday (0 = Monday, relative to the calendar); all equal for "N per day".
+    public let perWeekday: [Int]
+    public let calendar: SimCalendar
+    private var buffer: [SimTime] = []
+    private var cursor = 0
+    private var day = -1
+
+    public init(perDay: Int, calendar: SimCalendar) {
+        self.init(perWeekday: Array(repeating: perDay, count: 7), calendar: calendar)
+    }
+
+    public init(perWeekday: [Int], calendar: SimCalendar) {
+        precondition(perWeekday.count == 7 && perWeekday.allSatisfy { $0 >= 0 })
+        self.perWeekday = perWeekday
+        self.calendar = calendar
+    }
+
+    /// The next arrival time, in order, from day 0 on; nil once past `horizon`.
+    /// `uniform` gives draws on [0, 1) from the caller's stream.
+    public mutating func next(horizon: SimTime = .infinity, uniform: () -> Double) -> SimTime? {
+        while cursor >= buffer.count {
+            day += 1
+            let start = Double(day) * Duration.day
+            if start >= horizon { return nil }
+            let n = perWeekday[calendar.weekday(ofDay: day)]
+            buffer = (0..<n).map { _ in start + uniform() * Duration.day }.sorted()
+            cursor = 0
+        }
+        defer { cursor += 1 }
+        let t = buffer[cursor]
+        return t < horizon ? t : nil
+    }
+}
+
+func pow1p(_ g: Double, _ years: Double) -> Double { _cExp(years * _cLog1p(g)) }

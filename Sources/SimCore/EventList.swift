@@ -1,0 +1,56 @@
+/// Identifies a scheduled event, for cancellation. Unique within one event list.
+public struct EventID: Hashable, Sendable {
+    @usableFromInline let sequence: UInt64
+    @inlinable init(sequence: UInt64) { self.sequence = sequence }
+}
+
+/// An event taken from an event list.
+public struct ScheduledEvent<Payload> {
+    public var time: SimTime
+    /// priority in the top 8 bits, insertion sequence in the low 56: one integer comparison breaks ties.
+    @usableFromInline var key: UInt64
+    public var payload: Payload
+
+    @inlinable init(time: SimTime, key: UInt64, payload: Payload) {
+        self.time = time
+        self.key = key
+        self.payload = payload
+    }
+
+    @inlinable static func makeKey(_ priority: EventPriority, _ sequence: UInt64) -> UInt64 {
+        UInt64(priority.rawValue) << 56 | sequence
+    }
+
+    public var priority: EventPriority { EventPriority(rawValue: UInt8(key >> 56)) }
+    public var id: EventID { EventID(sequence: key & 0x00FF_FFFF_FFFF_FFFF) }
+
+    /// Strict total order: time, then priority, then insertion sequence.
+    @inlinable func precedes(_ other: ScheduledEvent) -> Bool {
+        time < other.time || (time == other.time && key < other.key)
+    }
+}
+
+/// The future event list: what happens next, in (time, priority, sequence) order.
+///
+/// One small interface with several implementations (as ns-3's `Scheduler`), all run through the same tests:
+///
+/// | implementation         | schedule   | pop        | cancel              | use                          |
+/// |------------------------|------------|------------|---------------------|------------------------------|
+/// | `HeapEventList`        | O(log n)   | O(log n)   | O(1), lazy          | the default                  |
+/// | `SortedArrayEventList` | O(n)       | O(1)       | O(n)                | the test oracle; tiny models |
+public protocol EventList {
+    associatedtype Payload
+    init()
+    /// Events scheduled and neither taken nor cancelled.
+    var count: Int { get }
+    /// Adds an event.
+    mutating func schedule(at time: SimTime, priority: EventPriority, _ payload: Payload) -> EventID
+    /// Removes the event `id` if it is still pending; returns whether it was.
+    @discardableResult mutating func cancel(_ id: EventID) -> Bool
+    /// Takes the first event, or nil if there is none.
+    mutating func popNext() -> ScheduledEvent<Payload>?
+    /// The time of the first pending event.
+    mutating func nextTime() -> SimTime?
+    /// Drops every pending event (sequence numbers keep counting).
+    mutating func removeAll()
+}

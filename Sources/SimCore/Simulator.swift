@@ -1,0 +1,84 @@
+/// Why a run returned.
+public enum RunOutcome: Equatable, Sendable {
+    /// The next event lies after the end time; the clock now reads the end time.
+    case reachedEnd
+    /// No events were left.
+    case exhausted
+    /// `stop()` was called by a handler.
+    case stopped
+}
+
+/// The clock, the future event list and the run loop. Knows nothing of what events mean.
+///
+/// The model owns a simulator, schedules payloads on it and handles them in the closure given to `run`.
+/// `List` is the event-list implementation; `HeapEventList` unless a benchmark says otherwise.
+public final class Simulator<List: EventList> {
+    public typealias Payload = List.Payload
+
+    /// The current time. Never goes back.
+    public var now: SimTime { _now }
+    @usableFromInline var _now: SimTime = 0
+    @usableFromInline var events: List
+    @usableFromInline var stopRequested = false
+    /// Events handled since the simulator was made.
+    public var eventsHandled: Int { _eventsHandled }
+    @usableFromInline var _eventsHandled: Int = 0
+
+    public init(startTime: SimTime = 0) {
+        self._now = startTime
+        self.events = List()
+    }
+
+    /// Events still to come.
+    public var pendingEvents: Int { events.count }
+
+    /// Schedules `payload` to happen `delay` after now.
+    /// - Complexity: that of the event list, O(log n) for the heap.
+    @inlinable @discardableResult
+    public func schedule(after delay: SimTime, priority: EventPriority = .normal, _ payload: Payload) -> EventID {
+        precondition(delay >= 0, "cannot schedule into the past (delay \(delay))")
+        return events.schedule(at: now + delay, priority: priority, payload)
+    }
+
+    /// Schedules `payload` at the absolute time `time` (not before now).
+    @inlinable @discardableResult
+    public func schedule(at time: SimTime, priority: EventPriority = .normal, _ payload: Payload) -> EventID {
+        precondition(time >= now, "cannot schedule into the past (\(time) < now \(now))")
+        return events.schedule(at: time, priority: priority, payload)
+    }
+
+    /// Cancels a pending event (see `EventList.cancel`).
+    @inlinable @discardableResult
+    public func cancel(_ id: EventID) -> Bool { events.cancel(id) }
+
+    /// Asks the running loop to return after the current event.
+    public func stop() { stopRequested = true }
+
+    /// Handles events in order until the next one is after `end`, none are left, or `stop()` is called.
+    ///
+    /// When the end is reached the clock is advanced to `end`, so statistics can be closed there.
+    /// - Complexity: O(log n) per event with the heap.
+    @inlinable @discardableResult
+    public func run(until end: SimTime = .infinity, _ handle: (Payload) -> Void) -> RunOutcome {
+        stopRequested = false
+        while true {
+            guard let t = events.nextTime() else { return .exhausted }
+            if t > end {
+                _now = end
+                return .reachedEnd
+            }
+            let e = events.popNext()!
+            _now = e.time
+            _eventsHandled &+= 1
+            handle(e.payload)
+            if stopRequested { return .stopped }
+        }
+    }
+
+    /// Drops every pending event and sets the clock back to `time` (for reusing one simulator).
+    public func reset(to time: SimTime = 0) {
+        events.removeAll()
+        _now = time
+        _eventsHandled = 0
+    }
+}

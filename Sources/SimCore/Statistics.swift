@@ -1,0 +1,168 @@
+/// Running count, mean, variance, minimum and maximum of observations, in O(1) memory.
+///
+/// Welford's update (Welford 1962; Knuth TAOCP vol. 2, §4.2.2), stable for long runs.
+public struct Tally: Sendable, Equatable {
+    public private(set) var count: Int = 0
+    public private(set) var mean: Double = 0
+    private var m2: Double = 0
+    public private(set) var min: Double = .infinity
+    public private(set) var max: Double = -.infinity
+
+    public init() {}
+
+    /// - Complexity: O(1).
+    @inlinable public mutating func add(_ x: Double) { _add(x) }
+
+    @usableFromInline mutating func _add(_ x: Double) {
+        count += 1
+        let d = x - mean
+        mean += d / Double(count)
+        m2 += d * (x - mean)
+        if x < min { min = x }
+        if x > max { max = x }
+    }
+
+    public var sum: Double { mean * Double(count) }
+    /// Sample variance (n - 1 in the denominator); 0 with fewer than two observations.
+    public var variance: Double { count > 1 ? m2 / Double(count - 1) : 0 }
+    public var standardDeviation: Double { variance.squareRoot() }
+    /// Standard error of the mean.
+    public var standardError: Double { count > 1 ? (variance / Double(count)).squareRoot() : .infinity }
+
+    public mutating func reset() { self = Tally() }
+}
+
+/// The time-weighted average of a piecewise-constant quantity (occupancy, queue length), in O(1) memory.
+public struct TimeWeighted: Sendable, Equatable {
+    public private(set) var value: Double = 0
+    public private(set) var start: SimTime
+    private var last: SimTime
+    private var area: Double = 0
+    private var areaSquares: Double = 0
+    public private(set) var max: Double = 0
+
+    public init(start: SimTime = 0, value: Double = 0) {
+        self.start = start
+        self.last = start
+        self.value = value
+        self.max = value
+    }
+
+    /// The quantity becomes `newValue` at `time`.
+    /// - Complexity: O(1).
+    @inlinable public mutating func update(to newValue: Double, at time: SimTime) { _update(newValue, time) }
+
+    @usableFromInline mutating func _update(_ newValue: Double, _ time: SimTime) {
+        let dt = time - last
+        if dt > 0 {
+            area += value * dt
+            areaSquares += value * value * dt
+            last = time
+        }
+        value = newValue
+        if newValue > max { max = newValue }
+    }
+
+    /// The average over [start, time].
+    public func mean(at time: SimTime) -> Double {
+        let span = time - start
+        guard span > 0 else { return value }
+        return (area + value * Swift.max(0, time - last)) / span
+    }
+
+    /// The time-weighted variance over [start, time].
+    public func variance(at time: SimTime) -> Double {
+        let span = time - start
+        guard span > 0 else { return 0 }
+        let m = mean(at: time)
+        let sq = (areaSquares + value * value * Swift.max(0, time - last)) / span
+        return Swift.max(0, sq - m * m)
+    }
+
+    /// Restarts the average at `time`, keeping the current value (end of warm-up).
+    public mutating func reset(at time: SimTime) {
+        self = TimeWeighted(start: time, value: value)
+    }
+}
+
+/// Time spent at each integer level of a quantity (e.g. beds occupied), and counts of the level seen at
+/// daily audit points: the occupancy distribution two ways.
+public struct OccupancyHistogram: Sendable, Equatable {
+    /// `timeAtLevel[k]` = time spent with exactly k.
+    public private(set) var timeAtLevel: [Double] = []
+    /// `auditsAtLevel[k]` = audits that found exactly k.
+    public private(set) var auditsAtLevel: [Int] = []
+    public private(set) var level: Int
+    private var last: SimTime
+    public private(set) var start: SimTime
+
+    public init(start: SimTime = 0, level: Int = 0) {
+        self.start = start
+        self.last = start
+        self.level = level
+    }
+
+    /// The level becomes `newLevel` at `time`.
+    /// - Complexity: O(1) amortised.
+    public mutating func update(to newLevel: Int, at time: SimTime) {
+        precondition(newLevel >= 0, "levels are >= 0")
+        accumulate(until: time)
+        level = newLevel
+    }
+
+    /// Records the current level as seen by an audit (e.g. the midnight bed state).
+    public mutating func audit() {
+        if auditsAtLevel.count <= level { auditsAtLevel += Array(repeating: 0, count: level + 1 - auditsAtLevel.count) }
+        auditsAtLevel[level] += 1
+    }
+
+    /// Time fractions at each level over [start, time].
+    public func timeFractions(at time: SimTime) -> [Double] {
+        var copy = self
+        copy.accumulate(until: time)
+        let total = time - start
+        return total > 0 ? copy.timeAtLevel.map { $0 / total } : copy.timeAtLevel
+    }
+
+    /// Fraction of time at level >= k over [start, time].
+    public func fractionAtOrAbove(_ k: Int, at time: SimTime) -> Double {
+        let f = timeFractions(at: time)
+        return k < f.count ? f[k...].reduce(0, +) : 0
+    }
+
+    public mutating func reset(at time: SimTime) {
+        self = OccupancyHistogram(start: time, level: level)
+    }
+
+    private mutating func accumulate(until time: SimTime) {
+        let dt = time - last
+        guard dt > 0 else { return }
+        if timeAtLevel.count <= level { timeAtLevel += Array(repeating: 0, count: level + 1 - timeAtLevel.count) }
+        timeAtLevel[level] += dt
+        last = time
+    }
+}
+
+/// One value a day (a snapshot at an audit time, or a daily total), for daily series.
+///
+/// Memory is O(days), independent of the number of entities.
+public struct DailySeries: Sendable, Equatable {
+    public let name: String
+    public private(set) var values: [Double] = []
+    /// The first day recorded after the last reset.
+    public private(set) var firstDay: Int = 0
+
+    public init(name: String) { self.name = name }
+
+    /// Records the value for `day` (days count from 0 at the start of the run). Days must increase.
+    public mutating func record(_ value: Double, day: Int) {
+        if values.isEmpty { firstDay = day }
+        precondition(day == firstDay + values.count, "days must be recorded in order, without gaps")
+        values.append(value)
+    }
+
+    public var mean: Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+
+    /// Drops what was recorded (end of warm-up).
+    public mutating func reset() { values.removeAll(keepingCapacity: true) }
+}

@@ -1,0 +1,109 @@
+import CGSL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The GSL generator algorithms a scenario may choose.
+public enum GeneratorKind: String, Sendable, CaseIterable {
+    /// Mersenne Twister (Matsumoto & Nishimura 1998); the default. Seeded over its whole 624-word state.
+    case mt19937
+    /// RANLUX, double precision, luxury level 2 (Lüscher 1994): slow, of the highest quality.
+    case ranlxd2
+    /// Tausworthe (L'Ecuyer 1996): very fast, small state.
+    case taus2
+    /// Four-tap generalised feedback shift register (Ziff 1998).
+    case gfsr4
+
+    var gslType: UnsafePointer<gsl_rng_type> {
+        switch self {
+        case .mt19937: return flowsim_rng_mt19937()
+        case .ranlxd2: return flowsim_rng_ranlxd2()
+        case .taus2: return flowsim_rng_taus2()
+        case .gfsr4: return flowsim_rng_gfsr4()
+        }
+    }
+}
+
+/// A stream of random numbers: owns one `gsl_rng` and frees it in `deinit`.
+///
+/// Streams are not shared between threads: each replication builds its own. Never a global generator.
+public final class RandomStream {
+    @usableFromInline let rng: UnsafeMutablePointer<gsl_rng>
+    public let key: StreamKey
+    public let kind: GeneratorKind
+
+    /// A stream for `key`, with its generator's state derived from the key alone.
+    public init(key: StreamKey, kind: GeneratorKind = .mt19937) {
+        flowsim_gsl_quiet()
+        guard let r = gsl_rng_alloc(kind.gslType) else {
+            fatalError("gsl_rng_alloc failed: out of memory")  // nothing sensible can continue
+        }
+        self.rng = r
+        self.key = key
+        self.kind = kind
+        var mixer = SplitMix64(state: key.digest)
+        if kind == .mt19937 {
+            var words = [UInt32](repeating: 0, count: 624)
+            for i in 0..<624 { words[i] = UInt32(truncatingIfNeeded: mixer.next() >> 32) }
+            let rc = words.withUnsafeBufferPointer { flowsim_mt19937_set_state(r, $0.baseAddress) }
+            precondition(rc == 0, "mt19937 state layout differs from GSL's mt_state_t")
+        } else {
+            gsl_rng_set(r, UInt(mixer.next()))
+        }
+    }
+
+    /// Convenience: the stream named `name` of replication `replication` under `seed`.
+    public convenience init(seed: UInt64, replication: Int, name: String, kind: GeneratorKind = .mt19937) {
+        self.init(key: StreamKey(seed: seed, replication: replication, name: name), kind: kind)
+    }
+
+    deinit { gsl_rng_free(rng) }
+
+    /// A uniform draw on [0, 1).
+    /// - Complexity: O(1).
+    @inlinable public func uniform() -> Double { flowsim_uniform(rng) }
+
+    /// A uniform draw on (0, 1), never exactly 0.
+    @inlinable public func uniformPositive() -> Double { flowsim_uniform_pos(rng) }
+
+    /// A uniform integer in 0..<n, without modulo bias.
+    public func integer(below n: Int) -> Int {
+        precondition(n > 0 && n <= Int(UInt32.max))
+        return Int(gsl_rng_uniform_int(rng, UInt(n)))
+    }
+
+    /// An exponential draw with the given mean, by inversion.
+    /// - Complexity: O(1); one uniform and one `log`.
+    @inlinable public func exponential(mean: Double) -> Double { -mean * _log(uniformPositive()) }
+
+    /// `true` with probability `p`.
+    @inlinable public func bernoulli(_ p: Double) -> Bool { uniform() < p }
+
+    /// A standard normal draw (GSL's ziggurat, Marsaglia & Tsang 2000).
+    public func standardNormal() -> Double { gsl_ran_gaussian_ziggurat(rng, 1.0) }
+
+    /// A gamma draw with shape `k` and scale `theta` (Marsaglia & Tsang 2000 in GSL).
+    public func gamma(shape k: Double, scale theta: Double) -> Double { gsl_ran_gamma(rng, k, theta) }
+
+    /// A Poisson count with mean `mu`.
+    public func poisson(mean mu: Double) -> Int { Int(gsl_ran_poisson(rng, mu)) }
+
+    /// A Weibull draw, scale `lambda`, shape `k`.
+    public func weibull(scale lambda: Double, shape k: Double) -> Double { gsl_ran_weibull(rng, lambda, k) }
+
+    /// A lognormal draw with parameters of the underlying normal.
+    public func lognormal(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, mu, sigma) }
+
+    /// A normal draw with mean `mean` and sd `sd`, conditioned on being >= 0.
+    ///
+    /// Uses GSL's tail sampler (`gsl_ran_gaussian_tail`, Marsaglia 1964 / rejection), which stays efficient
+    /// when the mean is far below zero.
+    public func truncatedNormal(mean: Double, sd: Double) -> Double {
+        if sd == 0 { return max(mean, 0) }
+        return mean + gsl_ran_gaussian_tail(rng, -mean, sd)
+    }
+}
+
+@usableFromInline func _log(_ x: Double) -> Double { log(x) }

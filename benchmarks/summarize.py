@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Collect and summarise benchmark runs for scripts/bench (standard library only).
+
+  summarize.py record --out FILE --engine NAME --rep I [--meta KEY=VALUE ...] < run-output
+      Takes the last JSON object line of one run's stdout, checks it, adds `engine` (if the run
+      did not name itself), `rep` and the --meta fields, and appends it to FILE (JSON lines).
+
+  summarize.py report FILE [--strict]
+      Prints the table (median over reps per engine and model), the flowsim/peer ratios of
+      median events/s, and the PASS/MISS lines for the targets. With --strict the exit status
+      is 1 if any target is missed.
+"""
+import argparse
+import json
+import statistics
+import sys
+
+REQUIRED = ("model", "arrivals", "events", "sim_seconds", "events_per_second", "peak_rss_mb")
+RESULT_KEYS = {"mmc": ("mean_wait",), "tandem": ("mean_wait_a", "mean_blocked")}
+EVENTS_PER_ARRIVAL = {"mmc": 3, "tandem": 5}
+
+# Targets checked by `report`.
+TARGET_EVENTS_PER_SECOND = 20e6   # flowsim, each of mmc and tandem
+TARGET_TANDEM_RSS_MB = 50.0       # flowsim tandem peak RSS
+TARGET_RATIO_VS_SIMPY = 60.0      # flowsim / SimPy median events/s, each model
+ENGINE_ORDER = ("flowsim", "simpy", "ciw")
+PEERS = (("simpy", "SimPy"), ("ciw", "Ciw"))
+
+
+def family(engine):
+    """'simpy-4.1.2' -> 'simpy'."""
+    return engine.split("-", 1)[0].lower()
+
+
+def cmd_record(args):
+    text = sys.stdin.read()
+    line = None
+    for raw in reversed(text.splitlines()):
+        raw = raw.strip()
+        if raw.startswith("{") and raw.endswith("}"):
+            line = raw
+            break
+    if line is None:
+        sys.exit(f"summarize record: no JSON line in the output of {args.engine}:\n{text}")
+    try:
+        d = json.loads(line)
+    except json.JSONDecodeError as e:
+        sys.exit(f"summarize record: bad JSON from {args.engine} ({e}): {line}")
+    missing = [k for k in REQUIRED if k not in d]
+    if missing:
+        sys.exit(f"summarize record: {args.engine} output lacks {', '.join(missing)}: {line}")
+    missing = [k for k in RESULT_KEYS.get(d["model"], ()) if k not in d]
+    if missing:
+        sys.exit(f"summarize record: {args.engine} {d['model']} output lacks {', '.join(missing)}: {line}")
+    per = EVENTS_PER_ARRIVAL.get(d["model"])
+    if per is not None and d["events"] != per * d["arrivals"]:
+        sys.exit(f"summarize record: {args.engine} {d['model']} counts {d['events']} events for "
+                 f"{d['arrivals']} arrivals, expected {per} per arrival: {line}")
+    if d["sim_seconds"] <= 0 or d["events"] <= 0:
+        sys.exit(f"summarize record: {args.engine} output has no time or no events: {line}")
+    d.setdefault("engine", args.engine)
+    d["rep"] = args.rep
+    for kv in args.meta:
+        k, _, v = kv.partition("=")
+        d.setdefault(k, v)
+    with open(args.out, "a") as f:
+        f.write(json.dumps(d) + "\n")
+    print(f"  {d['engine']:<14} {d['model']:<8} rep {args.rep}: "
+          f"{fmt_rate(d['events_per_second'])} events/s, {d['sim_seconds']:.3f} s, "
+          f"{d['peak_rss_mb']:.1f} MB", file=sys.stderr)
+
+
+def fmt_rate(x):
+    if x >= 1e6:
+        return f"{x / 1e6:.2f}M"
+    if x >= 1e3:
+        return f"{x / 1e3:.1f}k"
+    return f"{x:.0f}"
+
+
+def fmt_n(n):
+    return f"{n:,}"
+
+
+def fmt_result(model, d):
+    if model == "mmc" and "mean_wait" in d:
+        return f"Wq {d['mean_wait']:.4f} h"
+    if model == "tandem" and "mean_wait_a" in d and "mean_blocked" in d:
+        return f"wait A {d['mean_wait_a']:.4f} d, blocked {d['mean_blocked']:.4f} d"
+    means = [(k, v) for k, v in d.items() if k.startswith("mean_") and isinstance(v, (int, float))]
+    return ", ".join(f"{k[5:]} {v:.4g}" for k, v in means) or "-"
+
+
+def load(path):
+    runs = []
+    with open(path) as f:
+        for i, raw in enumerate(f, 1):
+            raw = raw.strip()
+            if raw:
+                try:
+                    runs.append(json.loads(raw))
+                except json.JSONDecodeError as e:
+                    sys.exit(f"summarize report: {path}:{i}: {e}")
+    return runs
+
+
+def aggregate(runs):
+    """Group by (engine, model, arrivals) and take medians over reps."""
+    groups = {}
+    for d in runs:
+        groups.setdefault((d["engine"], d["model"], d["arrivals"]), []).append(d)
+    rows = []
+    for (engine, model, n), ds in groups.items():
+        results = {fmt_result(model, d) for d in ds}
+        result = fmt_result(model, ds[0])
+        if len(results) > 1:
+            result += " (varies across reps)"
+        rows.append(dict(
+            engine=engine, family=family(engine), model=model, n=n, reps=len(ds),
+            eps=statistics.median(d["events_per_second"] for d in ds),
+            secs=statistics.median(d["sim_seconds"] for d in ds),
+            rss=max(d["peak_rss_mb"] for d in ds),
+            result=result))
+
+    def order(r):
+        f = r["family"]
+        return (ENGINE_ORDER.index(f) if f in ENGINE_ORDER else len(ENGINE_ORDER), f,
+                r["model"], r["n"])
+    rows.sort(key=order)
+    return rows
+
+
+def print_table(header, rows, align):
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    def line(cells):
+        return "  ".join(str(c).rjust(w) if a == ">" else str(c).ljust(w)
+                         for c, w, a in zip(cells, widths, align)).rstrip()
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+
+
+def find(rows, fam, model):
+    """The row of an engine family for a model (the one with the largest N if several)."""
+    cands = [r for r in rows if r["family"] == fam and r["model"] == model]
+    return max(cands, key=lambda r: r["n"]) if cands else None
+
+
+def cmd_report(args):
+    runs = load(args.file)
+    if not runs:
+        sys.exit(f"summarize report: no runs in {args.file}")
+    rows = aggregate(runs)
+
+    print()
+    print_table(
+        ("engine", "model", "N", "reps", "median events/s", "median sim s", "peak RSS MB",
+         "result"),
+        [(r["engine"], r["model"], fmt_n(r["n"]), r["reps"], fmt_rate(r["eps"]),
+          f"{r['secs']:.3f}", f"{r['rss']:.1f}", r["result"]) for r in rows],
+        "<<>>>>><")
+    ns = {r["n"] for r in rows}
+    if len(ns) > 1:
+        print("\nNote: the engines ran different N (the Python peers are ~100x slower). "
+              "events/s is a rate,\nso the speed comparison is fair; "
+              "peak RSS and the results' sampling noise depend on N.")
+
+    models = []
+    for r in rows:
+        if r["family"] == "flowsim" and r["model"] not in models:
+            models.append(r["model"])
+    ratio_rows = []
+    ratios = {}
+    for model in models:
+        fs = find(rows, "flowsim", model)
+        cells = [model]
+        for fam, _ in PEERS:
+            peer = find(rows, fam, model)
+            if peer and peer["eps"] > 0:
+                ratios[(fam, model)] = fs["eps"] / peer["eps"]
+                cells.append(f"{ratios[(fam, model)]:.1f}x")
+            else:
+                cells.append("-")
+        ratio_rows.append(cells)
+    if ratio_rows and any(c != "-" for row in ratio_rows for c in row[1:]):
+        print("\nRatio of median events/s")
+        print_table(("model",) + tuple(f"flowsim/{label}" for _, label in PEERS),
+                    ratio_rows, "<" + ">" * len(PEERS))
+
+    print("\nTargets")
+    checks = []
+    for model in ("mmc", "tandem"):
+        fs = find(rows, "flowsim", model)
+        label = f"flowsim {model} >= {TARGET_EVENTS_PER_SECOND / 1e6:.0f}M events/s"
+        if fs is None:
+            checks.append(("SKIP", label, "no flowsim run"))
+        else:
+            checks.append(("PASS" if fs["eps"] >= TARGET_EVENTS_PER_SECOND else "MISS", label,
+                           f"{fmt_rate(fs['eps'])} events/s"))
+    fs = find(rows, "flowsim", "tandem")
+    label = f"flowsim tandem peak RSS < {TARGET_TANDEM_RSS_MB:.0f} MB"
+    if fs is None:
+        checks.append(("SKIP", label, "no flowsim run"))
+    else:
+        checks.append(("PASS" if fs["rss"] < TARGET_TANDEM_RSS_MB else "MISS", label,
+                       f"{fs['rss']:.1f} MB at N = {fmt_n(fs['n'])}"))
+    for model in ("mmc", "tandem"):
+        label = f"flowsim/SimPy {model} >= {TARGET_RATIO_VS_SIMPY:.0f}x"
+        if ("simpy", model) in ratios:
+            x = ratios[("simpy", model)]
+            checks.append(("PASS" if x >= TARGET_RATIO_VS_SIMPY else "MISS", label, f"{x:.1f}x"))
+        else:
+            checks.append(("SKIP", label, "no SimPy run"))
+    for status, label, detail in checks:
+        print(f"{status}  {label}  ({detail})")
+    missed = sum(1 for c in checks if c[0] == "MISS")
+    print(f"\n{sum(1 for c in checks if c[0] == 'PASS')} targets met, {missed} missed, "
+          f"{sum(1 for c in checks if c[0] == 'SKIP')} skipped")
+    if args.strict and missed:
+        sys.exit(1)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("record", help="append one run's JSON line to a .jsonl file")
+    r.add_argument("--out", required=True)
+    r.add_argument("--engine", required=True, help="engine name if the run does not give one")
+    r.add_argument("--rep", type=int, required=True)
+    r.add_argument("--meta", action="append", default=[], metavar="KEY=VALUE")
+    r.set_defaults(func=cmd_record)
+    s = sub.add_parser("report", help="print the summary of a .jsonl file")
+    s.add_argument("file")
+    s.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    s.set_defaults(func=cmd_report)
+    args = p.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
