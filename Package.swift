@@ -4,7 +4,7 @@ import PackageDescription
 // MARK: - Targets
 //
 // Dependencies flow one way (DESIGN §1):
-//   flowsim-bench -> SimCore, Stochastics -> CGSL
+//   flowsim-bench -> SimCore, Stochastics
 // SimCore knows no health words and does no I/O; Stochastics is the only importer of CGSL.
 
 let package = Package(
@@ -14,9 +14,7 @@ let package = Package(
         .library(name: "Stochastics", targets: ["Stochastics"]),
         .executable(name: "flowsim-bench", targets: ["flowsim-bench"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
-    ],
+    dependencies: [],
     targets: [
         // MARK: C libraries
         .systemLibrary(
@@ -31,10 +29,7 @@ let package = Package(
             dependencies: ["CGSL"]
         ),
         .target(
-            name: "SimCore",
-            dependencies: [
-                .product(name: "DequeModule", package: "swift-collections"),
-            ]
+            name: "SimCore"
         ),
 
         // MARK: Executables

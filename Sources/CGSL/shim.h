@@ -17,7 +17,6 @@
 #include <math.h>
 
 static inline const gsl_rng_type *flowsim_rng_mt19937(void) { return gsl_rng_mt19937; }
-static inline const gsl_rng_type *flowsim_rng_ranlxd2(void) { return gsl_rng_ranlxd2; }
 static inline const gsl_rng_type *flowsim_rng_taus2(void) { return gsl_rng_taus2; }
 static inline const gsl_rng_type *flowsim_rng_gfsr4(void) { return gsl_rng_gfsr4; }
 
@@ -39,6 +38,43 @@ static inline int flowsim_mt19937_set_state(gsl_rng *r, const uint32_t *words) {
     for (int i = 0; i < 624; i++) { s->mt[i] = words[i]; nonzero |= (words[i] != 0); }
     if (!nonzero) s->mt[0] = 0x80000000UL;  /* an all-zero state would repeat zeros forever */
     s->mti = 624;                          /* regenerate the block on the first draw */
+    return 0;
+}
+
+/// Seeds a taus2 generator over its whole state (three 32-bit words; GSL's `taus_state_t` in rng/taus.c).
+///
+/// Each component must exceed 1, 7 and 15 respectively (L'Ecuyer 1996); like `taus_set`, the generator is
+/// then run six times to warm up. Returns 0 on success, -1 if `r` is not taus2.
+static inline int flowsim_taus2_set_state(gsl_rng *r, const uint32_t *words) {
+    if (r->type != gsl_rng_taus2) return -1;
+    typedef struct { unsigned long int s1, s2, s3; } flowsim_taus_state;
+    if (r->type->size != sizeof(flowsim_taus_state)) return -1;
+    flowsim_taus_state *s = (flowsim_taus_state *)r->state;
+    s->s1 = words[0] < 2 ? words[0] + 2 : words[0];
+    s->s2 = words[1] < 8 ? words[1] + 8 : words[1];
+    s->s3 = words[2] < 16 ? words[2] + 16 : words[2];
+    for (int i = 0; i < 6; i++) (void)(r->type->get)(r->state);
+    return 0;
+}
+
+/// Seeds a gfsr4 generator over its whole state (16384 32-bit words; GSL's `gfsr4_state_t` in rng/gfsr4.c),
+/// then applies GSL's own orthogonalisation, which makes 32 of the words linearly independent so the
+/// generator has full period. Returns 0 on success, -1 if `r` is not gfsr4.
+static inline int flowsim_gfsr4_set_state(gsl_rng *r, const uint32_t *words) {
+    if (r->type != gsl_rng_gfsr4) return -1;
+    typedef struct { int nd; unsigned long ra[16384]; } flowsim_gfsr4_state;
+    if (r->type->size != sizeof(flowsim_gfsr4_state)) return -1;
+    flowsim_gfsr4_state *s = (flowsim_gfsr4_state *)r->state;
+    for (int i = 0; i < 16384; i++) s->ra[i] = words[i];
+    unsigned long msb = 0x80000000UL, mask = 0xffffffffUL;
+    for (int i = 0; i < 32; ++i) {
+        int k = 7 + i * 3;
+        s->ra[k] &= mask;
+        s->ra[k] |= msb;
+        mask >>= 1;
+        msb >>= 1;
+    }
+    s->nd = 32;
     return 0;
 }
 

@@ -75,7 +75,7 @@ public struct DatedRates: PiecewiseConstantRate {
     public func segment(at t: SimTime) -> (rate: Double, end: SimTime) {
         let hourIndex = (t / Duration.hour).rounded(.down)
         let start = hourIndex * Duration.hour
-        let day = Int(start / Duration.day)
+        let day = Int((start / Duration.day).rounded(.down))
         guard day >= 0 && day < perDay.count else { return (0, day < 0 ? 0 : .infinity) }
         return (perDay[day] / Duration.day * hourOfDay[Int(hourIndex) - day * 24], start + Duration.hour)
     }

@@ -69,10 +69,15 @@ public struct CapacitySchedule: Sendable, Equatable {
         return best.isFinite ? best : nil
     }
 
-    /// The largest capacity the schedule ever gives.
+    /// An upper bound on the capacity the schedule gives: the pattern's peak plus the most extra places
+    /// that dated periods add at one time (their sum only changes at a period's start or end).
     public var maximum: Int {
         let top = steps.map(\.capacity).max() ?? 0
-        return top + periods.filter { $0.delta > 0 }.reduce(0) { $0 + $1.delta }
+        let boundaries = periods.flatMap { [$0.from, $0.to] }
+        let extra = boundaries.map { t in
+            periods.filter { $0.from <= t && t < $0.to }.reduce(0) { $0 + $1.delta }
+        }.max() ?? 0
+        return top + max(0, extra)
     }
 
     private func patternCapacity(at t: SimTime) -> Int {

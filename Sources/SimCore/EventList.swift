@@ -49,8 +49,19 @@ public protocol EventList {
     @discardableResult mutating func cancel(_ id: EventID) -> Bool
     /// Takes the first event, or nil if there is none.
     mutating func popNext() -> ScheduledEvent<Payload>?
+    /// Takes the first event if its time is not after `end`; nil if there is none or it is later.
+    mutating func popNext(notAfter end: SimTime) -> ScheduledEvent<Payload>?
     /// The time of the first pending event.
     mutating func nextTime() -> SimTime?
     /// Drops every pending event (sequence numbers keep counting).
     mutating func removeAll()
+}
+
+extension EventList {
+    /// Default: `nextTime()` then `popNext()`.
+    @inlinable
+    public mutating func popNext(notAfter end: SimTime) -> ScheduledEvent<Payload>? {
+        guard let t = nextTime(), t <= end else { return nil }
+        return popNext()
+    }
 }

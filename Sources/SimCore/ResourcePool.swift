@@ -1,5 +1,3 @@
-import DequeModule
-
 /// Names one resource of a `ResourcePool`.
 public struct ResourceID: Hashable, Sendable, Comparable {
     public let index: Int
@@ -38,6 +36,9 @@ public struct Grant: Equatable, Sendable {
 ///
 /// Grants to entities that were waiting are appended to `grants`, in the order they happen; the model drains
 /// them with `nextGrant()` after each call and starts whatever the new place means.
+///
+/// One pool belongs to one replication on one thread; its stored state opts out of dynamic exclusivity
+/// checks for speed (see `Simulator`).
 public final class ResourcePool {
     struct Waiting {
         var entity: Int
@@ -52,7 +53,7 @@ public final class ResourcePool {
         var capacity: Int
         var busy: Int = 0
         var discipline: QueueDiscipline
-        var fifo: Deque<Waiting> = []
+        var fifo = _UnsafeRing<Waiting>()
         var ranked: [Waiting] = []  // binary min-heap on (priority, sequence) when discipline == .priority
         var busyStat: TimeWeighted
         var queueStat: TimeWeighted
@@ -60,13 +61,21 @@ public final class ResourcePool {
         var queueCount: Int { discipline == .fifo ? fifo.count : ranked.count }
     }
 
-    var units: [Unit] = []
-    var pending: Deque<Grant> = []
-    var sequence: UInt64 = 0
+    @exclusivity(unchecked) var units = _UnsafeSlots<Unit>(capacity: 8)
+    /// Grants not yet handled: `pending[pendingHead..<pending.count]`.
+    @exclusivity(unchecked) var pending = _UnsafeSlots<Grant>(capacity: 16)
+    @exclusivity(unchecked) var pendingHead = 0
+    @exclusivity(unchecked) var sequence: UInt64 = 0
     /// The time of the latest change, for the time-weighted statistics.
-    var clock: SimTime = 0
+    @exclusivity(unchecked) var clock: SimTime = 0
 
     public init() {}
+
+    deinit {
+        for i in 0..<units.count { units[i].fifo.deallocate() }
+        units.deallocate()
+        pending.deallocate()
+    }
 
     /// Adds a resource and returns its id.
     public func add(name: String, capacity: Int, discipline: QueueDiscipline = .fifo, at time: SimTime = 0) -> ResourceID {
@@ -76,6 +85,7 @@ public final class ResourcePool {
         return ResourceID(index: units.count - 1)
     }
 
+    /// The number of resources.
     public var count: Int { units.count }
     public func name(_ r: ResourceID) -> String { units[r.index].name }
     public func capacity(_ r: ResourceID) -> Int { units[r.index].capacity }
@@ -93,7 +103,7 @@ public final class ResourcePool {
     /// The entities waiting for `r`, in the order they will be served.
     public func waitingEntities(_ r: ResourceID) -> [Int] {
         let u = units[r.index]
-        if u.discipline == .fifo { return u.fifo.map(\.entity) }
+        if u.discipline == .fifo { return (0..<u.fifo.count).map { u.fifo.element(at: $0).entity } }
         return u.ranked.sorted { ($0.priority, $0.sequence) < ($1.priority, $1.sequence) }.map(\.entity)
     }
 
@@ -153,7 +163,8 @@ public final class ResourcePool {
         advance(to: now)
         let i = r.index
         if units[i].discipline == .fifo {
-            guard let k = units[i].fifo.firstIndex(where: { $0.entity == entity }) else { return false }
+            guard let k = (0..<units[i].fifo.count).first(where: { units[i].fifo.element(at: $0).entity == entity })
+            else { return false }
             units[i].fifo.remove(at: k)
         } else {
             guard let k = units[i].ranked.firstIndex(where: { $0.entity == entity }) else { return false }
@@ -182,16 +193,25 @@ public final class ResourcePool {
 
     /// The next grant not yet handled by the model, oldest first.
     /// - Complexity: O(1).
-    public func nextGrant() -> Grant? { pending.popFirst() }
+    public func nextGrant() -> Grant? {
+        guard pendingHead < pending.count else { return nil }
+        let g = pending[pendingHead]
+        pendingHead += 1
+        if pendingHead == pending.count {
+            pending.removeAll()
+            pendingHead = 0
+        }
+        return g
+    }
 
     /// Grants not yet handled.
-    public var pendingGrants: Int { pending.count }
+    public var pendingGrants: Int { pending.count - pendingHead }
 
     // MARK: Statistics
 
     /// Restarts every resource's statistics at `time` (end of warm-up).
     public func resetStatistics(at time: SimTime) {
-        for i in units.indices {
+        for i in 0..<units.count {
             units[i].busyStat.reset(at: time)
             units[i].queueStat.reset(at: time)
         }

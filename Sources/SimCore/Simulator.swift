@@ -12,17 +12,21 @@ public enum RunOutcome: Equatable, Sendable {
 ///
 /// The model owns a simulator, schedules payloads on it and handles them in the closure given to `run`.
 /// `List` is the event-list implementation; `HeapEventList` unless a benchmark says otherwise.
+///
+/// A simulator belongs to one replication on one thread. Its hot stored properties opt out of Swift's
+/// dynamic exclusivity checks (`@exclusivity(unchecked)`): every access is a short, non-overlapping read or
+/// write inside this file, and the checks cost more than the event list itself (docs/design-decisions.md).
 public final class Simulator<List: EventList> {
     public typealias Payload = List.Payload
 
     /// The current time. Never goes back.
     public var now: SimTime { _now }
-    @usableFromInline var _now: SimTime = 0
-    @usableFromInline var events: List
-    @usableFromInline var stopRequested = false
+    @exclusivity(unchecked) @usableFromInline var _now: SimTime = 0
+    @exclusivity(unchecked) @usableFromInline var events: List
+    @exclusivity(unchecked) @usableFromInline var stopRequested = false
     /// Events handled since the simulator was made.
     public var eventsHandled: Int { _eventsHandled }
-    @usableFromInline var _eventsHandled: Int = 0
+    @exclusivity(unchecked) @usableFromInline var _eventsHandled: Int = 0
 
     public init(startTime: SimTime = 0) {
         self._now = startTime
@@ -61,18 +65,15 @@ public final class Simulator<List: EventList> {
     @inlinable @discardableResult
     public func run(until end: SimTime = .infinity, _ handle: (Payload) -> Void) -> RunOutcome {
         stopRequested = false
-        while true {
-            guard let t = events.nextTime() else { return .exhausted }
-            if t > end {
-                _now = end
-                return .reachedEnd
-            }
-            let e = events.popNext()!
+        while let e = events.popNext(notAfter: end) {
             _now = e.time
             _eventsHandled &+= 1
             handle(e.payload)
             if stopRequested { return .stopped }
         }
+        if events.count == 0 { return .exhausted }
+        if end > _now { _now = end }  // never backwards, even if asked to run until the past
+        return .reachedEnd
     }
 
     /// Drops every pending event and sets the clock back to `time` (for reusing one simulator).

@@ -58,7 +58,8 @@ public enum Distribution: Sendable, Equatable {
         case .truncatedNormal(let m, let sd):
             if sd == 0 { return max(m, 0) }
             let alpha = -m / sd
-            return m + sd * normalPDF(alpha) / (1 - normalCDF(alpha))
+            // Upper tail Q(alpha) directly: 1 - Phi(alpha) loses every digit once alpha passes ~7.
+            return m + sd * normalPDF(alpha) / normalUpperTail(alpha)
         case .poisson(let m): return m
         case .bernoulli(let p): return p
         case .empirical(let e): return e.mean
@@ -80,7 +81,7 @@ public enum Distribution: Sendable, Equatable {
         case .truncatedNormal(let m, let sd):
             if sd == 0 { return 0 }
             let alpha = -m / sd
-            let lambda = normalPDF(alpha) / (1 - normalCDF(alpha))
+            let lambda = normalPDF(alpha) / normalUpperTail(alpha)
             return sd * sd * (1 + alpha * lambda - lambda * lambda)
         case .poisson(let m): return m
         case .bernoulli(let p): return p * (1 - p)

@@ -6,20 +6,30 @@ import Darwin
 #endif
 
 /// The GSL generator algorithms a scenario may choose.
+///
+/// Each is seeded over its whole state from the stream key, never through `gsl_rng_set`, which keeps only
+/// 32 bits of a seed: with many (replication, stream) keys, 32-bit seeds collide and two streams repeat
+/// each other. Generators whose state cannot be filled safely (e.g. RANLUX) are therefore not offered.
 public enum GeneratorKind: String, Sendable, CaseIterable {
     /// Mersenne Twister (Matsumoto & Nishimura 1998); the default. Seeded over its whole 624-word state.
     case mt19937
-    /// RANLUX, double precision, luxury level 2 (Lüscher 1994): slow, of the highest quality.
-    case ranlxd2
-    /// Tausworthe (L'Ecuyer 1996): very fast, small state.
+    /// Maximally equidistributed Tausworthe (L'Ecuyer 1996): very fast, small state.
     case taus2
     /// Four-tap generalised feedback shift register (Ziff 1998).
     case gfsr4
 
+    /// 32-bit words of state filled from the key.
+    var stateWords: Int {
+        switch self {
+        case .mt19937: return 624
+        case .taus2: return 3
+        case .gfsr4: return 16384
+        }
+    }
+
     var gslType: UnsafePointer<gsl_rng_type> {
         switch self {
         case .mt19937: return flowsim_rng_mt19937()
-        case .ranlxd2: return flowsim_rng_ranlxd2()
         case .taus2: return flowsim_rng_taus2()
         case .gfsr4: return flowsim_rng_gfsr4()
         }
@@ -44,14 +54,17 @@ public final class RandomStream {
         self.key = key
         self.kind = kind
         var mixer = SplitMix64(state: key.digest)
-        if kind == .mt19937 {
-            var words = [UInt32](repeating: 0, count: 624)
-            for i in 0..<624 { words[i] = UInt32(truncatingIfNeeded: mixer.next() >> 32) }
-            let rc = words.withUnsafeBufferPointer { flowsim_mt19937_set_state(r, $0.baseAddress) }
-            precondition(rc == 0, "mt19937 state layout differs from GSL's mt_state_t")
-        } else {
-            gsl_rng_set(r, UInt(mixer.next()))
+        let words = kind.stateWords
+        var state = [UInt32](repeating: 0, count: words)
+        for i in 0..<words { state[i] = UInt32(truncatingIfNeeded: mixer.next() >> 32) }
+        let rc = state.withUnsafeBufferPointer { buffer -> Int32 in
+            switch kind {
+            case .mt19937: return flowsim_mt19937_set_state(r, buffer.baseAddress)
+            case .taus2: return flowsim_taus2_set_state(r, buffer.baseAddress)
+            case .gfsr4: return flowsim_gfsr4_set_state(r, buffer.baseAddress)
+            }
         }
+        precondition(rc == 0, "\(kind) state layout differs from GSL's")
     }
 
     /// Convenience: the stream named `name` of replication `replication` under `seed`.

@@ -18,7 +18,7 @@ guard let seed = args.count > 2 ? UInt64(args[2]) : 1 else {
     exit(2)
 }
 
-let r = model == "mmc" ? BenchModels.mmc(n: n, seed: seed) : BenchModels.tandem(n: n, seed: seed)
+let r = model == "mmc" ? MMCModel(n: n, seed: seed).run() : TandemModel(n: n, seed: seed).run()
 func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
 var fields: [(String, String)] = [
     ("engine", "\"flowsim\""), ("model", "\"\(r.model)\""), ("arrivals", "\(r.arrivals)"), ("events", "\(r.events)"),
