@@ -4,6 +4,7 @@ import PackageDescription
 // MARK: - Targets
 //
 // Dependencies flow one way (DESIGN §1):
+//   Reporting -> PatientFlow -> SimCore, Stochastics -> CGSL
 //   flowsim-bench -> SimCore, Stochastics
 // SimCore knows no health words and does no I/O; Stochastics is the only importer of CGSL.
 
@@ -12,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "SimCore", targets: ["SimCore"]),
         .library(name: "Stochastics", targets: ["Stochastics"]),
+        .library(name: "PatientFlow", targets: ["PatientFlow"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
         .executable(name: "flowsim-bench", targets: ["flowsim-bench"]),
     ],
     dependencies: [],
@@ -32,6 +35,18 @@ let package = Package(
             name: "SimCore"
         ),
 
+        // MARK: Model
+        .target(
+            name: "PatientFlow",
+            dependencies: ["SimCore", "Stochastics"]
+        ),
+
+        // MARK: Outputs
+        .target(
+            name: "Reporting",
+            dependencies: ["PatientFlow", "Stochastics"]
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "flowsim-bench",
@@ -41,5 +56,6 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "Stochastics"]),
+        .testTarget(name: "PatientFlowTests", dependencies: ["PatientFlow", "SimCore", "Stochastics"]),
     ]
 )

@@ -1,0 +1,105 @@
+import SimCore
+
+/// A categorical patient attribute and its levels, e.g. `age_band: [18-64, 65-74, 75-84, 85+]`.
+public struct AttributeSpec: Sendable, Equatable {
+    public var name: String
+    public var levels: [String]
+    public init(name: String, levels: [String]) {
+        self.name = name
+        self.levels = levels
+    }
+}
+
+/// The standard attribute names (DESIGN §3). A scenario may define more.
+public enum StandardAttribute {
+    public static let ageBand = "age_band"
+    public static let frailty = "frailty"
+    public static let condition = "condition"
+    public static let neighbourhood = "neighbourhood"
+    /// Not stored on the patient: the key for tables that depend on where the patient goes next from the
+    /// unit (the destination or discharge pathway drawn on entry).
+    public static let next = "next"
+}
+
+/// A patient's attribute values: level indices, one per scenario attribute (at most `capacity`).
+public struct AttributeValues: Sendable, Equatable, Hashable {
+    public static let capacity = 8
+    @usableFromInline var storage: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+    public init() {}
+
+    @inlinable public subscript(i: Int) -> Int {
+        get {
+            precondition(i >= 0 && i < Self.capacity)
+            return withUnsafeBytes(of: storage) { Int($0[i]) }
+        }
+        set {
+            precondition(i >= 0 && i < Self.capacity && newValue >= 0 && newValue < 256)
+            withUnsafeMutableBytes(of: &storage) { $0[i] = UInt8(newValue) }
+        }
+    }
+
+    public static func == (a: AttributeValues, b: AttributeValues) -> Bool {
+        withUnsafeBytes(of: a.storage) { x in withUnsafeBytes(of: b.storage) { y in x.elementsEqual(y) } }
+    }
+
+    public func hash(into h: inout Hasher) { withUnsafeBytes(of: storage) { h.combine(bytes: $0) } }
+}
+
+/// What a table is keyed by: a stored attribute (its index) or the patient's drawn next destination.
+public enum TableKey: Sendable, Equatable {
+    case attribute(Int)
+    case next
+}
+
+/// A value that may depend on zero, one or two keys: `values` is dense, row-major over the keys' levels.
+///
+/// Built and checked by the scenario loader; looking a value up is O(1) and never fails.
+public struct Keyed<Value: Sendable>: Sendable {
+    public let keys: [TableKey]
+    /// The number of levels of each key.
+    public let sizes: [Int]
+    public let values: [Value]
+
+    /// One value for everyone.
+    public init(_ value: Value) {
+        self.keys = []
+        self.sizes = []
+        self.values = [value]
+    }
+
+    /// A table over one or two keys; `values.count` must be the product of `sizes`.
+    public init(keys: [TableKey], sizes: [Int], values: [Value]) {
+        precondition(keys.count <= 2 && keys.count == sizes.count)
+        precondition(values.count == sizes.reduce(1, *), "a keyed table needs one value per combination of levels")
+        self.keys = keys
+        self.sizes = sizes
+        self.values = values
+    }
+
+    /// The value for a patient with `attributes` whose drawn next destination is `next`.
+    @inlinable public func value(_ attributes: AttributeValues, next: Int = 0) -> Value {
+        switch keys.count {
+        case 0: return values[0]
+        case 1: return values[index(keys[0], attributes, next)]
+        default: return values[index(keys[0], attributes, next) * sizes[1] + index(keys[1], attributes, next)]
+        }
+    }
+
+    @usableFromInline func index(_ key: TableKey, _ attributes: AttributeValues, _ next: Int) -> Int {
+        switch key {
+        case .attribute(let a): return attributes[a]
+        case .next: return next
+        }
+    }
+
+    /// Applies `transform` to every value, keeping the keys.
+    public func map<T>(_ transform: (Value) throws -> T) rethrows -> Keyed<T> {
+        Keyed<T>(keys: keys, sizes: sizes, values: try values.map(transform))
+    }
+
+    /// Whether the table depends on the drawn next destination.
+    public var dependsOnNext: Bool { keys.contains(.next) }
+}
+
+extension Keyed: Equatable where Value: Equatable {}

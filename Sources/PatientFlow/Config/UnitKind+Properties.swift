@@ -1,0 +1,28 @@
+extension UnitKind {
+    /// The unit's places, or nil for units patients pass through without one (arrivals, exits).
+    public var places: PlacesSpec? {
+        switch self {
+        case .ambulanceHandover: return .unlimited  // ambulance crews: as many as arrive
+        case .emergencyDepartment(let s), .communityService(let s), .beddedCare(let s): return s.places
+        case .acuteWard(let w): return w.beds
+        case .arrivals, .exit: return nil
+        }
+    }
+
+    /// Patients in the unit and in its queue when the run starts.
+    public var initial: InitialState? {
+        switch self {
+        case .emergencyDepartment(let s), .communityService(let s), .beddedCare(let s): return s.initial
+        case .acuteWard(let w): return w.initial
+        case .arrivals, .exit, .ambulanceHandover: return nil
+        }
+    }
+
+    /// Where a patient here is, for the 91-day follow-up.
+    var personState: PersonState {
+        switch self {
+        case .communityService(let s), .beddedCare(let s): return s.atHome ? .homeWithCare : .beddedCare
+        default: return .hospital
+        }
+    }
+}

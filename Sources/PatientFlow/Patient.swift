@@ -1,0 +1,72 @@
+import SimCore
+
+/// One hospital episode of a person: from arrival to an exit. Lives in an `EntityTable` while in the system.
+struct Patient {
+    enum Phase: UInt8 {
+        /// Waiting for a place at `target` (holding the place at `unit`, if any).
+        case waiting
+        /// Being served at `unit` (a stay is running).
+        case inService
+        /// Acute ward: medically optimised, discharge process or assessment running.
+        case nctrDelay
+        /// Acute ward: medically optimised, waiting for a place in the pathway's service.
+        case nctrWaiting
+    }
+
+    var attributes: AttributeValues
+    var person: Int32
+    /// The unit whose place the patient holds, or -1.
+    var unit: Int32 = -1
+    /// The unit the patient has asked for a place in, or -1.
+    var target: Int32 = -1
+    /// The destination (route outcome) or pathway drawn on entering `unit`.
+    var next: Int32 = 0
+    var phase: Phase = .waiting
+    var byAmbulance: Bool
+    /// Arrival at the hospital (starts the ED clock).
+    var arrivalTime: SimTime
+    /// Admission to an acute bed.
+    var admissionTime: SimTime = 0
+    /// End of the acute phase.
+    var nctrStart: SimTime = 0
+    /// The acute ward this episode was admitted to, or -1.
+    var acuteUnit: Int32 = -1
+    /// Events about this patient carry the token they were scheduled with; a new token (from a run-wide
+    /// counter, so a reused slot never matches an old event) makes pending ones stale.
+    var token: UInt32
+}
+
+/// Where a person is, for the 91-day follow-up.
+enum PersonState: UInt8 {
+    case hospital, beddedCare, homeWithCare, home, careHome, dead
+
+    var atHome: Bool { self == .home || self == .homeWithCare }
+}
+
+/// A person followed across episodes: episodes, follow-ups and pending events refer to it.
+struct Person {
+    var state: PersonState = .hospital
+    /// Episodes, follow-up records and scheduled events that refer to this person.
+    var references: Int32 = 0
+    /// The latest acute discharge (for 30-day readmissions), or -infinity.
+    var lastDischarge: SimTime = -.infinity
+    /// The follow-up record of that discharge, or -1.
+    var lastRecord: Int32 = -1
+    /// Kept for readmissions: the person comes back with the same attributes.
+    var attributes: AttributeValues
+}
+
+/// The 91-day follow-up of one acute discharge.
+struct FollowUp {
+    var person: Int32
+    var dischargeTime: SimTime
+    /// Aged 65+ and discharged into reablement or rehabilitation: counted in `home_at_91_days_percent`.
+    var cohort: Bool
+    var pathway: Int32
+    /// The acute ward left, and the NCTR days there (deconditioning).
+    var ward: Int32
+    var nctrDays: Double
+    /// Discharged after warm-up with the whole 91 days inside the run: counted in the metrics.
+    var counted: Bool
+    var readmittedWithin30Days = false
+}

@@ -1,0 +1,46 @@
+import SimCore
+
+/// One metric value of one replication. Equal when the ids match and the values are the same number or both
+/// NaN (a share of nothing), so identical runs compare equal.
+public struct MetricValue: Sendable, Equatable {
+    public var id: String
+    public var value: Double
+    public init(_ id: String, _ value: Double) {
+        self.id = id
+        self.value = value
+    }
+
+    public static func == (a: MetricValue, b: MetricValue) -> Bool {
+        a.id == b.id && (a.value == b.value || (a.value.isNaN && b.value.isNaN))
+    }
+}
+
+/// Patients counted for conservation: created = left + present, always.
+public struct Conservation: Sendable, Equatable {
+    public var created = 0
+    public var left = 0
+    public var present = 0
+    public var holds: Bool { created == left + present }
+}
+
+/// Everything one replication produced.
+public struct ReplicationResult: Sendable {
+    public var replication: Int
+    /// Metrics in a fixed order (DESIGN §4 first, then per-unit ones).
+    public var metrics: [MetricValue]
+    /// Daily series (after warm-up), one value per day.
+    public var daily: [DailySeries]
+    /// Per unit with places: time at each occupancy level and levels seen at the daily audit.
+    public var occupancy: [(unit: String, histogram: OccupancyHistogram)]
+    public var conservation: Conservation
+    /// Broken invariants (empty when the model is sound): capacity exceeded, patients lost.
+    public var invariantViolations: [String]
+    /// Events handled.
+    public var events: Int
+    /// Slots allocated for patients, people and follow-up records: the peak held at once, which bounds memory.
+    public var entitySlots: Int
+    /// Warnings worth showing (e.g. a queue that grew without bound).
+    public var warnings: [String]
+
+    public func metric(_ id: String) -> Double? { metrics.first { $0.id == id }?.value }
+}

@@ -1,0 +1,663 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SimCore
+import Stochastics
+
+/// One replication of a system: builds the units from a `SystemSpec`, runs it and measures it.
+///
+/// Movement between units is one mechanism for every kind: a patient asks for a place at the next unit while
+/// keeping the place they hold (`ResourcePool.request(_:releasing:)`), so full beds hold patients in ED
+/// cubicles and full cubicles hold ambulances, with no special case. Kinds differ only in what happens on
+/// entering a unit and at the end of a stay.
+public final class SystemSimulation {
+    typealias Sim = Simulator<HeapEventList<FlowEvent>>
+
+    public let spec: SystemSpec
+    public let replication: Int
+    let sim = Sim()
+    let pool = ResourcePool()
+    /// The resource of each unit, or nil for units without places (arrivals, exits).
+    let resources: [ResourceID?]
+    let unitOfResource: [Int32]
+    let streams: [UnitStreams]
+    let arrivalProcesses: [PoissonArrivalsBox?]
+    let endTime: SimTime
+
+    @exclusivity(unchecked) var patients = EntityTable<Patient>()
+    @exclusivity(unchecked) var persons = EntityTable<Person>()
+    @exclusivity(unchecked) var records = EntityTable<FollowUp>()
+    @exclusivity(unchecked) var conservation = Conservation()
+    @exclusivity(unchecked) var metrics = FlowMetrics()
+    @exclusivity(unchecked) var occupancy: [OccupancyHistogram]
+    /// NCTR patients now in each acute ward's beds.
+    @exclusivity(unchecked) var nctrCount: [Int]
+    @exclusivity(unchecked) var capacityStat: [TimeWeighted]
+    @exclusivity(unchecked) var nctrStat: [TimeWeighted]
+    @exclusivity(unchecked) var warmedUp = false
+    @exclusivity(unchecked) var nextToken: UInt32 = 0
+    /// 65+ levels of the age attribute, for the 91-day cohort.
+    let olderAge: (attribute: Int, levels: [Bool])?
+    let defaultMixUnit: Int?
+
+    /// Builds replication `replication` of `spec` (streams derived from the spec's seed and the replication).
+    public init(spec: SystemSpec, replication: Int) {
+        self.spec = spec
+        self.replication = replication
+        self.endTime = spec.warmUp + spec.horizon
+        var res: [ResourceID?] = []
+        var unitOf: [Int32] = []
+        for (i, u) in spec.units.enumerated() {
+            if let places = u.kind.places {
+                let r = pool.add(name: u.name, capacity: places.capacity(at: 0))
+                res.append(r)
+                unitOf.append(Int32(i))
+            } else {
+                res.append(nil)
+            }
+        }
+        resources = res
+        unitOfResource = unitOf
+        streams = spec.units.map { UnitStreams(unit: $0.name, seed: spec.seed, replication: replication, kind: spec.generator) }
+        arrivalProcesses = spec.units.map { u in
+            if case .arrivals(let a) = u.kind { return PoissonArrivalsBox(a.rate) }
+            return nil
+        }
+        occupancy = spec.units.map { _ in OccupancyHistogram(start: 0) }
+        nctrCount = Array(repeating: 0, count: spec.units.count)
+        capacityStat = spec.units.map { u in TimeWeighted(start: 0, value: Double(u.kind.places?.capacity(at: 0) ?? 0)) }
+        nctrStat = Array(repeating: TimeWeighted(start: 0), count: spec.units.count)
+        if let a = spec.attributeIndex(named: StandardAttribute.ageBand) {
+            olderAge = (a, spec.attributes[a].levels.map(AgeBands.isOlder))
+        } else {
+            olderAge = nil
+        }
+        defaultMixUnit = spec.units.firstIndex { if case .arrivals = $0.kind { return true } else { return false } }
+        metrics.prepare(spec: spec)
+    }
+
+    // MARK: Running
+
+    /// Runs the replication to the end of the horizon and returns what it measured.
+    public func run() -> ReplicationResult {
+        start()
+        sim.run(until: endTime) { handle($0) }
+        return finish()
+    }
+
+    func start() {
+        for (i, u) in spec.units.enumerated() {
+            if case .arrivals = u.kind { scheduleNextArrival(Int32(i)) }
+            if let places = u.kind.places, case .schedule(let s) = places, let t = s.nextChange(after: 0) {
+                sim.schedule(at: t, priority: .capacityChange, .capacityChange(unit: Int32(i)))
+            }
+        }
+        placeInitialPatients()
+        sim.schedule(at: spec.auditTime, priority: .audit, .audit)
+        if spec.warmUp > 0 {
+            sim.schedule(at: spec.warmUp, priority: .audit, .warmUpEnd)
+        } else {
+            warmedUp = true
+        }
+    }
+
+    func handle(_ event: FlowEvent) {
+        switch event {
+        case .arrival(let u):
+            arrive(unit: Int(u))
+        case .stayEnd(let p, let token):
+            if patients.contains(Int(p)) && patients[Int(p)].token == token { stayEnded(Int(p)) }
+        case .delayEnd(let p, let token):
+            if patients.contains(Int(p)) && patients[Int(p)].token == token { dischargeDelayEnded(Int(p)) }
+        case .nctrDay(let p, let token):
+            if patients.contains(Int(p)) && patients[Int(p)].token == token { nctrDay(Int(p)) }
+        case .capacityChange(let u):
+            capacityChanged(Int(u))
+        case .audit:
+            audit()
+        case .warmUpEnd:
+            resetStatistics()
+        case .followUpEnd(let r):
+            followUpEnded(Int(r))
+        case .readmission(let person, let exit):
+            readmit(person: Int(person), exit: Int(exit))
+        case .careHomeMove(let person):
+            if persons[Int(person)].state == .home { persons[Int(person)].state = .careHome }
+            release(person: Int(person))
+        case .death(let person):
+            if persons[Int(person)].state.atHome { persons[Int(person)].state = .dead }
+            release(person: Int(person))
+        }
+        processGrants()
+    }
+
+    // MARK: Arrivals
+
+    func scheduleNextArrival(_ u: Int32) {
+        let s = streams[Int(u)]
+        if let t = arrivalProcesses[Int(u)]!.next(after: sim.now, unitExponential: s.arrivals.exponential(mean: 1),
+                                                   horizon: endTime) {
+            sim.schedule(at: t, priority: .arrival, .arrival(unit: u))
+        }
+    }
+
+    func arrive(unit u: Int) {
+        guard case .arrivals(let a) = spec.units[u].kind else { return }
+        scheduleNextArrival(Int32(u))
+        let s = streams[u]
+        var attrs = AttributeValues()
+        for (k, choice) in a.mix.enumerated() {
+            if let choice { attrs[k] = choice.value(attrs).sample(s.mix) }
+        }
+        let person = persons.insert(Person(attributes: attrs))
+        let p = newPatient(attributes: attrs, person: person, byAmbulance: a.byAmbulance)
+        let first = a.route.value(attrs).sample(s.route)
+        moveTo(p, unit: first)
+    }
+
+    func newPatient(attributes: AttributeValues, person: Int, byAmbulance: Bool) -> Int {
+        persons[person].references += 1
+        persons[person].state = .hospital
+        conservation.created += 1
+        conservation.present += 1
+        return patients.insert(Patient(attributes: attributes, person: Int32(person), byAmbulance: byAmbulance,
+                                       arrivalTime: sim.now, token: freshToken()))
+    }
+
+    func freshToken() -> UInt32 {
+        nextToken &+= 1
+        return nextToken
+    }
+
+    // MARK: Moving between units
+
+    /// Sends patient `p` towards unit `dest`: exits at once; otherwise asks for a place there, keeping the
+    /// place held now until it is granted (blocking after service, the pool's own primitive).
+    func moveTo(_ p: Int, unit dest: Int) {
+        let held = Int(patients[p].unit)
+        if case .exit = spec.units[dest].kind {
+            if held >= 0 {
+                leave(p, unit: held, to: dest)
+                pool.release(resources[held]!, at: sim.now)
+            }
+            exit(p, at: dest)
+            return
+        }
+        guard let r = resources[dest] else { preconditionFailure("unit \(spec.units[dest].name) has no places") }
+        patients[p].target = Int32(dest)
+        if patients[p].phase == .inService { patients[p].phase = .waiting }
+        if pool.request(r, entity: p, at: sim.now, releasing: held >= 0 ? resources[held] : nil) {
+            if held >= 0 { leave(p, unit: held, to: dest) }
+            enter(p, unit: dest, from: held)
+        }
+    }
+
+    /// Starts everyone the pool granted a place to since the last call, in order. A grant to a blocked patient
+    /// has already released the place they held (and passed it on down the chain).
+    func processGrants() {
+        while let g = pool.nextGrant() {
+            let p = g.entity
+            let dest = Int(unitOfResource[g.resource.index])
+            let held = Int(patients[p].unit)
+            if held >= 0 { leave(p, unit: held, to: dest) }
+            enter(p, unit: dest, from: held)
+        }
+    }
+
+    /// Bookkeeping when patient `p` gives up its place at unit `u` to go to `dest`.
+    func leave(_ p: Int, unit u: Int, to dest: Int) {
+        let pt = patients[p]
+        switch spec.units[u].kind {
+        case .emergencyDepartment:
+            if warmedUp { metrics.edDeparture(los: sim.now - pt.arrivalTime) }
+        case .acuteWard:
+            let inNCTR = pt.phase == .nctrDelay || pt.phase == .nctrWaiting
+            let nctr = inNCTR ? sim.now - pt.nctrStart : 0
+            if inNCTR {
+                nctrCount[u] -= 1
+                nctrStat[u].update(to: Double(nctrCount[u]), at: sim.now)
+            }
+            if warmedUp {
+                metrics.acuteDischarge(los: sim.now - pt.admissionTime, nctr: inNCTR ? nctr : nil,
+                                       pathway: metrics.pathwayIndex(ward: u, pathway: Int(pt.next)))
+            }
+            if case .exit(let x) = spec.units[dest].kind, x.destination == .died {} else {
+                startFollowUp(p, ward: u, nctr: nctr)
+            }
+            patients[p].token = freshToken()  // stops the deconditioning clock
+        default:
+            break
+        }
+        patients[p].unit = -1
+        occupancyChanged(u)
+    }
+
+    /// Patient `p` takes its place at unit `u`, coming from unit `from` (or -1).
+    func enter(_ p: Int, unit u: Int, from: Int) {
+        patients[p].unit = Int32(u)
+        patients[p].target = -1
+        patients[p].phase = .inService
+        occupancyChanged(u)
+        let s = streams[u]
+        let attrs = patients[p].attributes
+        switch spec.units[u].kind {
+        case .ambulanceHandover(let h):
+            // The crew waits with the patient for a place at the next unit (the ED).
+            patients[p].next = Int32(h.route.value(attrs).sample(s.route))
+            setPersonState(p, .hospital)
+            moveTo(p, unit: Int(patients[p].next))
+        case .emergencyDepartment(let ed):
+            setPersonState(p, .hospital)
+            var extra: SimTime = 0
+            if from >= 0, case .ambulanceHandover(let h) = spec.units[from].kind {
+                // The handover completes once a cubicle is free; its clock ran from arrival.
+                extra = h.handover.value(attrs).sample(streams[from].stay)
+                if warmedUp { metrics.handover(time: sim.now - patients[p].arrivalTime + extra) }
+            }
+            let next = ed.route.value(attrs).sample(s.route)
+            patients[p].next = Int32(next)
+            scheduleStayEnd(p, after: extra + ed.stay.value(attrs, next: next).sample(s.stay))
+        case .acuteWard(let w):
+            setPersonState(p, .hospital)
+            patients[p].admissionTime = sim.now
+            patients[p].acuteUnit = Int32(u)
+            let pathway = w.pathwayMix.value(attrs).sample(s.route)
+            patients[p].next = Int32(pathway)
+            noteReadmission(p)
+            scheduleStayEnd(p, after: w.acuteStay.value(attrs, next: pathway).sample(s.stay))
+        case .communityService(let c), .beddedCare(let c):
+            setPersonState(p, c.atHome ? .homeWithCare : .beddedCare)
+            let next = c.route.value(attrs).sample(s.route)
+            patients[p].next = Int32(next)
+            scheduleStayEnd(p, after: c.stay.value(attrs, next: next).sample(s.stay))
+        case .arrivals, .exit:
+            preconditionFailure("units without places are never entered")
+        }
+    }
+
+    func scheduleStayEnd(_ p: Int, after delay: SimTime) {
+        sim.schedule(after: delay, priority: .release, .stayEnd(patient: Int32(p), token: patients[p].token))
+    }
+
+    func stayEnded(_ p: Int) {
+        let u = Int(patients[p].unit)
+        switch spec.units[u].kind {
+        case .acuteWard(let w):
+            // Medically optimised: NCTR time starts.
+            patients[p].phase = .nctrDelay
+            patients[p].nctrStart = sim.now
+            nctrCount[u] += 1
+            nctrStat[u].update(to: Double(nctrCount[u]), at: sim.now)
+            if w.escalationPerDay.contains(where: { $0 > 0 }) {
+                sim.schedule(after: Duration.day, priority: .normal,
+                             .nctrDay(patient: Int32(p), token: patients[p].token))
+            }
+            startDischargeDelay(p, ward: w, unit: u)
+        case .emergencyDepartment, .communityService, .beddedCare:
+            moveTo(p, unit: Int(patients[p].next))
+        default:
+            preconditionFailure("no stay at \(spec.units[u].name)")
+        }
+    }
+
+    func startDischargeDelay(_ p: Int, ward w: AcuteWardSpec, unit u: Int) {
+        let pathway = w.pathways[Int(patients[p].next)]
+        var end = sim.now + pathway.delay.value(patients[p].attributes).sample(streams[u].delay)
+        if pathway.withinDischargeHours { end = DischargeHours.next(end, open: w.dischargeOpen, close: w.dischargeClose) }
+        sim.schedule(at: end, priority: .release, .delayEnd(patient: Int32(p), token: patients[p].token))
+    }
+
+    func dischargeDelayEnded(_ p: Int) {
+        let u = Int(patients[p].unit)
+        guard case .acuteWard(let w) = spec.units[u].kind else { return }
+        patients[p].phase = .nctrWaiting
+        moveTo(p, unit: w.pathways[Int(patients[p].next)].target)
+    }
+
+    /// Deconditioning: a day of NCTR may move the patient to the next pathway up.
+    func nctrDay(_ p: Int) {
+        let u = Int(patients[p].unit)
+        guard case .acuteWard(let w) = spec.units[u].kind else { return }
+        let current = Int(patients[p].next)
+        if let up = w.escalateTo[current], streams[u].deconditioning.bernoulli(w.escalationPerDay[current]) {
+            patients[p].next = Int32(up)
+            if patients[p].phase == .nctrWaiting, patients[p].target >= 0 {
+                // Leave the old service's queue; the new pathway needs its own assessment.
+                pool.withdraw(resources[Int(patients[p].target)]!, entity: p, at: sim.now)
+                patients[p].target = -1
+            }
+            patients[p].token = freshToken()
+            patients[p].phase = .nctrDelay
+            startDischargeDelay(p, ward: w, unit: u)
+        }
+        if w.escalateTo[Int(patients[p].next)] != nil {
+            sim.schedule(after: Duration.day, priority: .normal, .nctrDay(patient: Int32(p), token: patients[p].token))
+        }
+    }
+
+    // MARK: Exits and the 91-day follow-up
+
+    func exit(_ p: Int, at e: Int) {
+        guard case .exit(let x) = spec.units[e].kind else { return }
+        let pt = patients.remove(p)
+        conservation.left += 1
+        conservation.present -= 1
+        let person = Int(pt.person)
+        switch x.destination {
+        case .died: persons[person].state = .dead
+        case .careHome: persons[person].state = .careHome
+        case .home: persons[person].state = .home
+        }
+        if x.destination != .died {
+            scheduleAfterDischargeEvents(person: person, exit: e, spec: x, attributes: pt.attributes)
+        }
+        release(person: person)
+    }
+
+    /// Readmission, death and care-home moves after leaving, each within 91 days, as simulated events.
+    func scheduleAfterDischargeEvents(person: Int, exit e: Int, spec x: ExitSpec, attributes a: AttributeValues) {
+        let s = streams[e]
+        let window = 91 * Duration.day
+        if x.readmissionRoute != nil, s.followUp.bernoulli(x.readmission.value(a)) {
+            let t = x.readmissionTime.value(a).sample(s.followUp, within: window)
+            persons[person].references += 1
+            sim.schedule(after: t, priority: .arrival, .readmission(person: Int32(person), exit: Int32(e)))
+        }
+        if x.destination == .home {
+            var pCare = x.careHomeMove.value(a)
+            let r = Int(persons[person].lastRecord)
+            if r >= 0 && records.contains(r) { pCare = 1 - (1 - pCare) * independenceRetained(record: r) }
+            if s.followUp.bernoulli(pCare) {
+                persons[person].references += 1
+                sim.schedule(after: x.eventTime.value(a).sample(s.followUp, within: window), priority: .normal,
+                             .careHomeMove(person: Int32(person)))
+            }
+        }
+        if s.followUp.bernoulli(x.death.value(a)) {
+            persons[person].references += 1
+            sim.schedule(after: x.eventTime.value(a).sample(s.followUp, within: window), priority: .normal,
+                         .death(person: Int32(person)))
+        }
+    }
+
+    /// The chance of keeping independence after the NCTR days of the discharge behind `record`.
+    func independenceRetained(record r: Int) -> Double {
+        let f = records[r]
+        guard case .acuteWard(let w) = spec.units[Int(f.ward)].kind, w.independenceLossPerDay > 0 else { return 1 }
+        return pow(1 - w.independenceLossPerDay, f.nctrDays)
+    }
+
+    func readmit(person: Int, exit e: Int) {
+        defer { release(person: person) }
+        guard case .exit(let x) = spec.units[e].kind, let route = x.readmissionRoute,
+              persons[person].state == .home || persons[person].state == .careHome else { return }
+        let attrs = persons[person].attributes
+        let p = newPatient(attributes: attrs, person: person, byAmbulance: false)
+        let first = route.value(attrs).sample(streams[e].route)
+        if case .ambulanceHandover = spec.units[first].kind { patients[p].byAmbulance = true }
+        moveTo(p, unit: first)
+    }
+
+    func startFollowUp(_ p: Int, ward u: Int, nctr: SimTime) {
+        let pt = patients[p]
+        guard case .acuteWard(let w) = spec.units[u].kind else { return }
+        let pathway = w.pathways[Int(pt.next)]
+        let person = Int(pt.person)
+        let older = olderAge.map { $0.levels[pt.attributes[$0.attribute]] } ?? false
+        let record = records.insert(FollowUp(person: pt.person, dischargeTime: sim.now,
+                                             cohort: older && pathway.countsFor91Day, pathway: pt.next,
+                                             ward: Int32(u), nctrDays: nctr / Duration.day,
+                                             counted: warmedUp && sim.now + 91 * Duration.day <= endTime))
+        persons[person].references += 1
+        persons[person].lastDischarge = sim.now
+        persons[person].lastRecord = Int32(record)
+        sim.schedule(after: 91 * Duration.day, priority: .followUp, .followUpEnd(record: Int32(record)))
+    }
+
+    func noteReadmission(_ p: Int) {
+        let person = Int(patients[p].person)
+        let r = Int(persons[person].lastRecord)
+        if r >= 0, records.contains(r), sim.now - records[r].dischargeTime <= 30 * Duration.day {
+            records[r].readmittedWithin30Days = true
+        }
+    }
+
+    func followUpEnded(_ r: Int) {
+        let f = records.remove(r)
+        let person = Int(f.person)
+        if f.counted {
+            metrics.followUp(cohort: f.cohort, atHome: persons[person].state.atHome,
+                             readmitted: f.readmittedWithin30Days)
+        }
+        if persons[person].lastRecord == Int32(r) { persons[person].lastRecord = -1 }
+        release(person: person)
+    }
+
+    func setPersonState(_ p: Int, _ state: PersonState) { persons[Int(patients[p].person)].state = state }
+
+    /// Drops one reference to a person; forgets the person when nothing refers to them any more.
+    func release(person: Int) {
+        persons[person].references -= 1
+        if persons[person].references <= 0 {
+            persons.remove(person)
+        }
+    }
+
+    // MARK: Capacity, audits, statistics
+
+    func capacityChanged(_ u: Int) {
+        guard case .schedule(let s)? = spec.units[u].kind.places, let r = resources[u] else { return }
+        let c = s.capacity(at: sim.now)
+        pool.setCapacity(r, c, at: sim.now)
+        capacityStat[u].update(to: Double(c), at: sim.now)
+        if let t = s.nextChange(after: sim.now) {
+            sim.schedule(at: t, priority: .capacityChange, .capacityChange(unit: Int32(u)))
+        }
+    }
+
+    func occupancyChanged(_ u: Int) {
+        if let r = resources[u] { occupancy[u].update(to: pool.busy(r), at: sim.now) }
+    }
+
+    func audit() {
+        let day = spec.calendar.dayIndex(sim.now)
+        if warmedUp {
+            var occupied = 0, nctr = 0, capacity = 0
+            for (u, unit) in spec.units.enumerated() {
+                guard let r = resources[u] else { continue }
+                occupancy[u].audit()
+                if case .acuteWard = unit.kind {
+                    occupied += pool.busy(r)
+                    nctr += nctrCount[u]
+                    capacity += pool.capacity(r)
+                }
+            }
+            metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
+                          unitLevels: resources.enumerated().compactMap { u, r in r.map { (u, pool.busy($0)) } })
+        }
+        sim.schedule(after: Duration.day, priority: .audit, .audit)
+    }
+
+    var firstObservedDay: Int { spec.calendar.dayIndex(spec.warmUp) }
+
+    func resetStatistics() {
+        warmedUp = true
+        let t = sim.now
+        pool.resetStatistics(at: t)
+        for u in occupancy.indices {
+            occupancy[u].reset(at: t)
+            capacityStat[u].reset(at: t)
+            nctrStat[u].reset(at: t)
+        }
+        metrics.resetCounts()
+    }
+
+    // MARK: Initial state
+
+    /// Puts each unit's initial patients in place (remaining stays drawn from the equilibrium residual of the
+    /// stay distribution) and its initial queue in line.
+    func placeInitialPatients() {
+        for (u, unit) in spec.units.enumerated() {
+            guard let initial = unit.kind.initial, initial.occupied + initial.queued > 0, let r = resources[u] else { continue }
+            let s = streams[u]
+            for k in 0..<(initial.occupied + initial.queued) {
+                let attrs = initialAttributes(s.initial)
+                let person = persons.insert(Person(attributes: attrs))
+                let p = newPatient(attributes: attrs, person: person, byAmbulance: false)
+                if k >= initial.occupied {
+                    patients[p].target = Int32(u)
+                    if pool.request(r, entity: p, at: 0) { enter(p, unit: u, from: -1) }
+                    continue
+                }
+                pool.setCapacity(r, max(pool.capacity(r), pool.busy(r) + 1), at: 0)
+                pool.request(r, entity: p, at: 0)
+                patients[p].unit = Int32(u)
+                patients[p].phase = .inService
+                occupancyChanged(u)
+                switch unit.kind {
+                case .acuteWard(let w):
+                    patients[p].admissionTime = 0
+                    patients[p].acuteUnit = Int32(u)
+                    let pathway = w.pathwayMix.value(attrs).sample(s.route)
+                    patients[p].next = Int32(pathway)
+                    scheduleStayEnd(p, after: w.acuteStay.value(attrs, next: pathway).sampleResidual(s.initial))
+                case .emergencyDepartment(let c), .communityService(let c), .beddedCare(let c):
+                    setPersonState(p, unit.kind.personState)
+                    let next = c.route.value(attrs).sample(s.route)
+                    patients[p].next = Int32(next)
+                    scheduleStayEnd(p, after: c.stay.value(attrs, next: next).sampleResidual(s.initial))
+                default:
+                    break
+                }
+            }
+            // Capacity back to the schedule (initial occupancy above capacity drains, never evicts).
+            if case .schedule(let sched)? = unit.kind.places { pool.setCapacity(r, sched.capacity(at: 0), at: 0) }
+            processGrants()
+        }
+    }
+
+    func initialAttributes(_ stream: RandomStream) -> AttributeValues {
+        var attrs = AttributeValues()
+        guard let m = defaultMixUnit, case .arrivals(let a) = spec.units[m].kind else { return attrs }
+        for (k, choice) in a.mix.enumerated() {
+            if let choice { attrs[k] = choice.value(attrs).sample(stream) }
+        }
+        return attrs
+    }
+
+    // MARK: Results
+
+    func finish() -> ReplicationResult {
+        let observed = endTime - spec.warmUp
+        var values = metrics.values(observedMinutes: observed)
+        // Acute occupancy: time-weighted occupied over time-weighted available, all acute wards.
+        var busy = 0.0, available = 0.0, nctrMean = 0.0
+        for (u, unit) in spec.units.enumerated() {
+            guard case .acuteWard = unit.kind, let r = resources[u] else { continue }
+            busy += pool.busyStatistic(r).mean(at: endTime)
+            available += capacityStat[u].mean(at: endTime)
+            nctrMean += nctrStat[u].mean(at: endTime)
+        }
+        // nctr_bed_days: NCTR patients integrated over time, per 365 days observed.
+        values.insert(MetricValue("nctr_bed_days", nctrMean * 365), at: 1)
+        values.insert(MetricValue("acute_occupancy_percent", available > 0 ? 100 * busy / available : .nan),
+                      at: values.firstIndex { $0.id == "mean_los_days" }!)
+        var warnings: [String] = []
+        for (u, unit) in spec.units.enumerated() {
+            guard let r = resources[u] else { continue }
+            let mean = pool.busyStatistic(r).mean(at: endTime)
+            values.append(MetricValue("unit.\(unit.name).occupancy_mean", mean))
+            let cap = capacityStat[u].mean(at: endTime)
+            if cap < Double(PlacesSpec.unlimitedCapacity) / 2 {
+                values.append(MetricValue("unit.\(unit.name).occupancy_percent", cap > 0 ? 100 * mean / cap : .nan))
+            }
+            values.append(MetricValue("unit.\(unit.name).queue_mean", pool.queueStatistic(r).mean(at: endTime)))
+            let q = pool.queueLength(r)
+            if q > 1000 && Double(q) > 10 * max(1, pool.queueStatistic(r).mean(at: endTime) / 2) {
+                warnings.append("queue grew without bound at unit \(unit.name): \(q) waiting at the end")
+            }
+        }
+        var violations: [String] = []
+        if !conservation.holds { violations.append("patients not conserved: \(conservation)") }
+        if conservation.present != patients.count {
+            violations.append("patients present \(patients.count) != counted \(conservation.present)")
+        }
+        for (u, unit) in spec.units.enumerated() {
+            if let r = resources[u], pool.grantsBeyondCapacity(r) > 0 {
+                violations.append("capacity exceeded at \(unit.name) \(pool.grantsBeyondCapacity(r)) times")
+            }
+        }
+        return ReplicationResult(
+            replication: replication, metrics: values, daily: metrics.daily,
+            occupancy: spec.units.enumerated().compactMap { u, unit in
+                resources[u] == nil ? nil : (unit.name, occupancy[u])
+            },
+            conservation: conservation, invariantViolations: violations, events: sim.eventsHandled,
+            entitySlots: patients.slotCount + persons.slotCount + records.slotCount, warnings: warnings)
+    }
+}
+
+/// The random streams of one unit, each keyed by (seed, replication, "<unit>/<purpose>").
+struct UnitStreams {
+    let arrivals, mix, route, stay, delay, deconditioning, followUp, initial: RandomStream
+
+    init(unit: String, seed: UInt64, replication: Int, kind: GeneratorKind) {
+        func s(_ purpose: String) -> RandomStream {
+            RandomStream(seed: seed, replication: replication, name: "\(unit)/\(purpose)", kind: kind)
+        }
+        arrivals = s("arrivals")
+        mix = s("mix")
+        route = s("route")
+        stay = s("stay")
+        delay = s("delay")
+        deconditioning = s("deconditioning")
+        followUp = s("follow-up")
+        initial = s("initial")
+    }
+}
+
+/// A Poisson arrival process over either kind of rate.
+struct PoissonArrivalsBox {
+    let profile: PoissonArrivals<RateProfile>?
+    let dated: PoissonArrivals<DatedRates>?
+
+    init(_ rate: ArrivalsSpec.Rate) {
+        switch rate {
+        case .profile(let p): profile = PoissonArrivals(rate: p); dated = nil
+        case .dated(let d): dated = PoissonArrivals(rate: d); profile = nil
+        }
+    }
+
+    func next(after t: SimTime, unitExponential e: Double, horizon: SimTime) -> SimTime? {
+        if let profile { return profile.next(after: t, unitExponential: e, horizon: horizon) }
+        return dated!.next(after: t, unitExponential: e, horizon: horizon)
+    }
+}
+
+/// Discharge hours: a discharge that would complete outside [open, close) waits for the next opening.
+enum DischargeHours {
+    static func next(_ t: SimTime, open: SimTime, close: SimTime) -> SimTime {
+        if close - open >= Duration.day || open == close { return t }
+        let day = (t / Duration.day).rounded(.down) * Duration.day
+        let m = t - day
+        if open < close {
+            if m < open { return day + open }
+            if m >= close { return day + Duration.day + open }
+            return t
+        }
+        // Hours span midnight (e.g. 20:00-02:00).
+        return (m >= open || m < close) ? t : day + open
+    }
+}
+
+/// Age bands: which levels are 65 and over ("65-74", "75-84", "85+" yes; "18-64" no).
+enum AgeBands {
+    static func isOlder(_ level: String) -> Bool {
+        let digits = level.prefix { $0.isNumber }
+        guard let lower = Int(digits) else { return false }
+        return lower >= 65
+    }
+}
+
