@@ -4,8 +4,8 @@ import PackageDescription
 // MARK: - Targets
 //
 // Dependencies flow one way (DESIGN §1):
-//   Reporting -> PatientFlow -> SimCore, Stochastics -> CGSL
-//   flowsim-bench -> SimCore, Stochastics
+//   flowsim -> Reporting, Scenario -> PatientFlow -> SimCore, Stochastics -> CGSL
+//   flowsim-bench -> Scenario, PatientFlow, SimCore, Stochastics
 // SimCore knows no health words and does no I/O; Stochastics is the only importer of CGSL.
 
 let package = Package(
@@ -14,10 +14,15 @@ let package = Package(
         .library(name: "SimCore", targets: ["SimCore"]),
         .library(name: "Stochastics", targets: ["Stochastics"]),
         .library(name: "PatientFlow", targets: ["PatientFlow"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .executable(name: "flowsim", targets: ["flowsim"]),
         .executable(name: "flowsim-bench", targets: ["flowsim-bench"]),
     ],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
     targets: [
         // MARK: C libraries
         .systemLibrary(
@@ -40,6 +45,10 @@ let package = Package(
             name: "PatientFlow",
             dependencies: ["SimCore", "Stochastics"]
         ),
+        .target(
+            name: "Scenario",
+            dependencies: ["PatientFlow", "SimCore", "Stochastics", .product(name: "Yams", package: "Yams")]
+        ),
 
         // MARK: Outputs
         .target(
@@ -49,13 +58,22 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(
+            name: "flowsim",
+            dependencies: [
+                "Scenario", "Reporting", "PatientFlow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
             name: "flowsim-bench",
-            dependencies: ["SimCore", "Stochastics"]
+            dependencies: ["SimCore", "Stochastics", "PatientFlow", "Scenario"]
         ),
 
         // MARK: Tests
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "Stochastics"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PatientFlow", "SimCore", "Stochastics"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "PatientFlowTests", dependencies: ["PatientFlow", "SimCore", "Stochastics"]),
     ]
 )

@@ -21,6 +21,8 @@ EVENTS_PER_ARRIVAL = {"mmc": 3, "tandem": 5}
 
 # Targets checked by `report`.
 TARGET_EVENTS_PER_SECOND = 20e6   # flowsim, each of mmc and tandem
+TARGET_WHOLE_MODEL_SECONDS = 10.0  # 100 replication-years of mk-baseline on 2 cores (issue 3)
+TARGET_WHOLE_MODEL_RSS_MB = 200.0
 TARGET_TANDEM_RSS_MB = 50.0       # flowsim tandem peak RSS
 TARGET_RATIO_VS_SIMPY = 60.0      # flowsim / SimPy median events/s, each model
 ENGINE_ORDER = ("flowsim", "simpy", "ciw")
@@ -120,7 +122,11 @@ def aggregate(runs):
             eps=statistics.median(d["events_per_second"] for d in ds),
             secs=statistics.median(d["sim_seconds"] for d in ds),
             rss=max(d["peak_rss_mb"] for d in ds),
-            result=result))
+            result=result,
+            # Whole-model runs (flowsim-bench model ...) also time many replications on several cores.
+            wall100=(statistics.median(d["wall_seconds_per_100_replication_years"] for d in ds)
+                     if "wall_seconds_per_100_replication_years" in ds[0] else None),
+            jobs=ds[0].get("jobs")))
 
     def order(r):
         f = r["family"]
@@ -188,8 +194,20 @@ def cmd_report(args):
         print_table(("model",) + tuple(f"flowsim/{label}" for _, label in PEERS),
                     ratio_rows, "<" + ">" * len(PEERS))
 
+    whole = [r for r in rows if r["wall100"] is not None]
+    if whole:
+        print("\nWhole model (one replication-year on one thread; replications on several cores)")
+        print_table(("scenario", "events/s", "wall s per 100 replication-years", "cores", "peak RSS MB"),
+                    [(r["model"], fmt_rate(r["eps"]), f"{r['wall100']:.2f}", r["jobs"], f"{r['rss']:.1f}")
+                     for r in whole], "<>>>>")
+
     print("\nTargets")
     checks = []
+    for r in whole:
+        label = f"{r['model']}: 100 replication-years <= {TARGET_WHOLE_MODEL_SECONDS:.0f} s on {r['jobs']} cores"
+        checks.append(("PASS" if r["wall100"] <= TARGET_WHOLE_MODEL_SECONDS else "MISS", label, f"{r['wall100']:.2f} s"))
+        label = f"{r['model']}: peak RSS < {TARGET_WHOLE_MODEL_RSS_MB:.0f} MB"
+        checks.append(("PASS" if r["rss"] < TARGET_WHOLE_MODEL_RSS_MB else "MISS", label, f"{r['rss']:.1f} MB"))
     for model in ("mmc", "tandem"):
         fs = find(rows, "flowsim", model)
         label = f"flowsim {model} >= {TARGET_EVENTS_PER_SECOND / 1e6:.0f}M events/s"

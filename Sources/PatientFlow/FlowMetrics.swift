@@ -44,6 +44,7 @@ struct FlowMetrics {
         nctrByPathway = Array(repeating: Tally(), count: pathwayNames.count)
         daily = Self.dailySeriesNames.map { DailySeries(name: $0) }
             + spec.units.filter { $0.kind.places != nil }.map { DailySeries(name: "occupancy.\($0.name)") }
+            + spec.units.filter { $0.kind.places != nil }.map { DailySeries(name: "queue.\($0.name)") }
     }
 
     func pathwayIndex(ward: Int, pathway: Int) -> Int { pathwayIndexOfWard[ward]![pathway] }
@@ -83,7 +84,8 @@ struct FlowMetrics {
         }
     }
 
-    mutating func audit(day: Int, occupied: Int, nctr: Int, capacity: Int, unitLevels: [(Int, Int)]) {
+    /// `unitLevels` and `unitQueues`: places held and patients waiting at each unit with places, in unit order.
+    mutating func audit(day: Int, occupied: Int, nctr: Int, capacity: Int, unitLevels: [Int], unitQueues: [Int]) {
         let share = occupied > 0 ? Double(nctr) / Double(occupied) : 0
         nctrShare.add(100 * share)
         let t = today
@@ -92,7 +94,7 @@ struct FlowMetrics {
             Double(nctr), 100 * share,
             Double(t.handovers), Double(t.handoversOver30), t.minutesLost / 60,
             Double(t.edDepartures), t.edDepartures > 0 ? 100 * Double(t.edWithin4h) / Double(t.edDepartures) : .nan,
-        ] + unitLevels.map { Double($0.1) }
+        ] + unitLevels.map(Double.init) + unitQueues.map(Double.init)
         for (i, v) in row.enumerated() { daily[i].record(v, day: day) }
         today = DayCounters()
     }

@@ -19,10 +19,11 @@ public final class SystemSimulation {
     public let replication: Int
     let sim = Sim()
     let pool = ResourcePool()
+    /// The units, compiled: tag, parameters, streams and resource of each.
+    let units: [CompiledUnit]
     /// The resource of each unit, or nil for units without places (arrivals, exits).
     let resources: [ResourceID?]
     let unitOfResource: [Int32]
-    let streams: [UnitStreams]
     let arrivalProcesses: [PoissonArrivalsBox?]
     let endTime: SimTime
 
@@ -60,7 +61,12 @@ public final class SystemSimulation {
         }
         resources = res
         unitOfResource = unitOf
-        streams = spec.units.map { UnitStreams(unit: $0.name, seed: spec.seed, replication: replication, kind: spec.generator) }
+        metrics.prepare(spec: spec)
+        let pathwayIndex = metrics.pathwayIndexOfWard
+        units = spec.units.enumerated().map { i, u in
+            CompiledUnit(u, index: i, resource: res[i], pathwayMetricIndex: pathwayIndex[i] ?? [], seed: spec.seed,
+                         replication: replication, generator: spec.generator)
+        }
         arrivalProcesses = spec.units.map { u in
             if case .arrivals(let a) = u.kind { return PoissonArrivalsBox(a.rate) }
             return nil
@@ -75,7 +81,6 @@ public final class SystemSimulation {
             olderAge = nil
         }
         defaultMixUnit = spec.units.firstIndex { if case .arrivals = $0.kind { return true } else { return false } }
-        metrics.prepare(spec: spec)
     }
 
     // MARK: Running
@@ -136,25 +141,29 @@ public final class SystemSimulation {
     // MARK: Arrivals
 
     func scheduleNextArrival(_ u: Int32) {
-        let s = streams[Int(u)]
-        if let t = arrivalProcesses[Int(u)]!.next(after: sim.now, unitExponential: s.arrivals.exponential(mean: 1),
+        let unit = units[Int(u)]
+        if let t = arrivalProcesses[Int(u)]!.next(after: sim.now, unitExponential: unit.arrivalStream.exponential(mean: 1),
                                                    horizon: endTime) {
             sim.schedule(at: t, priority: .arrival, .arrival(unit: u))
         }
     }
 
     func arrive(unit u: Int) {
-        guard case .arrivals(let a) = spec.units[u].kind else { return }
+        let unit = units[u]
         scheduleNextArrival(Int32(u))
-        let s = streams[u]
-        var attrs = AttributeValues()
-        for (k, choice) in a.mix.enumerated() {
-            if let choice { attrs[k] = choice.value(attrs).sample(s.mix) }
-        }
+        let attrs = drawAttributes(unit.arrivals!, unit.mixStream)
         let person = persons.insert(Person(attributes: attrs))
-        let p = newPatient(attributes: attrs, person: person, byAmbulance: a.byAmbulance)
-        let first = a.route.value(attrs).sample(s.route)
-        moveTo(p, unit: first)
+        let p = newPatient(attributes: attrs, person: person, byAmbulance: unit.arrivals!.byAmbulance)
+        moveTo(p, unit: unit.arrivals!.route.value(attrs).sample(unit.routeStream))
+    }
+
+    /// Attributes drawn in order, each level from its mix (which may depend on earlier attributes).
+    func drawAttributes(_ a: ArrivalsSpec, _ stream: RandomStream) -> AttributeValues {
+        var attrs = AttributeValues()
+        for k in a.mix.indices {
+            if let choice = a.mix[k] { attrs[k] = choice.value(attrs).sample(stream) }
+        }
+        return attrs
     }
 
     func newPatient(attributes: AttributeValues, person: Int, byAmbulance: Bool) -> Int {
@@ -177,7 +186,7 @@ public final class SystemSimulation {
     /// place held now until it is granted (blocking after service, the pool's own primitive).
     func moveTo(_ p: Int, unit dest: Int) {
         let held = Int(patients[p].unit)
-        if case .exit = spec.units[dest].kind {
+        if units[dest].tag == .exit {
             if held >= 0 {
                 leave(p, unit: held, to: dest)
                 pool.release(resources[held]!, at: sim.now)
@@ -185,7 +194,7 @@ public final class SystemSimulation {
             exit(p, at: dest)
             return
         }
-        guard let r = resources[dest] else { preconditionFailure("unit \(spec.units[dest].name) has no places") }
+        guard let r = resources[dest] else { preconditionFailure("unit \(units[dest].name) has no places") }
         patients[p].target = Int32(dest)
         if patients[p].phase == .inService { patients[p].phase = .waiting }
         if pool.request(r, entity: p, at: sim.now, releasing: held >= 0 ? resources[held] : nil) {
@@ -209,7 +218,7 @@ public final class SystemSimulation {
     /// Bookkeeping when patient `p` gives up its place at unit `u` to go to `dest`.
     func leave(_ p: Int, unit u: Int, to dest: Int) {
         let pt = patients[p]
-        switch spec.units[u].kind {
+        switch units[u].tag {
         case .emergencyDepartment:
             if warmedUp { metrics.edDeparture(los: sim.now - pt.arrivalTime) }
         case .acuteWard:
@@ -221,11 +230,9 @@ public final class SystemSimulation {
             }
             if warmedUp {
                 metrics.acuteDischarge(los: sim.now - pt.admissionTime, nctr: inNCTR ? nctr : nil,
-                                       pathway: metrics.pathwayIndex(ward: u, pathway: Int(pt.next)))
+                                       pathway: units[u].pathwayMetricIndex[Int(pt.next)])
             }
-            if case .exit(let x) = spec.units[dest].kind, x.destination == .died {} else {
-                startFollowUp(p, ward: u, nctr: nctr)
-            }
+            if units[dest].exit?.destination != .died { startFollowUp(p, ward: u, nctr: nctr) }
             patients[p].token = freshToken()  // stops the deconditioning clock
         default:
             break
@@ -240,38 +247,35 @@ public final class SystemSimulation {
         patients[p].target = -1
         patients[p].phase = .inService
         occupancyChanged(u)
-        let s = streams[u]
+        let unit = units[u]
         let attrs = patients[p].attributes
-        switch spec.units[u].kind {
-        case .ambulanceHandover(let h):
+        setPersonState(p, unit.personState)
+        switch unit.tag {
+        case .handover:
             // The crew waits with the patient for a place at the next unit (the ED).
-            patients[p].next = Int32(h.route.value(attrs).sample(s.route))
-            setPersonState(p, .hospital)
+            patients[p].next = Int32(unit.handover!.route.value(attrs).sample(unit.routeStream))
             moveTo(p, unit: Int(patients[p].next))
-        case .emergencyDepartment(let ed):
-            setPersonState(p, .hospital)
+        case .emergencyDepartment:
             var extra: SimTime = 0
-            if from >= 0, case .ambulanceHandover(let h) = spec.units[from].kind {
+            if from >= 0, let h = units[from].handover {
                 // The handover completes once a cubicle is free; its clock ran from arrival.
-                extra = h.handover.value(attrs).sample(streams[from].stay)
+                extra = h.handover.value(attrs).sample(units[from].stayStream)
                 if warmedUp { metrics.handover(time: sim.now - patients[p].arrivalTime + extra) }
             }
-            let next = ed.route.value(attrs).sample(s.route)
+            let next = unit.service!.route.value(attrs).sample(unit.routeStream)
             patients[p].next = Int32(next)
-            scheduleStayEnd(p, after: extra + ed.stay.value(attrs, next: next).sample(s.stay))
-        case .acuteWard(let w):
-            setPersonState(p, .hospital)
+            scheduleStayEnd(p, after: extra + unit.service!.stay.value(attrs, next: next).sample(unit.stayStream))
+        case .acuteWard:
             patients[p].admissionTime = sim.now
             patients[p].acuteUnit = Int32(u)
-            let pathway = w.pathwayMix.value(attrs).sample(s.route)
+            let pathway = unit.ward!.pathwayMix.value(attrs).sample(unit.routeStream)
             patients[p].next = Int32(pathway)
             noteReadmission(p)
-            scheduleStayEnd(p, after: w.acuteStay.value(attrs, next: pathway).sample(s.stay))
-        case .communityService(let c), .beddedCare(let c):
-            setPersonState(p, c.atHome ? .homeWithCare : .beddedCare)
-            let next = c.route.value(attrs).sample(s.route)
+            scheduleStayEnd(p, after: unit.ward!.acuteStay.value(attrs, next: pathway).sample(unit.stayStream))
+        case .communityService, .beddedCare:
+            let next = unit.service!.route.value(attrs).sample(unit.routeStream)
             patients[p].next = Int32(next)
-            scheduleStayEnd(p, after: c.stay.value(attrs, next: next).sample(s.stay))
+            scheduleStayEnd(p, after: unit.service!.stay.value(attrs, next: next).sample(unit.stayStream))
         case .arrivals, .exit:
             preconditionFailure("units without places are never entered")
         }
@@ -283,45 +287,48 @@ public final class SystemSimulation {
 
     func stayEnded(_ p: Int) {
         let u = Int(patients[p].unit)
-        switch spec.units[u].kind {
-        case .acuteWard(let w):
+        let unit = units[u]
+        switch unit.tag {
+        case .acuteWard:
             // Medically optimised: NCTR time starts.
             patients[p].phase = .nctrDelay
             patients[p].nctrStart = sim.now
             nctrCount[u] += 1
             nctrStat[u].update(to: Double(nctrCount[u]), at: sim.now)
-            if w.escalationPerDay.contains(where: { $0 > 0 }) {
+            if unit.ward!.escalateTo[Int(patients[p].next)] != nil {
                 sim.schedule(after: Duration.day, priority: .normal,
                              .nctrDay(patient: Int32(p), token: patients[p].token))
             }
-            startDischargeDelay(p, ward: w, unit: u)
+            startDischargeDelay(p, unit: unit)
         case .emergencyDepartment, .communityService, .beddedCare:
             moveTo(p, unit: Int(patients[p].next))
         default:
-            preconditionFailure("no stay at \(spec.units[u].name)")
+            preconditionFailure("no stay at \(unit.name)")
         }
     }
 
-    func startDischargeDelay(_ p: Int, ward w: AcuteWardSpec, unit u: Int) {
-        let pathway = w.pathways[Int(patients[p].next)]
-        var end = sim.now + pathway.delay.value(patients[p].attributes).sample(streams[u].delay)
-        if pathway.withinDischargeHours { end = DischargeHours.next(end, open: w.dischargeOpen, close: w.dischargeClose) }
+    func startDischargeDelay(_ p: Int, unit: CompiledUnit) {
+        let k = Int(patients[p].next)
+        var end = sim.now + unit.ward!.pathways[k].delay.value(patients[p].attributes).sample(unit.delayStream)
+        if unit.ward!.pathways[k].withinDischargeHours {
+            end = DischargeHours.next(end, open: unit.ward!.dischargeOpen, close: unit.ward!.dischargeClose)
+        }
         sim.schedule(at: end, priority: .release, .delayEnd(patient: Int32(p), token: patients[p].token))
     }
 
     func dischargeDelayEnded(_ p: Int) {
-        let u = Int(patients[p].unit)
-        guard case .acuteWard(let w) = spec.units[u].kind else { return }
+        let unit = units[Int(patients[p].unit)]
+        guard unit.tag == .acuteWard else { return }
         patients[p].phase = .nctrWaiting
-        moveTo(p, unit: w.pathways[Int(patients[p].next)].target)
+        moveTo(p, unit: unit.ward!.pathways[Int(patients[p].next)].target)
     }
 
     /// Deconditioning: a day of NCTR may move the patient to the next pathway up.
     func nctrDay(_ p: Int) {
-        let u = Int(patients[p].unit)
-        guard case .acuteWard(let w) = spec.units[u].kind else { return }
+        let unit = units[Int(patients[p].unit)]
+        guard let w = unit.ward else { return }
         let current = Int(patients[p].next)
-        if let up = w.escalateTo[current], streams[u].deconditioning.bernoulli(w.escalationPerDay[current]) {
+        if let up = w.escalateTo[current], unit.deconditioningStream.bernoulli(w.escalationPerDay[current]) {
             patients[p].next = Int32(up)
             if patients[p].phase == .nctrWaiting, patients[p].target >= 0 {
                 // Leave the old service's queue; the new pathway needs its own assessment.
@@ -330,7 +337,7 @@ public final class SystemSimulation {
             }
             patients[p].token = freshToken()
             patients[p].phase = .nctrDelay
-            startDischargeDelay(p, ward: w, unit: u)
+            startDischargeDelay(p, unit: unit)
         }
         if w.escalateTo[Int(patients[p].next)] != nil {
             sim.schedule(after: Duration.day, priority: .normal, .nctrDay(patient: Int32(p), token: patients[p].token))
@@ -340,7 +347,8 @@ public final class SystemSimulation {
     // MARK: Exits and the 91-day follow-up
 
     func exit(_ p: Int, at e: Int) {
-        guard case .exit(let x) = spec.units[e].kind else { return }
+        let unit = units[e]
+        let x = unit.exit!
         let pt = patients.remove(p)
         conservation.left += 1
         conservation.present -= 1
@@ -351,33 +359,33 @@ public final class SystemSimulation {
         case .home: persons[person].state = .home
         }
         if x.destination != .died {
-            scheduleAfterDischargeEvents(person: person, exit: e, spec: x, attributes: pt.attributes)
+            scheduleAfterDischargeEvents(person: person, exit: unit, attributes: pt.attributes)
         }
         release(person: person)
     }
 
     /// Readmission, death and care-home moves after leaving, each within 91 days, as simulated events.
-    func scheduleAfterDischargeEvents(person: Int, exit e: Int, spec x: ExitSpec, attributes a: AttributeValues) {
-        let s = streams[e]
+    func scheduleAfterDischargeEvents(person: Int, exit unit: CompiledUnit, attributes a: AttributeValues) {
+        let x = unit.exit!, stream = unit.followUpStream
         let window = 91 * Duration.day
-        if x.readmissionRoute != nil, s.followUp.bernoulli(x.readmission.value(a)) {
-            let t = x.readmissionTime.value(a).sample(s.followUp, within: window)
+        if x.readmissionRoute != nil, stream.bernoulli(x.readmission.value(a)) {
+            let t = x.readmissionTime.value(a).sample(stream, within: window)
             persons[person].references += 1
-            sim.schedule(after: t, priority: .arrival, .readmission(person: Int32(person), exit: Int32(e)))
+            sim.schedule(after: t, priority: .arrival, .readmission(person: Int32(person), exit: Int32(unit.index)))
         }
         if x.destination == .home {
             var pCare = x.careHomeMove.value(a)
             let r = Int(persons[person].lastRecord)
             if r >= 0 && records.contains(r) { pCare = 1 - (1 - pCare) * independenceRetained(record: r) }
-            if s.followUp.bernoulli(pCare) {
+            if stream.bernoulli(pCare) {
                 persons[person].references += 1
-                sim.schedule(after: x.eventTime.value(a).sample(s.followUp, within: window), priority: .normal,
+                sim.schedule(after: x.eventTime.value(a).sample(stream, within: window), priority: .normal,
                              .careHomeMove(person: Int32(person)))
             }
         }
-        if s.followUp.bernoulli(x.death.value(a)) {
+        if stream.bernoulli(x.death.value(a)) {
             persons[person].references += 1
-            sim.schedule(after: x.eventTime.value(a).sample(s.followUp, within: window), priority: .normal,
+            sim.schedule(after: x.eventTime.value(a).sample(stream, within: window), priority: .normal,
                          .death(person: Int32(person)))
         }
     }
@@ -385,24 +393,25 @@ public final class SystemSimulation {
     /// The chance of keeping independence after the NCTR days of the discharge behind `record`.
     func independenceRetained(record r: Int) -> Double {
         let f = records[r]
-        guard case .acuteWard(let w) = spec.units[Int(f.ward)].kind, w.independenceLossPerDay > 0 else { return 1 }
-        return pow(1 - w.independenceLossPerDay, f.nctrDays)
+        let loss = units[Int(f.ward)].ward?.independenceLossPerDay ?? 0
+        return loss > 0 ? pow(1 - loss, f.nctrDays) : 1
     }
 
     func readmit(person: Int, exit e: Int) {
         defer { release(person: person) }
-        guard case .exit(let x) = spec.units[e].kind, let route = x.readmissionRoute,
+        let unit = units[e]
+        guard let route = unit.exit?.readmissionRoute,
               persons[person].state == .home || persons[person].state == .careHome else { return }
         let attrs = persons[person].attributes
         let p = newPatient(attributes: attrs, person: person, byAmbulance: false)
-        let first = route.value(attrs).sample(streams[e].route)
-        if case .ambulanceHandover = spec.units[first].kind { patients[p].byAmbulance = true }
+        let first = route.value(attrs).sample(unit.routeStream)
+        if units[first].tag == .handover { patients[p].byAmbulance = true }
         moveTo(p, unit: first)
     }
 
     func startFollowUp(_ p: Int, ward u: Int, nctr: SimTime) {
         let pt = patients[p]
-        guard case .acuteWard(let w) = spec.units[u].kind else { return }
+        guard let w = units[u].ward else { return }
         let pathway = w.pathways[Int(pt.next)]
         let person = Int(pt.person)
         let older = olderAge.map { $0.levels[pt.attributes[$0.attribute]] } ?? false
@@ -448,7 +457,7 @@ public final class SystemSimulation {
     // MARK: Capacity, audits, statistics
 
     func capacityChanged(_ u: Int) {
-        guard case .schedule(let s)? = spec.units[u].kind.places, let r = resources[u] else { return }
+        guard case .schedule(let s)? = units[u].places, let r = resources[u] else { return }
         let c = s.capacity(at: sim.now)
         pool.setCapacity(r, c, at: sim.now)
         capacityStat[u].update(to: Double(c), at: sim.now)
@@ -465,17 +474,19 @@ public final class SystemSimulation {
         let day = spec.calendar.dayIndex(sim.now)
         if warmedUp {
             var occupied = 0, nctr = 0, capacity = 0
-            for (u, unit) in spec.units.enumerated() {
-                guard let r = resources[u] else { continue }
+            for unit in units {
+                guard let r = unit.resource else { continue }
+                let u = unit.index
                 occupancy[u].audit()
-                if case .acuteWard = unit.kind {
+                if unit.tag == .acuteWard {
                     occupied += pool.busy(r)
                     nctr += nctrCount[u]
                     capacity += pool.capacity(r)
                 }
             }
+            let withPlaces = resources.compactMap { $0 }
             metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
-                          unitLevels: resources.enumerated().compactMap { u, r in r.map { (u, pool.busy($0)) } })
+                          unitLevels: withPlaces.map { pool.busy($0) }, unitQueues: withPlaces.map { pool.queueLength($0) })
         }
         sim.schedule(after: Duration.day, priority: .audit, .audit)
     }
@@ -499,11 +510,12 @@ public final class SystemSimulation {
     /// Puts each unit's initial patients in place (remaining stays drawn from the equilibrium residual of the
     /// stay distribution) and its initial queue in line.
     func placeInitialPatients() {
-        for (u, unit) in spec.units.enumerated() {
-            guard let initial = unit.kind.initial, initial.occupied + initial.queued > 0, let r = resources[u] else { continue }
-            let s = streams[u]
+        for (u, unitSpec) in spec.units.enumerated() {
+            let unit = units[u]
+            guard let initial = unitSpec.kind.initial, initial.occupied + initial.queued > 0, let r = unit.resource
+            else { continue }
             for k in 0..<(initial.occupied + initial.queued) {
-                let attrs = initialAttributes(s.initial)
+                let attrs = defaultMixUnit.map { drawAttributes(units[$0].arrivals!, unit.initialStream) } ?? AttributeValues()
                 let person = persons.insert(Person(attributes: attrs))
                 let p = newPatient(attributes: attrs, person: person, byAmbulance: false)
                 if k >= initial.occupied {
@@ -516,35 +528,23 @@ public final class SystemSimulation {
                 patients[p].unit = Int32(u)
                 patients[p].phase = .inService
                 occupancyChanged(u)
-                switch unit.kind {
-                case .acuteWard(let w):
+                setPersonState(p, unit.personState)
+                if let w = unit.ward {
                     patients[p].admissionTime = 0
                     patients[p].acuteUnit = Int32(u)
-                    let pathway = w.pathwayMix.value(attrs).sample(s.route)
+                    let pathway = w.pathwayMix.value(attrs).sample(unit.routeStream)
                     patients[p].next = Int32(pathway)
-                    scheduleStayEnd(p, after: w.acuteStay.value(attrs, next: pathway).sampleResidual(s.initial))
-                case .emergencyDepartment(let c), .communityService(let c), .beddedCare(let c):
-                    setPersonState(p, unit.kind.personState)
-                    let next = c.route.value(attrs).sample(s.route)
+                    scheduleStayEnd(p, after: w.acuteStay.value(attrs, next: pathway).sampleResidual(unit.initialStream))
+                } else if let c = unit.service {
+                    let next = c.route.value(attrs).sample(unit.routeStream)
                     patients[p].next = Int32(next)
-                    scheduleStayEnd(p, after: c.stay.value(attrs, next: next).sampleResidual(s.initial))
-                default:
-                    break
+                    scheduleStayEnd(p, after: c.stay.value(attrs, next: next).sampleResidual(unit.initialStream))
                 }
             }
             // Capacity back to the schedule (initial occupancy above capacity drains, never evicts).
-            if case .schedule(let sched)? = unit.kind.places { pool.setCapacity(r, sched.capacity(at: 0), at: 0) }
+            if case .schedule(let sched)? = unit.places { pool.setCapacity(r, sched.capacity(at: 0), at: 0) }
             processGrants()
         }
-    }
-
-    func initialAttributes(_ stream: RandomStream) -> AttributeValues {
-        var attrs = AttributeValues()
-        guard let m = defaultMixUnit, case .arrivals(let a) = spec.units[m].kind else { return attrs }
-        for (k, choice) in a.mix.enumerated() {
-            if let choice { attrs[k] = choice.value(attrs).sample(stream) }
-        }
-        return attrs
     }
 
     // MARK: Results
@@ -574,9 +574,10 @@ public final class SystemSimulation {
                 values.append(MetricValue("unit.\(unit.name).occupancy_percent", cap > 0 ? 100 * mean / cap : .nan))
             }
             values.append(MetricValue("unit.\(unit.name).queue_mean", pool.queueStatistic(r).mean(at: endTime)))
-            let q = pool.queueLength(r)
-            if q > 1000 && Double(q) > 10 * max(1, pool.queueStatistic(r).mean(at: endTime) / 2) {
-                warnings.append("queue grew without bound at unit \(unit.name): \(q) waiting at the end")
+            if let growth = queueGrowth(unit: unit.name) {
+                warnings.append("queue grew without bound at unit \(unit.name): \(Int(growth.first.rounded())) waiting "
+                                + "on average in the first quarter of the run, \(Int(growth.last.rounded())) in the last; "
+                                + "its capacity is below demand")
             }
         }
         var violations: [String] = []
@@ -599,27 +600,23 @@ public final class SystemSimulation {
     }
 }
 
-/// The random streams of one unit, each keyed by (seed, replication, "<unit>/<purpose>").
-struct UnitStreams {
-    let arrivals, mix, route, stay, delay, deconditioning, followUp, initial: RandomStream
-
-    init(unit: String, seed: UInt64, replication: Int, kind: GeneratorKind) {
-        func s(_ purpose: String) -> RandomStream {
-            RandomStream(seed: seed, replication: replication, name: "\(unit)/\(purpose)", kind: kind)
+extension SystemSimulation {
+    /// The mean daily-audit queue in the first and last quarter of the observed days, if the queue grew
+    /// without bound: the last quarter's mean is at least 100 and at least twice the first's plus 50. A stable
+    /// queue's quarter means differ by its day-to-day noise; one that grows steadily differs by its growth.
+    func queueGrowth(unit name: String) -> (first: Double, last: Double)? {
+        guard let series = metrics.daily.first(where: { $0.name == "queue.\(name)" }), series.values.count >= 8 else {
+            return nil
         }
-        arrivals = s("arrivals")
-        mix = s("mix")
-        route = s("route")
-        stay = s("stay")
-        delay = s("delay")
-        deconditioning = s("deconditioning")
-        followUp = s("follow-up")
-        initial = s("initial")
+        let v = series.values, q = v.count / 4
+        let first = v[..<q].reduce(0, +) / Double(q), last = v[(v.count - q)...].reduce(0, +) / Double(q)
+        return last >= 100 && last >= 2 * first + 50 ? (first, last) : nil
     }
 }
 
-/// A Poisson arrival process over either kind of rate.
-struct PoissonArrivalsBox {
+/// A Poisson arrival process over either kind of rate. A class: the rate tables are shared, not copied, on
+/// every arrival.
+final class PoissonArrivalsBox {
     let profile: PoissonArrivals<RateProfile>?
     let dated: PoissonArrivals<DatedRates>?
 

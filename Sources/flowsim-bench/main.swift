@@ -3,8 +3,27 @@
 import Glibc
 #endif
 
-let usage = "usage: flowsim-bench mmc|tandem [N] [SEED]   (N arrivals, default 200000; SEED default 1)"
+let usage = """
+usage: flowsim-bench mmc|tandem [N] [SEED]   (N arrivals, default 200000; SEED default 1)
+       flowsim-bench model SCENARIO [REPLICATIONS] [JOBS]   (whole model; default 100 replications, 2 jobs)
+"""
 let args = Array(CommandLine.arguments.dropFirst())
+if args.first == "model" {
+    guard args.count >= 2, args.count <= 4,
+          let reps = args.count > 2 ? Int(args[2]) : 100, reps >= 1,
+          let jobs = args.count > 3 ? Int(args[3]) : 2, jobs >= 1 else {
+        writeError(usage)
+        exit(2)
+    }
+    do {
+        let fields = try WholeModel.run(scenarioPath: args[1], replications: reps, jobs: jobs)
+        print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+        exit(0)
+    } catch {
+        writeError("\(error)")
+        exit(2)
+    }
+}
 guard let model = args.first, ["mmc", "tandem"].contains(model), args.count <= 3 else {
     writeError(usage)
     exit(2)

@@ -54,35 +54,46 @@ public enum TableKey: Sendable, Equatable {
 
 /// A value that may depend on zero, one or two keys: `values` is dense, row-major over the keys' levels.
 ///
-/// Built and checked by the scenario loader; looking a value up is O(1) and never fails.
+/// Built and checked by the scenario loader; looking a value up is O(1) and never fails. The tables live in
+/// one shared, immutable object, so copying a `Keyed` (as the model does on hot paths) is one reference count.
 public struct Keyed<Value: Sendable>: Sendable {
-    public let keys: [TableKey]
+    @usableFromInline final class Storage: Sendable {
+        @usableFromInline let keys: [TableKey]
+        @usableFromInline let sizes: [Int]
+        @usableFromInline let values: [Value]
+        init(keys: [TableKey], sizes: [Int], values: [Value]) {
+            self.keys = keys
+            self.sizes = sizes
+            self.values = values
+        }
+    }
+
+    @usableFromInline let storage: Storage
+
+    public var keys: [TableKey] { storage.keys }
     /// The number of levels of each key.
-    public let sizes: [Int]
-    public let values: [Value]
+    public var sizes: [Int] { storage.sizes }
+    public var values: [Value] { storage.values }
 
     /// One value for everyone.
     public init(_ value: Value) {
-        self.keys = []
-        self.sizes = []
-        self.values = [value]
+        storage = Storage(keys: [], sizes: [], values: [value])
     }
 
     /// A table over one or two keys; `values.count` must be the product of `sizes`.
     public init(keys: [TableKey], sizes: [Int], values: [Value]) {
         precondition(keys.count <= 2 && keys.count == sizes.count)
         precondition(values.count == sizes.reduce(1, *), "a keyed table needs one value per combination of levels")
-        self.keys = keys
-        self.sizes = sizes
-        self.values = values
+        storage = Storage(keys: keys, sizes: sizes, values: values)
     }
 
     /// The value for a patient with `attributes` whose drawn next destination is `next`.
     @inlinable public func value(_ attributes: AttributeValues, next: Int = 0) -> Value {
-        switch keys.count {
-        case 0: return values[0]
-        case 1: return values[index(keys[0], attributes, next)]
-        default: return values[index(keys[0], attributes, next) * sizes[1] + index(keys[1], attributes, next)]
+        let s = storage
+        switch s.keys.count {
+        case 0: return s.values[0]
+        case 1: return s.values[index(s.keys[0], attributes, next)]
+        default: return s.values[index(s.keys[0], attributes, next) * s.sizes[1] + index(s.keys[1], attributes, next)]
         }
     }
 
@@ -102,4 +113,8 @@ public struct Keyed<Value: Sendable>: Sendable {
     public var dependsOnNext: Bool { keys.contains(.next) }
 }
 
-extension Keyed: Equatable where Value: Equatable {}
+extension Keyed: Equatable where Value: Equatable {
+    public static func == (a: Keyed, b: Keyed) -> Bool {
+        a.storage === b.storage || (a.keys == b.keys && a.sizes == b.sizes && a.values == b.values)
+    }
+}

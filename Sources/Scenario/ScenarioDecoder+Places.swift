@@ -1,0 +1,132 @@
+import PatientFlow
+import SimCore
+
+enum PlacesLimits {
+    /// Capacities, initial occupancy and deltas are below this.
+    static let maximum = 10_000_000
+    static let expected = "places: a whole number >= 0, `unlimited`, or {base: N, pattern: {period, steps}, extra: [...]}"
+    static let count = "a whole number from 0 to \(maximum - 1)"
+}
+
+extension ScenarioDecoder {
+    /// Places: `N`, `unlimited`, or `{base, pattern: {period, steps: [{at, places}]}, extra: [{from, to, places}]}`.
+    ///
+    /// Dated `extra` periods run from the start of `from` to the end of `to` (both dates included).
+    func places(_ node: ScenarioNode, _ path: NodePath, calendar: SimCalendar) -> PlacesSpec? {
+        switch node.value {
+        case .scalar(let s, _) where s == "unlimited":
+            return .unlimited
+        case .scalar:
+            if let s = node.scalar, ScalarSyntax.number(s) == nil {
+                report(node, path, "expected \(PlacesLimits.expected), found \(node.described)"
+                       + Suggest.didYouMean(s, in: ["unlimited"]))
+                return nil
+            }
+            return integer(node, path, in: 0...(PlacesLimits.maximum - 1), PlacesLimits.count).map(PlacesSpec.fixed)
+        case .mapping:
+            return schedule(node, path, calendar: calendar).map(PlacesSpec.schedule)
+        default:
+            expected(PlacesLimits.expected, node, path)
+            return nil
+        }
+    }
+
+    private func schedule(_ node: ScenarioNode, _ path: NodePath, calendar: SimCalendar) -> CapacitySchedule? {
+        guard let f = fields(node, path, allowed: ["base", "pattern", "extra"], expected: PlacesLimits.expected)
+        else { return nil }
+        let before = count
+        let base = f["base"].flatMap { integer($0, path.key("base"), in: 0...(PlacesLimits.maximum - 1), PlacesLimits.count) }
+
+        // Dated periods.
+        var periods: [CapacitySchedule.Period] = []
+        if let extra = f["extra"] {
+            let what = "a list of {from: YYYY-MM-DD, to: YYYY-MM-DD, places: +N or -N}"
+            for (i, item) in (sequence(extra, path.key("extra"), what) ?? []).enumerated() {
+                let p = path.key("extra").index(i)
+                guard let g = fields(item, p, allowed: ["from", "to", "places"], expected: "{from: YYYY-MM-DD, to: YYYY-MM-DD, places: +N or -N}")
+                else { continue }
+                let from = g.required("from", Expect.date).flatMap { date($0, p.key("from")) }
+                let to = g.required("to", Expect.date).flatMap { date($0, p.key("to")) }
+                let delta = g.required("places", "a whole number of places to add (+N) or close (-N)").flatMap {
+                    integer($0, p.key("places"), in: -(PlacesLimits.maximum - 1)...(PlacesLimits.maximum - 1),
+                            "a whole number of places to add (+N) or close (-N)")
+                }
+                guard let from, let to, let delta else { continue }
+                guard from <= to else {
+                    report(item, p, "'from' (\(from)) is after 'to' (\(to))")
+                    continue
+                }
+                periods.append(CapacitySchedule.Period(from: calendar.time(of: from),
+                                                       to: calendar.time(of: to) + Duration.day, delta: delta))
+            }
+        }
+
+        // The repeating pattern.
+        guard let patternNode = f["pattern"] else {
+            guard let base else {
+                if count == before { _ = f.required("base", "the number of places (needed when there is no pattern)") }
+                return nil
+            }
+            return count == before ? CapacitySchedule(constant: base, periods: periods) : nil
+        }
+        let pp = path.key("pattern")
+        guard let g = fields(patternNode, pp, allowed: ["period", "steps"],
+                             expected: "{period: 1d or 1w, steps: [{at: \"HH:MM\" or a duration, places: N}, ...]}")
+        else { return nil }
+        let period = g.required("period", "a duration > 0 over which the steps repeat (1d, 1w)").flatMap { duration($0, pp.key("period")) }
+        if let period, period <= 0 { report(g["period"]!, pp.key("period"), "the period must be > 0") }
+        var steps: [CapacitySchedule.Step] = []
+        if let stepsNode = g.required("steps", "a list of {at, places}") {
+            let sp = pp.key("steps")
+            let items = sequence(stepsNode, sp, "a list of {at: \"HH:MM\" or a duration, places: N}") ?? []
+            if case .sequence(let xs) = stepsNode.value, xs.isEmpty { report(stepsNode, sp, "needs at least one step") }
+            for (i, item) in items.enumerated() {
+                let p = sp.index(i)
+                guard let h = fields(item, p, allowed: ["at", "places"], expected: "{at: \"HH:MM\" or a duration, places: N}")
+                else { continue }
+                var at: Double?
+                if let atNode = h.required("at", "\"HH:MM\" or a duration offset into the period") {
+                    if let s = atNode.scalar, s.contains(":") {
+                        at = clockTime(atNode, p.key("at"))
+                    } else {
+                        at = duration(atNode, p.key("at"))
+                    }
+                }
+                let n = h.required("places", PlacesLimits.count).flatMap {
+                    integer($0, p.key("places"), in: 0...(PlacesLimits.maximum - 1), PlacesLimits.count)
+                }
+                guard let at, let n else { continue }
+                if let period, period > 0, at >= period {
+                    report(item, p.key("at"), "the step is at or after the end of the period (\(format(period)) minutes)")
+                    continue
+                }
+                if let last = steps.last, at <= last.offset {
+                    report(item, p.key("at"), "steps must be in increasing order of time, each after the one before")
+                    continue
+                }
+                steps.append(CapacitySchedule.Step(offset: at, capacity: n))
+            }
+        }
+        guard count == before, let period, period > 0, !steps.isEmpty else { return nil }
+        if steps[0].offset > 0 {
+            guard let base else {
+                report(patternNode, pp.key("steps"), "the first step is not at 00:00 (offset 0): give `base`, the places "
+                       + "from the start of each period to the first step, or add a step at 00:00")
+                return nil
+            }
+            steps.insert(CapacitySchedule.Step(offset: 0, capacity: base), at: 0)
+        }
+        return CapacitySchedule(period: period, steps: steps, periods: periods)
+    }
+
+    /// `{occupied: N, queued: N}`: patients in the unit and waiting for it when the run starts.
+    func initialState(_ node: ScenarioNode?, _ path: NodePath) -> InitialState? {
+        guard let node else { return InitialState() }
+        guard let f = fields(node, path, allowed: ["occupied", "queued"], expected: "{occupied: N, queued: N}") else { return nil }
+        let range = 0...(PlacesLimits.maximum - 1)
+        let occupied = f["occupied"].map { integer($0, path.key("occupied"), in: range, PlacesLimits.count) } ?? 0
+        let queued = f["queued"].map { integer($0, path.key("queued"), in: range, PlacesLimits.count) } ?? 0
+        guard let occupied, let queued else { return nil }
+        return InitialState(occupied: occupied, queued: queued)
+    }
+}

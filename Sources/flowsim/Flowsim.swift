@@ -1,0 +1,31 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Flowsim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flowsim",
+        abstract: "Simulate urgent and emergency care flow from scenario files.",
+        discussion: """
+        Exit codes: 0 ok, 1 run failed, 2 bad input or usage, 3 regression drift.
+        """,
+        subcommands: [Run.self]
+    )
+
+    /// Parses and runs, mapping usage errors to exit code 2 (the parser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                printError(fullMessage(for: error))
+                Glibc.exit(2)
+            }
+            Self.exit(withError: error)
+        }
+    }
+}

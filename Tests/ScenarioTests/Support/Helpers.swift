@@ -1,0 +1,120 @@
+import Foundation
+import PatientFlow
+import Scenario
+import SimCore
+import Stochastics
+import XCTest
+
+/// Paths of the test fixtures (copied into the test bundle) and of the repository's scenario files.
+enum Paths {
+    static let fixtures: String = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.path
+
+    static func fixture(_ name: String) -> String { fixtures + "/" + name }
+
+    /// The repository root, from this source file's place in it.
+    static let repository: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func repo(_ relative: String) -> String { repository + "/" + relative }
+}
+
+/// A small valid scenario; `ward` and `door` lines can be replaced to test one value at a time.
+enum Template {
+    static func scenario(stay: String = "2d", beds: String = "5", route: String = "home", rate: String = "{per_day: 10}",
+                         doorExtra: String = "", wardExtra: String = "", top: String = "", attributes: String? = nil) -> String {
+        """
+        name: t
+        horizon: 30d
+        \(top)
+        \(attributes.map { "attributes:\n" + $0 } ?? "")
+        units:
+          door:
+            kind: arrivals
+            rate: \(rate)
+            route: ward
+        \(doorExtra)
+          ward:
+            kind: bedded_care
+            beds: \(beds)
+            stay: \(stay)
+            route: \(route)
+        \(wardExtra)
+          home:
+            kind: exit
+            destination: home
+          died:
+            kind: exit
+            destination: died
+        """
+    }
+
+    /// The standard age bands plus a frailty attribute, as YAML lines under `attributes:`.
+    static let twoAttributes = """
+          age_band: [18-64, 65-74, 75-84, 85+]
+          frailty: [none, mild, severe]
+        """
+}
+
+extension XCTestCase {
+    /// Loads `yaml`, failing the test (and returning nil) with the errors if it does not load.
+    func loads(_ yaml: String, file: String = "test.yaml", line: UInt = #line) -> Scenario? {
+        do {
+            return try Scenario.load(yaml: yaml, file: file)
+        } catch {
+            XCTFail("expected the scenario to load; errors:\n\(error)", line: line)
+            return nil
+        }
+    }
+
+    /// The errors loading `yaml` gives; fails the test if it loads.
+    func errors(_ yaml: String, file: String = "test.yaml", line: UInt = #line) -> [ScenarioError] {
+        do {
+            _ = try Scenario.load(yaml: yaml, file: file)
+            XCTFail("expected errors, but the scenario loaded", line: line)
+            return []
+        } catch {
+            return error.errors
+        }
+    }
+
+    /// The one error whose path is `path`, failing otherwise.
+    func error(_ errors: [ScenarioError], at path: String, line: UInt = #line) -> ScenarioError? {
+        let matching = errors.filter { $0.path == path }
+        XCTAssertEqual(matching.count, 1, "errors at \(path) in:\n\(errors.map(\.description).joined(separator: "\n"))",
+                       line: line)
+        return matching.first
+    }
+
+    /// The service spec of unit `name`.
+    func service(_ s: Scenario?, _ name: String, line: UInt = #line) -> ServiceSpec? {
+        guard let s, let u = s.spec.units.first(where: { $0.name == name }) else {
+            XCTFail("no unit \(name)", line: line)
+            return nil
+        }
+        switch u.kind {
+        case .beddedCare(let x), .communityService(let x), .emergencyDepartment(let x): return x
+        default:
+            XCTFail("\(name) is not a service unit", line: line)
+            return nil
+        }
+    }
+
+    /// The single (unkeyed) stay distribution of the test template's ward with `stay` as written.
+    func stay(_ stay: String, line: UInt = #line) -> Distribution? {
+        guard let w = service(loads(Template.scenario(stay: stay), line: line), "ward", line: line) else { return nil }
+        XCTAssertEqual(w.stay.keys, [], line: line)
+        return w.stay.values.first
+    }
+}
+
+/// Checks that every error prints as `file:line:column: path: message`.
+func assertWellFormed(_ errors: [ScenarioError], file: String = "test.yaml", line: UInt = #line) {
+    for e in errors {
+        XCTAssertEqual(e.location.file, file, line: line)
+        XCTAssertGreaterThan(e.location.line, 0, line: line)
+        XCTAssertGreaterThan(e.location.column, 0, line: line)
+        XCTAssertFalse(e.message.isEmpty, line: line)
+        let prefix = "\(file):\(e.location.line):\(e.location.column): " + (e.path.isEmpty ? "" : "\(e.path): ")
+        XCTAssertTrue(e.description.hasPrefix(prefix), "\(e.description) should start with \(prefix)", line: line)
+    }
+}
