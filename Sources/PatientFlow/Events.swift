@@ -2,8 +2,8 @@ import SimCore
 
 /// What can happen in a system run. Small and trivial, so the event list moves it cheaply.
 enum FlowEvent {
-    /// The arrivals unit fires.
-    case arrival(unit: Int32)
+    /// An arrival stream fires (one per arrivals unit, or per neighbourhood and age band).
+    case arrival(stream: Int32)
     /// A stay ends (service, ED assessment, acute phase); stale if the token moved on.
     case stayEnd(patient: Int32, token: UInt32)
     /// Acute ward: the discharge process or assessment ends.
@@ -23,6 +23,15 @@ enum FlowEvent {
     /// A discharged person moves into a care home, or dies.
     case careHomeMove(person: Int32)
     case death(person: Int32)
+    /// A virtual-ward patient escalates (back to the ED or a bed).
+    case escalate(patient: Int32, token: UInt32)
+    /// An inpatient becomes eligible for step-down.
+    case eligible(patient: Int32, token: UInt32)
+    /// A virtual ward's pull round.
+    case pullRound(unit: Int32)
+    /// An elective referral joins a list; a session calls patients from it.
+    case electiveReferral(unit: Int32)
+    case session(unit: Int32, index: Int32)
 }
 
 extension EventPriority {

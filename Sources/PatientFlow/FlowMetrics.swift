@@ -18,6 +18,15 @@ struct FlowMetrics {
     var pathwayIndexOfWard: [Int: [Int]] = [:]
     // Follow-up.
     var cohortFollowed = 0, cohortAtHome = 0, discharged = 0, readmitted30 = 0
+    // Virtual wards, urgent community response, electives.
+    var vwStepUp = 0, vwStepDown = 0, vwEscalations = 0, admissionsAvoided = 0
+    var bedDaysReleased: SimTime = 0
+    var ucrVisits = 0, ucrWithin2h = 0
+    var electiveAdmissions = 0, electiveCancellations = 0
+    var monthEndOver78Weeks = Tally()
+    // By neighbourhood (when the system has a population).
+    var neighbourhoodNames: [String] = []
+    var arrivalsBy: [Int] = [], admissionsBy: [Int] = [], nctrMinutesBy: [Double] = [], cohortBy: [Int] = [], cohortHomeBy: [Int] = []
     // Daily audit.
     var nctrShare = Tally()
     var daily: [DailySeries] = []
@@ -42,6 +51,8 @@ struct FlowMetrics {
             }
         }
         nctrByPathway = Array(repeating: Tally(), count: pathwayNames.count)
+        if let pop = spec.population { neighbourhoodNames = pop.neighbourhoods.map(\.name) }
+        resetNeighbourhoods()
         daily = Self.dailySeriesNames.map { DailySeries(name: $0) }
             + spec.units.filter { $0.kind.places != nil }.map { DailySeries(name: "occupancy.\($0.name)") }
             + spec.units.filter { $0.kind.places != nil }.map { DailySeries(name: "queue.\($0.name)") }
@@ -67,7 +78,26 @@ struct FlowMetrics {
         if los > 720 { edOver12h += 1 }
     }
 
-    mutating func acuteDischarge(los: SimTime, nctr: SimTime?, pathway: Int) {
+    mutating func resetNeighbourhoods() {
+        let n = neighbourhoodNames.count
+        arrivalsBy = Array(repeating: 0, count: n)
+        admissionsBy = Array(repeating: 0, count: n)
+        nctrMinutesBy = Array(repeating: 0, count: n)
+        cohortBy = Array(repeating: 0, count: n)
+        cohortHomeBy = Array(repeating: 0, count: n)
+    }
+
+    mutating func admission(neighbourhood n: Int) {
+        if n >= 0 { admissionsBy[n] += 1 }
+    }
+
+    mutating func ucrVisit(wait: SimTime) {
+        ucrVisits += 1
+        if wait <= 120 { ucrWithin2h += 1 }
+    }
+
+    mutating func acuteDischarge(los: SimTime, nctr: SimTime?, pathway: Int, neighbourhood n: Int) {
+        if n >= 0 { nctrMinutesBy[n] += nctr ?? 0 }
         acuteStay.add(los / Duration.day)
         // Every discharge has an NCTR time (0 for patients who died or left in their acute phase).
         let days = (nctr ?? 0) / Duration.day
@@ -75,12 +105,16 @@ struct FlowMetrics {
         nctrByPathway[pathway].add(days)
     }
 
-    mutating func followUp(cohort: Bool, atHome: Bool, readmitted: Bool) {
+    mutating func followUp(cohort: Bool, atHome: Bool, readmitted: Bool, neighbourhood n: Int) {
         discharged += 1
         if readmitted { readmitted30 += 1 }
         if cohort {
             cohortFollowed += 1
             if atHome { cohortAtHome += 1 }
+            if n >= 0 {
+                cohortBy[n] += 1
+                if atHome { cohortHomeBy[n] += 1 }
+            }
         }
     }
 
@@ -103,6 +137,8 @@ struct FlowMetrics {
     mutating func resetCounts() {
         var fresh = FlowMetrics()
         fresh.pathwayNames = pathwayNames
+        fresh.neighbourhoodNames = neighbourhoodNames
+        fresh.resetNeighbourhoods()
         fresh.pathwayIndexOfWard = pathwayIndexOfWard
         fresh.nctrByPathway = Array(repeating: Tally(), count: pathwayNames.count)
         fresh.daily = daily.map { DailySeries(name: $0.name) }
@@ -136,6 +172,47 @@ struct FlowMetrics {
             MetricValue("acute_discharges", Double(acuteStay.count) * perYear),
             MetricValue("cohort_91_day_followed", Double(cohortFollowed)),
         ]
+        return v
+    }
+
+    /// Virtual ward, UCR and elective counts (only for systems that have those units).
+    func communityValues(observedMinutes: SimTime, hasVirtualWards: Bool, hasUCR: Bool, hasElectives: Bool,
+                         electiveOver78AtEnd: Int) -> [MetricValue] {
+        let perYear = 365 * Duration.day / observedMinutes
+        var v: [MetricValue] = []
+        if hasVirtualWards {
+            v += [
+                MetricValue("vw_step_up", Double(vwStepUp) * perYear),
+                MetricValue("vw_step_down", Double(vwStepDown) * perYear),
+                MetricValue("vw_escalations", Double(vwEscalations) * perYear),
+                MetricValue("bed_days_released", bedDaysReleased / Duration.day * perYear),
+                MetricValue("admissions_avoided", Double(admissionsAvoided) * perYear),
+            ]
+        }
+        if hasUCR {
+            v += [
+                MetricValue("ucr_2h_percent", ucrVisits > 0 ? 100 * Double(ucrWithin2h) / Double(ucrVisits) : .nan),
+                MetricValue("ucr_visits", Double(ucrVisits) * perYear),
+            ]
+        }
+        if hasElectives {
+            v += [
+                MetricValue("elective_over_78_weeks", Double(electiveOver78AtEnd)),
+                MetricValue("elective_over_78_weeks_month_end_mean",
+                            monthEndOver78Weeks.count > 0 ? monthEndOver78Weeks.mean : .nan),
+                MetricValue("elective_admissions", Double(electiveAdmissions) * perYear),
+                MetricValue("elective_cancellations", Double(electiveCancellations) * perYear),
+            ]
+        }
+        for (n, name) in neighbourhoodNames.enumerated() {
+            v += [
+                MetricValue("arrivals.\(name)", Double(arrivalsBy[n]) * perYear),
+                MetricValue("admissions.\(name)", Double(admissionsBy[n]) * perYear),
+                MetricValue("nctr_bed_days.\(name)", nctrMinutesBy[n] / Duration.day * perYear),
+                MetricValue("home_at_91_days_percent.\(name)",
+                            cohortBy[n] > 0 ? 100 * Double(cohortHomeBy[n]) / Double(cohortBy[n]) : .nan),
+            ]
+        }
         return v
     }
 }

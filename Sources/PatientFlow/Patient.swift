@@ -34,6 +34,20 @@ struct Patient {
     /// Events about this patient carry the token they were scheduled with; a new token (from a run-wide
     /// counter, so a reused slot never matches an old event) makes pending ones stale.
     var token: UInt32
+    /// When the patient last asked for a place (the UCR clock starts at referral).
+    var requestedAt: SimTime = 0
+    /// The scheduled end of the acute phase (for bed-days released by step-down).
+    var acuteEnd: SimTime = 0
+    /// The virtual ward this inpatient may step down to, or -1.
+    var stepDownWard: Int32 = -1
+    /// An elective patient (on a list or in a bed for a planned stay), with the elective unit, or -1.
+    var electiveUnit: Int32 = -1
+    /// Elective: when referred (the list is served oldest first; a cancellation keeps the date).
+    var referralTime: SimTime = 0
+    /// Admitted to the current virtual ward by step-up (not step-down).
+    var steppedUp = false
+    /// The neighbourhood team that works with this resident (frail, in its neighbourhood), or -1.
+    var team: Int8 = -1
 }
 
 /// Where a person is, for the 91-day follow-up.

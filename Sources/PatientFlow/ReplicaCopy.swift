@@ -81,6 +81,30 @@ extension HandoverSpec: ReplicaCopyable {
 
 extension ArrivalsSpec: ReplicaCopyable {
     func replicaCopy() -> ArrivalsSpec {
-        ArrivalsSpec(rate: rate, mix: mix.replicaCopy(), route: route.replicaCopy(), byAmbulance: byAmbulance)
+        ArrivalsSpec(rate: rate, mix: mix.replicaCopy(), route: route.replicaCopy(), byAmbulance: byAmbulance,
+                     fromPopulation: fromPopulation)
+    }
+}
+
+extension VirtualWardSpec: ReplicaCopyable {
+    func replicaCopy() -> VirtualWardSpec {
+        VirtualWardSpec(role: role, places: places, stay: stay.replicaCopy(), policy: policy, whenFull: whenFull,
+                        stepDownFrom: stepDownFrom, stepDownEligible: stepDownEligible.replicaCopy(),
+                        eligibleAfterFraction: eligibleAfterFraction, escalation: escalation.replicaCopy(),
+                        escalateTo: escalateTo.replicaCopy(), route: route.replicaCopy())
+    }
+}
+
+extension UrgentResponseSpec: ReplicaCopyable {
+    func replicaCopy() -> UrgentResponseSpec {
+        UrgentResponseSpec(crews: crews, visit: visit.replicaCopy(), route: route.replicaCopy())
+    }
+}
+
+extension ElectiveListSpec: ReplicaCopyable {
+    func replicaCopy() -> ElectiveListSpec {
+        ElectiveListSpec(referrals: referrals, sessions: sessions, ward: ward, stay: stay.replicaCopy(),
+                         route: route.replicaCopy(), initialSize: initialSize, initialWait: initialWait.replicaCopy(),
+                         mix: mix.replicaCopy())
     }
 }

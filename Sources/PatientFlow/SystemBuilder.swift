@@ -35,7 +35,7 @@ public struct SystemBuilder {
 
     /// A demand stream at a constant rate (or a profile), with an attribute mix by name.
     public mutating func arrivals(_ unit: String, perDay: Double, profile: RateProfile? = nil, byAmbulance: Bool = false,
-                                  mix: [String: [String: Double]] = [:], to routes: Routes) {
+                                  fromPopulation: Bool = false, mix: [String: [String: Double]] = [:], to routes: Routes) {
         let cal = calendar
         units.append((unit, { r in
             let rate = profile ?? RateProfile(perDay: perDay, calendar: cal)
@@ -44,7 +44,7 @@ public struct SystemBuilder {
                 return Keyed(try r.choice(over: a.levels, weights, context: "\(unit).mix.\(a.name)"))
             }
             return .arrivals(ArrivalsSpec(rate: .profile(rate), mix: mixes, route: try r.route(routes, from: unit),
-                                          byAmbulance: byAmbulance))
+                                          byAmbulance: byAmbulance, fromPopulation: fromPopulation))
         }))
     }
 
@@ -132,13 +132,56 @@ public struct SystemBuilder {
         }))
     }
 
+    /// A virtual ward (hub or spoke). `stepDownFrom` names acute wards; `policy` pull or refer.
+    public mutating func virtualWard(_ unit: String, role: VirtualWardSpec.Role = .hub, places: Int?, stay: Distribution,
+                                     policy: VirtualWardSpec.Policy = .refer, whenFull: String, stepDownFrom: [String] = [],
+                                     eligible: Double = 0, eligibleAfter: Double = 0.5, escalation: Double = 0,
+                                     escalateTo: String? = nil, to routes: Routes) {
+        units.append((unit, { r in
+            let full = try r.unit(whenFull, context: "\(unit).when_full")
+            return .virtualWard(VirtualWardSpec(
+                role: role, places: Self.places(places), stay: Keyed(stay), policy: policy, whenFull: full,
+                stepDownFrom: try stepDownFrom.map { try r.unit($0, context: "\(unit).step_down.from") },
+                stepDownEligible: Keyed(eligible), eligibleAfterFraction: eligibleAfter, escalation: Keyed(escalation),
+                escalateTo: Keyed(try r.choice(over: r.unitNames, [escalateTo ?? whenFull: 1], context: "\(unit).escalation")),
+                route: try r.route(routes, from: unit)))
+        }))
+    }
+
+    /// The 2-hour urgent community response: crews (a schedule), a visit, outcomes.
+    public mutating func urgentResponse(_ unit: String, crews: CapacitySchedule, visit: Distribution, to routes: Routes) {
+        units.append((unit, { r in
+            .urgentCommunityResponse(UrgentResponseSpec(crews: .schedule(crews), visit: Keyed(visit),
+                                                        route: try r.route(routes, from: unit)))
+        }))
+    }
+
+    /// An elective list using `ward`'s beds. `sessions`: (minutes from Monday 00:00, patients called).
+    public mutating func electiveList(_ unit: String, referralsPerDay: Double, sessions: [(SimTime, Int)], ward: String,
+                                      stay: Distribution, to routes: Routes, initialSize: Int = 0,
+                                      initialWait: Distribution = .uniform(low: 0, high: 52 * Duration.week)) {
+        let cal = calendar
+        units.append((unit, { r in
+            .electiveList(ElectiveListSpec(
+                referrals: RateProfile(perDay: referralsPerDay, calendar: cal), sessions: sessions.map { ($0.0, $0.1) },
+                ward: try r.unit(ward, context: "\(unit).ward"), stay: Keyed(stay), route: try r.route(routes, from: unit),
+                initialSize: initialSize, initialWait: initialWait, mix: r.attributes.map { _ in nil }))
+        }))
+    }
+
+    /// Demand from registered populations (the builder's attributes must include the neighbourhood attribute,
+    /// with the neighbourhoods' names as its levels, and `age_band`).
+    public var population: PopulationSpec?
+    public var costs: CostSpec?
+
     /// Resolves names and returns the spec.
     public func build() throws -> SystemSpec {
         let r = Resolver(unitNames: units.map(\.name), attributes: attributes)
         guard Set(r.unitNames).count == r.unitNames.count else { throw BuildError("unit names must be unique") }
         let kinds = try units.map { try $0.make(r) }
         return SystemSpec(name: name, calendar: calendar, horizon: horizon, warmUp: warmUp, attributes: attributes,
-                          units: zip(units, kinds).map { UnitSpec(name: $0.0.name, kind: $0.1) }, seed: seed)
+                          units: zip(units, kinds).map { UnitSpec(name: $0.0.name, kind: $0.1) }, seed: seed,
+                          population: population, costs: costs)
     }
 
     static func places(_ n: Int?) -> PlacesSpec { n.map { .fixed($0) } ?? .unlimited }

@@ -24,7 +24,8 @@ public final class SystemSimulation {
     /// The resource of each unit, or nil for units without places (arrivals, exits).
     let resources: [ResourceID?]
     let unitOfResource: [Int32]
-    let arrivalProcesses: [PoissonArrivalsBox?]
+    /// Demand streams: one per arrivals unit, or one per (neighbourhood, age band) for population units.
+    let arrivalStreams: [ArrivalStream]
     let endTime: SimTime
 
     @exclusivity(unchecked) var patients = EntityTable<Patient>()
@@ -39,6 +40,17 @@ public final class SystemSimulation {
     @exclusivity(unchecked) var nctrStat: [TimeWeighted]
     @exclusivity(unchecked) var warmedUp = false
     @exclusivity(unchecked) var nextToken: UInt32 = 0
+    /// Virtual wards: inpatients eligible for step-down, oldest first (pull policy), per unit.
+    @exclusivity(unchecked) var eligibleLists: [[(patient: Int32, token: UInt32)]]
+    @exclusivity(unchecked) var eligibleHeads: [Int]
+    /// Time-weighted indicator that a unit has no free place (virtual wards' `vw_full_percent`).
+    @exclusivity(unchecked) var fullStat: [TimeWeighted]
+    /// Elective lists: patients by referral time, per unit.
+    @exclusivity(unchecked) var electiveLists: [ElectiveQueue]
+    /// Routes adjusted for residents a neighbourhood team works with (more step-up): per team, per unit.
+    let teamRoutes: [[Keyed<Outcome>?]]
+    /// For each acute ward, the virtual wards its inpatients may step down to.
+    let stepDownTargets: [[Int]]
     /// 65+ levels of the age attribute, for the 91-day cohort.
     let olderAge: (attribute: Int, levels: [Bool])?
     let defaultMixUnit: Int?
@@ -67,9 +79,17 @@ public final class SystemSimulation {
             CompiledUnit(u, index: i, resource: res[i], pathwayMetricIndex: pathwayIndex[i] ?? [], seed: spec.seed,
                          replication: replication, generator: spec.generator)
         }
-        arrivalProcesses = spec.units.map { u in
-            if case .arrivals(let a) = u.kind { return PoissonArrivalsBox(a.rate) }
-            return nil
+        arrivalStreams = ArrivalStream.build(spec: spec, replication: replication)
+        eligibleLists = Array(repeating: [], count: spec.units.count)
+        eligibleHeads = Array(repeating: 0, count: spec.units.count)
+        fullStat = Array(repeating: TimeWeighted(start: 0), count: spec.units.count)
+        electiveLists = Array(repeating: ElectiveQueue(), count: spec.units.count)
+        teamRoutes = TeamRoutes.build(spec: spec)
+        stepDownTargets = spec.units.indices.map { u in
+            spec.units.indices.filter { v in
+                if case .virtualWard(let w) = spec.units[v].kind { return w.stepDownFrom.contains(u) }
+                return false
+            }
         }
         occupancy = spec.units.map { _ in OccupancyHistogram(start: 0) }
         nctrCount = Array(repeating: 0, count: spec.units.count)
@@ -93,12 +113,13 @@ public final class SystemSimulation {
     }
 
     func start() {
+        for k in arrivalStreams.indices { scheduleNextArrival(Int32(k)) }
         for (i, u) in spec.units.enumerated() {
-            if case .arrivals = u.kind { scheduleNextArrival(Int32(i)) }
             if let places = u.kind.places, case .schedule(let s) = places, let t = s.nextChange(after: 0) {
                 sim.schedule(at: t, priority: .capacityChange, .capacityChange(unit: Int32(i)))
             }
         }
+        startCommunityUnits()
         placeInitialPatients()
         sim.schedule(at: spec.auditTime, priority: .audit, .audit)
         if spec.warmUp > 0 {
@@ -110,8 +131,8 @@ public final class SystemSimulation {
 
     func handle(_ event: FlowEvent) {
         switch event {
-        case .arrival(let u):
-            arrive(unit: Int(u))
+        case .arrival(let k):
+            arrive(stream: Int(k))
         case .stayEnd(let p, let token):
             if patients.contains(Int(p)) && patients[Int(p)].token == token { stayEnded(Int(p)) }
         case .delayEnd(let p, let token):
@@ -134,34 +155,58 @@ public final class SystemSimulation {
         case .death(let person):
             if persons[Int(person)].state.atHome { persons[Int(person)].state = .dead }
             release(person: Int(person))
+        case .escalate(let p, let token):
+            if patients.contains(Int(p)) && patients[Int(p)].token == token { escalate(Int(p)) }
+        case .eligible(let p, let token):
+            if patients.contains(Int(p)) && patients[Int(p)].token == token { becameEligible(Int(p)) }
+        case .pullRound(let u):
+            pullRound(Int(u))
+        case .electiveReferral(let u):
+            electiveReferral(Int(u))
+        case .session(let u, let index):
+            session(Int(u), index: Int(index))
         }
         processGrants()
     }
 
     // MARK: Arrivals
 
-    func scheduleNextArrival(_ u: Int32) {
-        let unit = units[Int(u)]
-        if let t = arrivalProcesses[Int(u)]!.next(after: sim.now, unitExponential: unit.arrivalStream.exponential(mean: 1),
-                                                   horizon: endTime) {
-            sim.schedule(at: t, priority: .arrival, .arrival(unit: u))
+    func scheduleNextArrival(_ k: Int32) {
+        let a = arrivalStreams[Int(k)]
+        if let t = a.process.next(after: sim.now, unitExponential: a.stream.exponential(mean: 1), horizon: endTime) {
+            sim.schedule(at: t, priority: .arrival, .arrival(stream: k))
         }
     }
 
-    func arrive(unit u: Int) {
-        let unit = units[u]
-        scheduleNextArrival(Int32(u))
-        let attrs = drawAttributes(unit.arrivals!, unit.mixStream)
+    func arrive(stream k: Int) {
+        let a = arrivalStreams[k]
+        scheduleNextArrival(Int32(k))
+        let unit = units[a.unit]
+        var attrs = drawAttributes(mix: unit.arrivals!.mix, unit.mixStream, fixed: a.fixed)
+        let team = teamIndex(attrs)
+        // A neighbourhood team prevents some of its residents' emergencies: those arrivals do not happen.
+        if team >= 0, a.isEmergencyDemand, !a.teamStream.bernoulli(spec.population!.teams[team].demandFactor) { return }
+        if warmedUp, case let n = neighbourhood(of: attrs), n >= 0 { metrics.arrivalsBy[n] += 1 }
         let person = persons.insert(Person(attributes: attrs))
         let p = newPatient(attributes: attrs, person: person, byAmbulance: unit.arrivals!.byAmbulance)
-        moveTo(p, unit: unit.arrivals!.route.value(attrs).sample(unit.routeStream))
+        patients[p].team = Int8(team)
+        attrs = patients[p].attributes
+        moveTo(p, unit: route(of: unit, for: p).value(attrs).sample(unit.routeStream))
     }
 
     /// Attributes drawn in order, each level from its mix (which may depend on earlier attributes).
-    func drawAttributes(_ a: ArrivalsSpec, _ stream: RandomStream) -> AttributeValues {
+    /// Attributes given by the stream (`fixed`: neighbourhood and age band of a population stream) are kept.
+    func drawAttributes(_ a: ArrivalsSpec, _ stream: RandomStream, fixed: [(attribute: Int, level: Int)] = [])
+        -> AttributeValues {
+        drawAttributes(mix: a.mix, stream, fixed: fixed)
+    }
+
+    func drawAttributes(mix: [Keyed<EmpiricalChoice<Int>>?], _ stream: RandomStream,
+                        fixed: [(attribute: Int, level: Int)] = []) -> AttributeValues {
         var attrs = AttributeValues()
-        for k in a.mix.indices {
-            if let choice = a.mix[k] { attrs[k] = choice.value(attrs).sample(stream) }
+        for f in fixed { attrs[f.attribute] = f.level }
+        for k in mix.indices where !fixed.contains(where: { $0.attribute == k }) {
+            if let choice = mix[k] { attrs[k] = choice.value(attrs).sample(stream) }
         }
         return attrs
     }
@@ -184,7 +229,8 @@ public final class SystemSimulation {
 
     /// Sends patient `p` towards unit `dest`: exits at once; otherwise asks for a place there, keeping the
     /// place held now until it is granted (blocking after service, the pool's own primitive).
-    func moveTo(_ p: Int, unit dest: Int) {
+    func moveTo(_ p: Int, unit destination: Int) {
+        let dest = redirectIfFull(destination)
         let held = Int(patients[p].unit)
         if units[dest].tag == .exit {
             if held >= 0 {
@@ -196,6 +242,7 @@ public final class SystemSimulation {
         }
         guard let r = resources[dest] else { preconditionFailure("unit \(units[dest].name) has no places") }
         patients[p].target = Int32(dest)
+        patients[p].requestedAt = sim.now
         if patients[p].phase == .inService { patients[p].phase = .waiting }
         if pool.request(r, entity: p, at: sim.now, releasing: held >= 0 ? resources[held] : nil) {
             if held >= 0 { leave(p, unit: held, to: dest) }
@@ -221,6 +268,8 @@ public final class SystemSimulation {
         switch units[u].tag {
         case .emergencyDepartment:
             if warmedUp { metrics.edDeparture(los: sim.now - pt.arrivalTime) }
+        case .acuteWard where pt.electiveUnit >= 0:
+            patients[p].token = freshToken()
         case .acuteWard:
             let inNCTR = pt.phase == .nctrDelay || pt.phase == .nctrWaiting
             let nctr = inNCTR ? sim.now - pt.nctrStart : 0
@@ -230,7 +279,8 @@ public final class SystemSimulation {
             }
             if warmedUp {
                 metrics.acuteDischarge(los: sim.now - pt.admissionTime, nctr: inNCTR ? nctr : nil,
-                                       pathway: units[u].pathwayMetricIndex[Int(pt.next)])
+                                       pathway: units[u].pathwayMetricIndex[Int(pt.next)],
+                                       neighbourhood: neighbourhood(of: pt.attributes))
             }
             if units[dest].exit?.destination != .died { startFollowUp(p, ward: u, nctr: nctr) }
             patients[p].token = freshToken()  // stops the deconditioning clock
@@ -255,6 +305,12 @@ public final class SystemSimulation {
             // The crew waits with the patient for a place at the next unit (the ED).
             patients[p].next = Int32(unit.handover!.route.value(attrs).sample(unit.routeStream))
             moveTo(p, unit: Int(patients[p].next))
+        case .acuteWard where patients[p].electiveUnit >= 0:
+            enterElectiveStay(p, ward: unit)
+        case .virtualWard:
+            enterVirtualWard(p, unit: unit, from: from)
+        case .urgentResponse:
+            enterUrgentResponse(p, unit: unit)
         case .emergencyDepartment:
             var extra: SimTime = 0
             if from >= 0, let h = units[from].handover {
@@ -262,7 +318,7 @@ public final class SystemSimulation {
                 extra = h.handover.value(attrs).sample(units[from].stayStream)
                 if warmedUp { metrics.handover(time: sim.now - patients[p].arrivalTime + extra) }
             }
-            let next = unit.service!.route.value(attrs).sample(unit.routeStream)
+            let next = route(of: unit, for: p).value(attrs).sample(unit.routeStream)
             patients[p].next = Int32(next)
             scheduleStayEnd(p, after: extra + unit.service!.stay.value(attrs, next: next).sample(unit.stayStream))
         case .acuteWard:
@@ -271,12 +327,16 @@ public final class SystemSimulation {
             let pathway = unit.ward!.pathwayMix.value(attrs).sample(unit.routeStream)
             patients[p].next = Int32(pathway)
             noteReadmission(p)
-            scheduleStayEnd(p, after: unit.ward!.acuteStay.value(attrs, next: pathway).sample(unit.stayStream))
+            if warmedUp { metrics.admission(neighbourhood: neighbourhood(of: attrs)) }
+            let acuteStay = unit.ward!.acuteStay.value(attrs, next: pathway).sample(unit.stayStream)
+            patients[p].acuteEnd = sim.now + acuteStay
+            scheduleStayEnd(p, after: acuteStay)
+            if !stepDownTargets[u].isEmpty { drawStepDownEligibility(p, ward: u, acuteStay: acuteStay) }
         case .communityService, .beddedCare:
             let next = unit.service!.route.value(attrs).sample(unit.routeStream)
             patients[p].next = Int32(next)
             scheduleStayEnd(p, after: unit.service!.stay.value(attrs, next: next).sample(unit.stayStream))
-        case .arrivals, .exit:
+        case .arrivals, .exit, .electiveList:
             preconditionFailure("units without places are never entered")
         }
     }
@@ -289,6 +349,12 @@ public final class SystemSimulation {
         let u = Int(patients[p].unit)
         let unit = units[u]
         switch unit.tag {
+        case .acuteWard where patients[p].electiveUnit >= 0:
+            moveTo(p, unit: Int(patients[p].next))
+        case .virtualWard:
+            virtualWardStayEnded(p, unit: unit)
+        case .urgentResponse:
+            moveTo(p, unit: route(of: unit, for: p).value(patients[p].attributes).sample(unit.routeStream))
         case .acuteWard:
             // Medically optimised: NCTR time starts.
             patients[p].phase = .nctrDelay
@@ -348,17 +414,17 @@ public final class SystemSimulation {
 
     func exit(_ p: Int, at e: Int) {
         let unit = units[e]
-        let x = unit.exit!
+        let destination = unit.exit!.destination
         let pt = patients.remove(p)
         conservation.left += 1
         conservation.present -= 1
         let person = Int(pt.person)
-        switch x.destination {
+        switch destination {
         case .died: persons[person].state = .dead
         case .careHome: persons[person].state = .careHome
         case .home: persons[person].state = .home
         }
-        if x.destination != .died {
+        if destination != .died {
             scheduleAfterDischargeEvents(person: person, exit: unit, attributes: pt.attributes)
         }
         release(person: person)
@@ -366,26 +432,26 @@ public final class SystemSimulation {
 
     /// Readmission, death and care-home moves after leaving, each within 91 days, as simulated events.
     func scheduleAfterDischargeEvents(person: Int, exit unit: CompiledUnit, attributes a: AttributeValues) {
-        let x = unit.exit!, stream = unit.followUpStream
+        let stream = unit.followUpStream
         let window = 91 * Duration.day
-        if x.readmissionRoute != nil, stream.bernoulli(x.readmission.value(a)) {
-            let t = x.readmissionTime.value(a).sample(stream, within: window)
+        if unit.exit!.readmissionRoute != nil, stream.bernoulli(unit.exit!.readmission.value(a)) {
+            let t = unit.exit!.readmissionTime.value(a).sample(stream, within: window)
             persons[person].references += 1
             sim.schedule(after: t, priority: .arrival, .readmission(person: Int32(person), exit: Int32(unit.index)))
         }
-        if x.destination == .home {
-            var pCare = x.careHomeMove.value(a)
+        if unit.exit!.destination == .home {
+            var pCare = unit.exit!.careHomeMove.value(a)
             let r = Int(persons[person].lastRecord)
             if r >= 0 && records.contains(r) { pCare = 1 - (1 - pCare) * independenceRetained(record: r) }
             if stream.bernoulli(pCare) {
                 persons[person].references += 1
-                sim.schedule(after: x.eventTime.value(a).sample(stream, within: window), priority: .normal,
+                sim.schedule(after: unit.exit!.eventTime.value(a).sample(stream, within: window), priority: .normal,
                              .careHomeMove(person: Int32(person)))
             }
         }
-        if stream.bernoulli(x.death.value(a)) {
+        if stream.bernoulli(unit.exit!.death.value(a)) {
             persons[person].references += 1
-            sim.schedule(after: x.eventTime.value(a).sample(stream, within: window), priority: .normal,
+            sim.schedule(after: unit.exit!.eventTime.value(a).sample(stream, within: window), priority: .normal,
                          .death(person: Int32(person)))
         }
     }
@@ -438,13 +504,17 @@ public final class SystemSimulation {
         let person = Int(f.person)
         if f.counted {
             metrics.followUp(cohort: f.cohort, atHome: persons[person].state.atHome,
-                             readmitted: f.readmittedWithin30Days)
+                             readmitted: f.readmittedWithin30Days,
+                             neighbourhood: neighbourhood(of: persons[person].attributes))
         }
         if persons[person].lastRecord == Int32(r) { persons[person].lastRecord = -1 }
         release(person: person)
     }
 
     func setPersonState(_ p: Int, _ state: PersonState) { persons[Int(patients[p].person)].state = state }
+
+    /// The neighbourhood level of these attributes, or -1 without a population.
+    func neighbourhood(of attrs: AttributeValues) -> Int { spec.population.map { attrs[$0.attribute] } ?? -1 }
 
     /// Drops one reference to a person; forgets the person when nothing refers to them any more.
     func release(person: Int) {
@@ -461,13 +531,16 @@ public final class SystemSimulation {
         let c = s.capacity(at: sim.now)
         pool.setCapacity(r, c, at: sim.now)
         capacityStat[u].update(to: Double(c), at: sim.now)
+        occupancyChanged(u)
         if let t = s.nextChange(after: sim.now) {
             sim.schedule(at: t, priority: .capacityChange, .capacityChange(unit: Int32(u)))
         }
     }
 
     func occupancyChanged(_ u: Int) {
-        if let r = resources[u] { occupancy[u].update(to: pool.busy(r), at: sim.now) }
+        guard let r = resources[u] else { return }
+        occupancy[u].update(to: pool.busy(r), at: sim.now)
+        fullStat[u].update(to: pool.free(r) == 0 ? 1 : 0, at: sim.now)
     }
 
     func audit() {
@@ -484,6 +557,7 @@ public final class SystemSimulation {
                     capacity += pool.capacity(r)
                 }
             }
+            if spec.calendar.date(ofDay: day + 1).day == 1 { metrics.monthEndOver78Weeks.add(Double(electiveOver78Weeks())) }
             let withPlaces = resources.compactMap { $0 }
             metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
                           unitLevels: withPlaces.map { pool.busy($0) }, unitQueues: withPlaces.map { pool.queueLength($0) })
@@ -499,6 +573,7 @@ public final class SystemSimulation {
         pool.resetStatistics(at: t)
         for u in occupancy.indices {
             occupancy[u].reset(at: t)
+            fullStat[u].reset(at: t)
             capacityStat[u].reset(at: t)
             nctrStat[u].reset(at: t)
         }
@@ -564,6 +639,12 @@ public final class SystemSimulation {
         values.insert(MetricValue("nctr_bed_days", nctrMean * 365), at: 1)
         values.insert(MetricValue("acute_occupancy_percent", available > 0 ? 100 * busy / available : .nan),
                       at: values.firstIndex { $0.id == "mean_los_days" }!)
+        values += virtualWardValues()
+        values += metrics.communityValues(
+            observedMinutes: observed, hasVirtualWards: units.contains { $0.tag == .virtualWard },
+            hasUCR: units.contains { $0.tag == .urgentResponse }, hasElectives: units.contains { $0.tag == .electiveList },
+            electiveOver78AtEnd: electiveOver78Weeks())
+        if let costs = spec.costs { values += costValues(costs, acuteBusy: busy, nctrMean: nctrMean, current: values) }
         var warnings: [String] = []
         for (u, unit) in spec.units.enumerated() {
             guard let r = resources[u] else { continue }
@@ -601,6 +682,43 @@ public final class SystemSimulation {
 }
 
 extension SystemSimulation {
+    /// Per virtual ward and overall: time-weighted occupancy and the share of time with no free place.
+    func virtualWardValues() -> [MetricValue] {
+        var v: [MetricValue] = [], busy = 0.0, capacity = 0.0
+        for unit in units where unit.tag == .virtualWard {
+            let u = unit.index, r = unit.resource!
+            let occupied = pool.busyStatistic(r).mean(at: endTime), places = capacityStat[u].mean(at: endTime)
+            busy += occupied
+            capacity += places
+            v.append(MetricValue("vw_occupancy_percent.\(unit.name)", places > 0 ? 100 * occupied / places : .nan))
+            v.append(MetricValue("vw_full_percent.\(unit.name)", 100 * fullStat[u].mean(at: endTime)))
+        }
+        if capacity > 0 { v.insert(MetricValue("vw_occupancy_percent", 100 * busy / capacity), at: 0) }
+        return v
+    }
+
+    /// Costs per 365 days observed, by component and in total (DESIGN §3 "Costs").
+    func costValues(_ c: CostSpec, acuteBusy: Double, nctrMean: Double, current: [MetricValue]) -> [MetricValue] {
+        func metric(_ id: String) -> Double { current.first { $0.id == id }?.value ?? 0 }
+        let acute = max(0, acuteBusy - nctrMean) * 365 * c.acuteBedDay
+        let nctr = nctrMean * 365 * c.nctrBedDay
+        var vw = 0.0, care = 0.0
+        for unit in units {
+            guard let r = unit.resource else { continue }
+            let placeDays = pool.busyStatistic(r).mean(at: endTime) * 365
+            if unit.tag == .virtualWard { vw += placeDays * c.virtualWardDay }
+            if let perDay = c.careDay[unit.name] { care += placeDays * perDay }
+        }
+        let ucr = metric("ucr_visits") * c.ucrVisit
+        let ambulance = metric("handover_hours_lost") * c.lostAmbulanceHour
+        return [
+            MetricValue("cost_total", acute + nctr + vw + care + ucr + ambulance),
+            MetricValue("cost_acute_beds", acute), MetricValue("cost_nctr_beds", nctr),
+            MetricValue("cost_virtual_wards", vw), MetricValue("cost_care", care),
+            MetricValue("cost_ucr", ucr), MetricValue("cost_lost_ambulance_hours", ambulance),
+        ]
+    }
+
     /// The mean daily-audit queue in the first and last quarter of the observed days, if the queue grew
     /// without bound: the last quarter's mean is at least 100 and at least twice the first's plus 50. A stable
     /// queue's quarter means differ by its day-to-day noise; one that grows steadily differs by its growth.
@@ -614,15 +732,14 @@ extension SystemSimulation {
     }
 }
 
-/// A Poisson arrival process over either kind of rate. A class: the rate tables are shared, not copied, on
-/// every arrival.
+/// A Poisson arrival process over either kind of rate, one per replication (its profile caches a day's rate).
 final class PoissonArrivalsBox {
-    let profile: PoissonArrivals<RateProfile>?
+    let profile: PoissonArrivals<DailyCachedProfile>?
     let dated: PoissonArrivals<DatedRates>?
 
     init(_ rate: ArrivalsSpec.Rate) {
         switch rate {
-        case .profile(let p): profile = PoissonArrivals(rate: p); dated = nil
+        case .profile(let p): profile = PoissonArrivals(rate: DailyCachedProfile(p)); dated = nil
         case .dated(let d): dated = PoissonArrivals(rate: d); profile = nil
         }
     }
@@ -658,3 +775,5 @@ enum AgeBands {
     }
 }
 
+
+func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }

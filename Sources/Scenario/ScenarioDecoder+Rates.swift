@@ -7,6 +7,8 @@ enum RateForms {
     static let csvKeys = ["csv", "hour_of_day"]
     static let expected = "an arrival rate {per_day: X, hour_of_day: [24], day_of_week: [7], month: [12], "
         + "growth_per_year: g} or {csv: FILE, hour_of_day: [24]}"
+    static let expectedProfile = "a rate profile {per_day: X, hour_of_day: [24], day_of_week: [7], month: [12], "
+        + "growth_per_year: g}"
     /// Arrivals per day are below this (a larger number is a mistake, and would never finish).
     static let maximumPerDay = 1_000_000.0
     /// Most rows read from a rates CSV.
@@ -40,11 +42,8 @@ extension ScenarioDecoder {
         guard let f = fields(node, path, allowed: isCSV ? RateForms.csvKeys : RateForms.profileKeys,
                              expected: RateForms.expected) else { return nil }
         let before = count
-        func profile(_ key: String, _ n: Int, _ what: String) -> [Double]? {
-            guard let v = f[key] else { return Array(repeating: 1, count: n) }
-            return weights(v, path.key(key), count: n, what)
-        }
-        let hours = profile("hour_of_day", 24, "the hours of the day 00-23")
+        let hours = f["hour_of_day"].map { weights($0, path.key("hour_of_day"), count: 24, "the hours of the day 00-23") }
+            ?? Array(repeating: 1, count: 24)
         if isCSV {
             guard let csvNode = f.required("csv", "a CSV file with columns date,per_day"),
                   let name = string(csvNode, path.key("csv"), "a file name") else { return nil }
@@ -52,18 +51,48 @@ extension ScenarioDecoder {
             guard count == before, let hours, let perDay else { return nil }
             return .dated(DatedRates(perDay: perDay, hourOfDay: hours))
         }
+        let profile = profileShape(f, path, hours: hours, calendar: calendar)
+        guard count == before, let profile else { return nil }
+        return .profile(profile)
+    }
+
+    /// A rate profile only (elective referrals): `{per_day, hour_of_day, day_of_week, month, growth_per_year}`.
+    ///
+    /// - Parameter what: what the rate is of, for messages ("elective referrals").
+    func rateProfile(_ node: ScenarioNode, _ path: NodePath, calendar: SimCalendar, what: String) -> RateProfile? {
+        if let csv = node.entries?.first(where: { $0.key == "csv" }) {
+            report(csv.keyLocation, path.key("csv"), "\(what) take a rate profile {per_day, hour_of_day, day_of_week, month, "
+                   + "growth_per_year}; dated rates from a csv file are for arrivals units only")
+            return nil
+        }
+        guard let f = fields(node, path, allowed: RateForms.profileKeys, expected: RateForms.expectedProfile) else { return nil }
+        let before = count
+        let hours = f["hour_of_day"].map { weights($0, path.key("hour_of_day"), count: 24, "the hours of the day 00-23") }
+            ?? Array(repeating: 1, count: 24)
+        let profile = profileShape(f, path, hours: hours, calendar: calendar)
+        guard count == before, let profile else { return nil }
+        return profile
+    }
+
+    /// The profile keys but `hour_of_day` (already read; nil if it was wrong, reported).
+    private func profileShape(_ f: Fields, _ path: NodePath, hours: [Double]?, calendar: SimCalendar) -> RateProfile? {
+        let before = count
+        func shape(_ key: String, _ n: Int, _ what: String) -> [Double]? {
+            guard let v = f[key] else { return Array(repeating: 1, count: n) }
+            return weights(v, path.key(key), count: n, what)
+        }
         let perDay = f.required("per_day", "the mean number of arrivals per day").flatMap {
             number($0, path.key("per_day"), in: 0...RateForms.maximumPerDay,
                    "a number of arrivals per day from 0 to \(Int(RateForms.maximumPerDay))")
         }
-        let days = profile("day_of_week", 7, "the days of the week, Monday first")
-        let months = profile("month", 12, "the months, January first")
+        let days = shape("day_of_week", 7, "the days of the week, Monday first")
+        let months = shape("month", 12, "the months, January first")
         let growth = f["growth_per_year"].map {
             number($0, path.key("growth_per_year"), in: -0.99...10, "a yearly growth rate from -0.99 to 10 (0.02 is 2% a year)")
         } ?? 0
-        guard count == before, let perDay, let hours, let days, let months, let growth else { return nil }
-        return .profile(RateProfile(perDay: perDay, hourOfDay: hours, dayOfWeek: days, monthOfYear: months,
-                                    growthPerYear: growth, calendar: calendar))
+        guard count == before, let hours, let perDay, let days, let months, let growth else { return nil }
+        return RateProfile(perDay: perDay, hourOfDay: hours, dayOfWeek: days, monthOfYear: months,
+                           growthPerYear: growth, calendar: calendar)
     }
 
     /// Arrivals per day from `date,per_day` rows: consecutive dates from at or before the start date, covering

@@ -5,7 +5,7 @@ import Stochastics
 /// The top level of a scenario file: keys, defaults and limits.
 enum SystemForm {
     static let keys = ["name", "description", "extends", "start_date", "horizon", "warm_up", "audit_time", "seed",
-                       "replications", "generator", "attributes", "units"]
+                       "replications", "generator", "attributes", "units", "population", "costs"]
     static let defaultStart = CivilDate(year: 2025, month: 4, day: 1)
     static let defaultAttributes = [AttributeSpec(name: StandardAttribute.ageBand, levels: ["18-64", "65-74", "75-84", "85+"])]
     static let defaultReplications = 10
@@ -73,15 +73,58 @@ extension ScenarioDecoder {
             return g
         } ?? .mt19937
         let attributes = f["attributes"].map { attributeSpecs($0, .root.key("attributes")) } ?? SystemForm.defaultAttributes
+        // The population before the units (arrivals may draw on it), the costs after (they name units).
+        var population: PopulationSpec?
+        var context: PopulationContext?
+        if let n = f["population"], let attributes {
+            context = populationContext(n, attributes: attributes)
+            population = self.population(n, .root.key("population"), attributes: attributes,
+                                         startDate: start ?? SystemForm.defaultStart)
+        }
         let units = f.required("units", "a mapping from unit names to units").flatMap {
             self.units($0, .root.key("units"), attributes: attributes ?? SystemForm.defaultAttributes, calendar: calendar,
-                       runLength: runLength, attributesOK: attributes != nil)
+                       runLength: runLength, attributesOK: attributes != nil, population: context)
         }
+        let costs = f["costs"].map { self.costs($0, .root.key("costs"), units: unitNamesAndKinds(f["units"])) }
         guard count == before, let name, let start, let horizon, let warmUp, let audit, let seed, let replications,
               let generator, let attributes, let units else { return nil }
+        if f["population"] != nil && population == nil { return nil }
+        if f["costs"] != nil && costs == nil { return nil }
         let spec = SystemSpec(name: name, calendar: SimCalendar(startDate: start), horizon: horizon, warmUp: warmUp,
-                              auditTime: audit, attributes: attributes, units: units, seed: seed, generator: generator)
+                              auditTime: audit, attributes: attributes, units: units, seed: seed, generator: generator,
+                              population: population, costs: costs ?? nil)
         return DecodedSystem(spec: spec, replications: replications)
+    }
+
+    /// Each unit's name and kind as written (nil where the kind is missing or unknown), without reporting:
+    /// what the top-level sections that name units check against.
+    func unitNamesAndKinds(_ node: ScenarioNode?) -> [(name: String, kind: String?)] {
+        (node?.entries ?? []).map { e in
+            (e.key, e.value["kind"]?.scalar.flatMap { UnitKindForms.named($0) == nil ? nil : $0 })
+        }
+    }
+
+    /// Virtual wards whose `when_full` lead round to themselves (a full ward would send a step-up round
+    /// forever). Read from the names as written, so a cycle is found in the same pass as other errors.
+    func whenFullCycles(_ entries: [ScenarioNode.Entry], _ kinds: [String?], _ path: NodePath) {
+        let index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        func next(_ i: Int) -> Int? {
+            guard kinds[i] == "virtual_ward", let name = entries[i].value["when_full"]?.scalar, let j = index[name],
+                  j != i, kinds[j] == "virtual_ward" else { return nil }
+            return j
+        }
+        var reported = Set<Int>()
+        for start in entries.indices where !reported.contains(start) {
+            guard next(start) != nil else { continue }
+            var chain = [start]
+            while let n = next(chain.last!), !chain.contains(n) { chain.append(n) }
+            guard next(chain.last!) == start else { continue }
+            reported.formUnion(chain)
+            let names = (chain + [start]).map { entries[$0].key }
+            report(entries[start].value["when_full"]!, path.key(entries[start].key).key("when_full"),
+                   "when_full forms a cycle of virtual wards: " + names.joined(separator: " -> ")
+                   + "; when all of them are full a step-up must go to a unit that is not a virtual ward")
+        }
     }
 
     /// A non-negative whole number up to 2^64 - 1.
@@ -149,7 +192,7 @@ extension ScenarioDecoder {
 
     /// `units: {name: {kind: ..., ...}, ...}`: names and kinds first, then each unit (routes may name any unit).
     func units(_ node: ScenarioNode, _ path: NodePath, attributes: [AttributeSpec], calendar: SimCalendar,
-               runLength: SimTime?, attributesOK: Bool) -> [UnitSpec]? {
+               runLength: SimTime?, attributesOK: Bool, population: PopulationContext? = nil) -> [UnitSpec]? {
         guard let entries = node.entries else {
             expected("a mapping from unit names to units", node, path)
             return nil
@@ -193,7 +236,7 @@ extension ScenarioDecoder {
         // Tables keyed by attributes cannot be checked against attributes that are themselves wrong.
         guard attributesOK else { return nil }
         let system = SystemContext(decoder: self, unitNames: entries.map(\.key), unitKinds: kinds,
-                                   attributes: attributes, calendar: calendar, runLength: runLength)
+                                   attributes: attributes, calendar: calendar, runLength: runLength, population: population)
         var units: [UnitSpec] = []
         for (i, e) in entries.enumerated() {
             guard let kindName = kinds[i], let form = UnitKindForms.named(kindName) else { continue }
@@ -208,6 +251,7 @@ extension ScenarioDecoder {
                 report(e.value, p, "unit '\(e.key)' could not be built")  // a decoder failed without saying why
             }
         }
+        whenFullCycles(entries, kinds, path)
         return count == before && units.count == entries.count ? units : nil
     }
 }

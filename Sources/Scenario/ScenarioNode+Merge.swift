@@ -17,6 +17,7 @@ extension ScenarioNode {
     static let replacedWhole: Set<String> = [
         "route", "assessment", "stay", "acute_stay", "delay", "handover", "pathway_mix", "probability", "time",
         "death", "care_home_move", "event_time", "escalation_per_day", "escalate_to", "discharge_hours",
+        "visit", "eligible", "to", "wait", "growth_per_year",
     ]
 
     /// Keys whose children are each a single value (`mix: {age_band: <choice>}`).

@@ -14,10 +14,13 @@ struct SystemContext {
     let runLength: SimTime?
     /// The index of each unit name.
     let unitIndex: [String: Int]
+    /// What units need to know of the top-level `population`, or nil if there is none.
+    let population: PopulationContext?
 
     init(decoder: ScenarioDecoder, unitNames: [String], unitKinds: [String?], attributes: [AttributeSpec],
-         calendar: SimCalendar, runLength: SimTime?) {
+         calendar: SimCalendar, runLength: SimTime?, population: PopulationContext? = nil) {
         self.decoder = decoder
+        self.population = population
         self.unitNames = unitNames
         self.unitKinds = unitKinds
         self.attributes = attributes
@@ -52,7 +55,7 @@ struct UnitContext {
             return nil
         }
         guard let kind = system.unitKinds[i] else { return i }  // its missing or unknown kind is reported already
-        let allowed = kinds ?? UnitKindForms.names.filter { $0 != "arrivals" }
+        let allowed = kinds ?? UnitKindForms.destinations
         guard allowed.contains(kind) else {
             d.report(location, path, "\(purpose) cannot go to '\(name)', a unit of kind \(kind); "
                      + "allowed kinds here: \(allowed.joined(separator: ", "))")
@@ -94,6 +97,65 @@ struct UnitContext {
     func places(_ key: String) -> PlacesSpec? {
         fields.required(key, PlacesLimits.expected).flatMap { d.places($0, path.key(key), calendar: system.calendar) }
     }
+
+    /// A unit this one refers to by name without routing patients there (an elective list's ward, the wards a
+    /// virtual ward takes step-downs from): it must exist, must not be this unit, and its kind must be in `kinds`.
+    ///
+    /// - Parameter role: what the unit is for, completing "ROLE must be a unit of kind ...".
+    func reference(_ name: String, _ location: SourceLocation, _ path: NodePath, kinds: [String], role: String) -> Int? {
+        guard let i = system.unitIndex[name] else {
+            d.report(location, path, "unknown unit '\(name)'\(Suggest.didYouMean(name, in: system.unitNames)); units: "
+                     + Suggest.names(system.unitNames))
+            return nil
+        }
+        guard i != index else {
+            d.report(location, path, "unit '\(name)' cannot name itself here: \(role) must be another unit")
+            return nil
+        }
+        guard let kind = system.unitKinds[i] else { return i }
+        guard kinds.contains(kind) else {
+            let candidates = system.unitNames.indices.filter { system.unitKinds[$0].map(kinds.contains) == true && $0 != index }
+            d.report(location, path, "'\(name)' is a unit of kind \(kind); \(role) must be a unit of kind "
+                     + "\(kinds.joined(separator: " or "))" + (candidates.isEmpty ? " (there is none)"
+                        : " (\(Suggest.names(candidates.map { system.unitNames[$0] })))"))
+            return nil
+        }
+        return i
+    }
+
+    /// The attribute mix of new patients (arrivals, elective lists): for each attribute, a choice of its levels,
+    /// keyed only by attributes listed before it. Nil (after reporting) if anything is wrong.
+    func mix(_ node: ScenarioNode?) -> [Keyed<EmpiricalChoice<Int>>?]? {
+        var mix = [Keyed<EmpiricalChoice<Int>>?](repeating: nil, count: attributes.count)
+        guard let m = node else { return mix }
+        let names = attributes.map(\.name)
+        guard let g = d.fields(m, path.key("mix"), allowed: names, expected: "a mapping from attribute names to level choices")
+        else { return nil }
+        let before = d.count
+        for (a, attribute) in attributes.enumerated() {
+            guard let node = g[attribute.name] else { continue }
+            let ap = path.key("mix").key(attribute.name)
+            mix[a] = d.keyed(node, ap, attributes: attributes, rules: KeyRules(attributesBefore: a)) { n, q in
+                d.choice(n, q, what: "level") { level, location, path in
+                    guard let i = attribute.levels.firstIndex(of: level) else {
+                        d.report(location, path, "unknown level '\(level)' of attribute '\(attribute.name)'"
+                                 + "\(Suggest.didYouMean(level, in: attribute.levels)); levels: "
+                                 + Suggest.names(attribute.levels))
+                        return nil
+                    }
+                    return i
+                }
+            }
+        }
+        return d.count == before ? mix : nil
+    }
+}
+
+/// What unit decoders need to know of the top-level `population`: the attributes it sets on population
+/// streams (nil where they are missing, which is reported at `population`).
+struct PopulationContext {
+    let neighbourhoodAttribute: Int?
+    let ageAttribute: Int?
 }
 
 /// One unit kind: its name in scenario files, its keys, and the function that decodes it.
@@ -112,7 +174,8 @@ struct UnitKindForm: Sendable {
 
 enum UnitKindForms {
     static let all: [UnitKindForm] = [
-        UnitKindForm(name: "arrivals", required: ["rate", "route"], optional: ["by_ambulance", "mix"], decode: arrivals),
+        UnitKindForm(name: "arrivals", required: ["rate", "route"], optional: ["by_ambulance", "mix", "from_population"],
+                     decode: arrivals),
         UnitKindForm(name: "ambulance_handover", required: ["route"], optional: ["handover"], decode: ambulanceHandover),
         UnitKindForm(name: "emergency_department", required: ["cubicles", "assessment", "route"], optional: ["initial"],
                      decode: emergencyDepartment),
@@ -123,9 +186,20 @@ enum UnitKindForms {
         UnitKindForm(name: "bedded_care", required: ["beds", "stay", "route"], optional: ["initial"], decode: beddedCare),
         UnitKindForm(name: "exit", required: ["destination"],
                      optional: ["readmission", "death", "care_home_move", "event_time"], decode: exit),
+        UnitKindForm(name: "virtual_ward", required: ["role", "places", "stay", "when_full", "route"],
+                     optional: ["policy", "step_down", "escalation"], decode: virtualWard),
+        UnitKindForm(name: "urgent_community_response", required: ["crews", "visit", "route"], optional: [],
+                     decode: urgentCommunityResponse),
+        UnitKindForm(name: "elective_list", required: ["referrals", "sessions", "ward", "stay", "route"],
+                     optional: ["initial_list", "mix"], decode: electiveList),
     ]
 
     static var names: [String] { all.map(\.name) }
+
+    /// Kinds that create patients: nothing routes into them.
+    static let sources = ["arrivals", "elective_list"]
+    /// Kinds a route may lead to.
+    static var destinations: [String] { names.filter { !sources.contains($0) } }
 
     static func named(_ name: String) -> UnitKindForm? { all.first { $0.name == name } }
 
@@ -147,39 +221,52 @@ enum UnitKindForms {
 
     @Sendable static func arrivals(_ u: UnitContext) -> UnitKind? {
         let (d, f, p) = (u.d, u.fields, u.path)
+        let before = d.count
         let rate = f.required("rate", RateForms.expected).flatMap {
             d.arrivalRate($0, p.key("rate"), calendar: u.system.calendar, runLength: u.system.runLength)
         }
         let byAmbulance = f["by_ambulance"].map { d.bool($0, p.key("by_ambulance")) } ?? false
-        var mix = [Keyed<EmpiricalChoice<Int>>?](repeating: nil, count: u.attributes.count)
-        var mixOK = true
-        if let m = f["mix"] {
-            let names = u.attributes.map(\.name)
-            if let g = d.fields(m, p.key("mix"), allowed: names, expected: "a mapping from attribute names to level choices") {
-                let before = d.count
-                for (a, attribute) in u.attributes.enumerated() {
-                    guard let node = g[attribute.name] else { continue }
-                    let ap = p.key("mix").key(attribute.name)
-                    mix[a] = d.keyed(node, ap, attributes: u.attributes, rules: KeyRules(attributesBefore: a)) { n, q in
-                        d.choice(n, q, what: "level") { level, location, path in
-                            guard let i = attribute.levels.firstIndex(of: level) else {
-                                d.report(location, path, "unknown level '\(level)' of attribute '\(attribute.name)'"
-                                         + "\(Suggest.didYouMean(level, in: attribute.levels)); levels: "
-                                         + Suggest.names(attribute.levels))
-                                return nil
-                            }
-                            return i
-                        }
-                    }
-                }
-                mixOK = d.count == before
-            } else {
-                mixOK = false
-            }
-        }
+        let fromPopulation = f["from_population"].map { d.bool($0, p.key("from_population")) } ?? false
+        let mix = u.mix(f["mix"])
         let route = u.requiredRoute()
-        guard let rate, let byAmbulance, mixOK, let route else { return nil }
-        return .arrivals(ArrivalsSpec(rate: rate, mix: mix, route: route, byAmbulance: byAmbulance))
+        if fromPopulation == true {
+            populationStreamRules(u, rate: rate, mixOK: mix != nil)
+        }
+        guard d.count == before, let rate, let byAmbulance, let fromPopulation, let mix, let route else { return nil }
+        return .arrivals(ArrivalsSpec(rate: rate, mix: mix, route: route, byAmbulance: byAmbulance,
+                                      fromPopulation: fromPopulation))
+    }
+
+    /// An arrivals unit with `from_population: true`: there must be a population; the rate must be a profile
+    /// (it is split by neighbourhood and age band); the stream sets the neighbourhood, and the age mix (which
+    /// splits demand by age band) must be one choice for everyone.
+    static func populationStreamRules(_ u: UnitContext, rate: ArrivalsSpec.Rate?, mixOK: Bool) {
+        let (d, f, p) = (u.d, u.fields, u.path)
+        guard let population = u.system.population else {
+            d.report(f["from_population"]!, p.key("from_population"),
+                     "from_population needs a top-level `population` (registered lists by neighbourhood and growth by "
+                     + "age band); add one, or remove from_population")
+            return
+        }
+        if case .dated? = rate {
+            d.report(f["rate"]!, p.key("rate"), "a stream from_population needs a rate profile {per_day, hour_of_day, "
+                     + "day_of_week, month}, not dated rates from a csv file")
+        }
+        if let g = f["rate"]?["growth_per_year"], !g.isNull {
+            d.report(g, p.key("rate").key("growth_per_year"), "with from_population demand grows by age band "
+                     + "(population.growth_per_year); remove growth_per_year here")
+        }
+        guard mixOK, let mixNode = f["mix"] else { return }
+        if let n = population.neighbourhoodAttribute, let v = mixNode[u.attributes[n].name], !v.isNull {
+            d.report(v, p.key("mix").key(u.attributes[n].name),
+                     "with from_population the neighbourhood comes from the registered lists (population.neighbourhoods); "
+                     + "remove this mix entry")
+        }
+        if let a = population.ageAttribute, let v = mixNode[u.attributes[a].name], d.isKeyed(v) {
+            d.report(v, p.key("mix").key(u.attributes[a].name),
+                     "with from_population the age mix splits each neighbourhood's demand by age band: it must be one "
+                     + "choice for everyone, not a table")
+        }
     }
 
     @Sendable static func ambulanceHandover(_ u: UnitContext) -> UnitKind? {
@@ -363,7 +450,7 @@ enum UnitKindForms {
                 }
                 readmissionTime = g["time"].map { u.distribution($0, rp.key("time")) } ?? Keyed(defaultEventTime)
                 readmissionRoute = g.required("route", "the unit a readmitted patient goes to first").flatMap {
-                    u.route($0, rp.key("route"), kinds: names.filter { $0 != "arrivals" && $0 != "exit" }, purpose: "a readmission")
+                    u.route($0, rp.key("route"), kinds: UnitKindForms.destinations.filter { $0 != "exit" }, purpose: "a readmission")
                 }
             }
         }

@@ -47,12 +47,40 @@ public struct RateProfile: PiecewiseConstantRate {
         let hourIndex = (t / Duration.hour).rounded(.down)
         let start = hourIndex * Duration.hour
         let day = calendar.dayIndex(start)
-        let hour = Int(hourIndex) - day * 24
-        let date = calendar.date(ofDay: day)
-        var r = perDay / Duration.day * hourOfDay[hour] * dayOfWeek[calendar.weekday(ofDay: day)]
-            * monthOfYear[date.month - 1]
-        if growthPerYear != 0 { r *= pow1p(growthPerYear, start / (365 * Duration.day)) }
-        return (r, start + Duration.hour)
+        return (dailyRate(day: day, at: start) * hourOfDay[Int(hourIndex) - day * 24], start + Duration.hour)
+    }
+
+    /// The rate per minute on `day` before the hour-of-day shape: weekday, month and growth (growth evaluated
+    /// at `time`, the start of the hour, or of the day when cached per day).
+    public func dailyRate(day: Int, at time: SimTime) -> Double {
+        var r = perDay / Duration.day * dayOfWeek[calendar.weekday(ofDay: day)]
+            * monthOfYear[calendar.date(ofDay: day).month - 1]
+        if growthPerYear != 0 { r *= pow1p(growthPerYear, time / (365 * Duration.day)) }
+        return r
+    }
+}
+
+/// A `RateProfile` that works out each day's rate once (weekday, month, growth at the start of the day) and
+/// then only applies the hour-of-day shape: exact for the shapes, and growth changes daily rather than
+/// hourly (a difference of at most (1 + g)^(1/365) - 1, ~1e-4 for 4% a year).
+///
+/// A class holding a one-day cache: one per replication and thread, never shared.
+public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendable {
+    public let profile: RateProfile
+    private var cachedDay = Int.min
+    private var cachedRate = 0.0
+
+    public init(_ profile: RateProfile) { self.profile = profile }
+
+    public func segment(at t: SimTime) -> (rate: Double, end: SimTime) {
+        let hourIndex = (t / Duration.hour).rounded(.down)
+        let start = hourIndex * Duration.hour
+        let day = profile.calendar.dayIndex(start)
+        if day != cachedDay {
+            cachedDay = day
+            cachedRate = profile.dailyRate(day: day, at: Double(day) * Duration.day)
+        }
+        return (cachedRate * profile.hourOfDay[Int(hourIndex) - day * 24], start + Duration.hour)
     }
 }
 

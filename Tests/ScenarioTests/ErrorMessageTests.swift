@@ -64,7 +64,8 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertTrue(message("units.ward.route.hme").hasPrefix("unknown unit 'hme'; did you mean 'home'?"))
         XCTAssertTrue(message("units.home.death").hasPrefix("NaN is not allowed: expected a probability"))
         XCTAssertEqual(message("units.rehab.kind"), "unknown kind 'bedded_car'; did you mean 'bedded_care'?; allowed kinds: "
-                       + "arrivals, ambulance_handover, emergency_department, acute_ward, community_service, bedded_care, exit")
+                       + "arrivals, ambulance_handover, emergency_department, acute_ward, community_service, bedded_care, exit, "
+                       + "virtual_ward, urgent_community_response, elective_list")
         XCTAssertTrue(message("units.sdec.capacity").hasPrefix("missing required key 'capacity': places"))
         XCTAssertEqual(e.first?.description, "test.yaml:1:1: horizon: missing required key 'horizon': the length of the run "
                        + "after warm-up, a duration (e.g. 365d)")

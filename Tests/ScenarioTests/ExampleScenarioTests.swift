@@ -133,29 +133,35 @@ final class ExampleScenarioTests: XCTestCase {
         }
     }
 
-    /// The unit examples in docs/scenario-reference.md, put together in one scenario, load.
+    /// The unit examples in docs/scenario-reference.md, put together in one scenario with the population and
+    /// costs examples, load.
     func testReferenceExamplesLoad() throws {
         let doc = try String(contentsOfFile: Paths.repo("docs/scenario-reference.md"), encoding: .utf8)
         var units: [String] = []
+        var attributes = """
+            attributes:
+              age_band: [18-64, 65-74, 75-84, 85+]
+              frailty: [none, mild, moderate_severe]
+            """
+        var costs = ""
         for part in doc.components(separatedBy: "```yaml\n").dropFirst() {
             guard let block = part.components(separatedBy: "```").first else { continue }
             let lines = block.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.first == "attributes:" && lines.contains("population:") { attributes = block }
+            if lines.first == "costs:" { costs = block }
             guard lines.count > 1, lines[1].hasPrefix("  kind:"), lines[0].hasSuffix(":"),
                   !lines[0].hasPrefix(" ") else { continue }
             units.append(lines.map { "  " + $0 }.joined(separator: "\n"))
         }
-        XCTAssertGreaterThanOrEqual(units.count, 7)
-        let text = """
-            name: reference-examples
-            horizon: 30d
-            attributes:
-              age_band: [18-64, 65-74, 75-84, 85+]
-              frailty: [none, mild, moderate_severe]
-            units:
-
-            """ + units.joined(separator: "\n") + "\n  care_home: {kind: exit, destination: care_home}\n"
+        XCTAssertGreaterThanOrEqual(units.count, 10)
+        let text = "name: reference-examples\nhorizon: 30d\n" + attributes + "\n" + costs + "\nunits:\n"
+            + units.joined(separator: "\n") + "\n  care_home: {kind: exit, destination: care_home}\n"
         let s = loads(text, file: Paths.repo("docs/reference-examples.yaml"))
         XCTAssertEqual(Set(s?.spec.units.map(\.kind.name) ?? []), Set(UnitKindForms.names))
+        XCTAssertNotNil(s?.spec.population, "the population example")
+        XCTAssertNotNil(s?.spec.costs, "the costs example")
+        let fromPopulation = s?.spec.units.contains { if case .arrivals(let a) = $0.kind { return a.fromPopulation } else { return false } }
+        XCTAssertEqual(fromPopulation, true, "an arrivals example from_population")
     }
 
     func testReferenceDocumentsEveryKindAndKey() throws {
@@ -166,5 +172,18 @@ final class ExampleScenarioTests: XCTestCase {
             for key in form.keys { XCTAssertTrue(doc.contains("`\(key)`"), "\(form.name).\(key)") }
         }
         for family in DistributionForms.families { XCTAssertTrue(doc.contains("`\(family)`"), family) }
+        let nested: [(String, [String])] = [
+            ("population", PopulationForm.keys), ("population.neighbourhoods", PopulationForm.neighbourhoodKeys),
+            ("population.teams", PopulationForm.teamKeys), ("costs", CostForm.keys),
+            ("virtual_ward.policy", ["refer", "pull"] + CommunityForms.pullKeys),
+            ("virtual_ward.role", VirtualWardSpec.Role.allCases.map(\.rawValue)),
+            ("virtual_ward.step_down", CommunityForms.stepDownKeys), ("virtual_ward.escalation", CommunityForms.escalationKeys),
+            ("elective_list.sessions", CommunityForms.sessionKeys + CommunityForms.days),
+            ("elective_list.initial_list", CommunityForms.initialListKeys),
+        ]
+        for (section, keys) in nested {
+            for key in keys { XCTAssertTrue(doc.contains("`\(key)`"), "\(section).\(key)") }
+        }
+        XCTAssertTrue(doc.contains("## Population") && doc.contains("## Costs"))
     }
 }

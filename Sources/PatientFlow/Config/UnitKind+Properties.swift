@@ -5,7 +5,9 @@ extension UnitKind {
         case .ambulanceHandover: return .unlimited  // ambulance crews: as many as arrive
         case .emergencyDepartment(let s), .communityService(let s), .beddedCare(let s): return s.places
         case .acuteWard(let w): return w.beds
-        case .arrivals, .exit: return nil
+        case .virtualWard(let v): return v.places
+        case .urgentCommunityResponse(let u): return u.crews
+        case .arrivals, .exit, .electiveList: return nil
         }
     }
 
@@ -14,7 +16,7 @@ extension UnitKind {
         switch self {
         case .emergencyDepartment(let s), .communityService(let s), .beddedCare(let s): return s.initial
         case .acuteWard(let w): return w.initial
-        case .arrivals, .exit, .ambulanceHandover: return nil
+        case .arrivals, .exit, .ambulanceHandover, .virtualWard, .urgentCommunityResponse, .electiveList: return nil
         }
     }
 
@@ -22,6 +24,7 @@ extension UnitKind {
     var personState: PersonState {
         switch self {
         case .communityService(let s), .beddedCare(let s): return s.atHome ? .homeWithCare : .beddedCare
+        case .virtualWard, .urgentCommunityResponse, .electiveList: return .homeWithCare
         default: return .hospital
         }
     }

@@ -48,11 +48,16 @@ public struct ArrivalsSpec: Sendable {
     public var route: Keyed<Outcome>
     /// Patients arriving through this stream came by ambulance (they count in handover metrics).
     public var byAmbulance: Bool
-    public init(rate: Rate, mix: [Keyed<EmpiricalChoice<Int>>?], route: Keyed<Outcome>, byAmbulance: Bool) {
+    /// Demand comes from the system's registered population: one stream per (neighbourhood, age band), with
+    /// `rate` giving the total per day and the shapes, and neighbourhood and age set by the stream.
+    public var fromPopulation: Bool
+    public init(rate: Rate, mix: [Keyed<EmpiricalChoice<Int>>?], route: Keyed<Outcome>, byAmbulance: Bool,
+                fromPopulation: Bool = false) {
         self.rate = rate
         self.mix = mix
         self.route = route
         self.byAmbulance = byAmbulance
+        self.fromPopulation = fromPopulation
     }
 }
 
@@ -179,6 +184,9 @@ public enum UnitKind: Sendable {
     case communityService(ServiceSpec)
     case beddedCare(ServiceSpec)
     case exit(ExitSpec)
+    case virtualWard(VirtualWardSpec)
+    case urgentCommunityResponse(UrgentResponseSpec)
+    case electiveList(ElectiveListSpec)
 
     public var name: String {
         switch self {
@@ -189,6 +197,9 @@ public enum UnitKind: Sendable {
         case .communityService: return "community_service"
         case .beddedCare: return "bedded_care"
         case .exit: return "exit"
+        case .virtualWard: return "virtual_ward"
+        case .urgentCommunityResponse: return "urgent_community_response"
+        case .electiveList: return "elective_list"
         }
     }
 }
@@ -216,9 +227,16 @@ public struct SystemSpec: Sendable {
     public var units: [UnitSpec]
     public var seed: UInt64
     public var generator: GeneratorKind
+    /// Registered populations by neighbourhood, growth and neighbourhood teams (nil: demand from rates only).
+    public var population: PopulationSpec?
+    /// Costs (nil: no cost metrics).
+    public var costs: CostSpec?
 
     public init(name: String, calendar: SimCalendar, horizon: SimTime, warmUp: SimTime, auditTime: SimTime = 1439,
-                attributes: [AttributeSpec], units: [UnitSpec], seed: UInt64 = 1, generator: GeneratorKind = .mt19937) {
+                attributes: [AttributeSpec], units: [UnitSpec], seed: UInt64 = 1, generator: GeneratorKind = .mt19937,
+                population: PopulationSpec? = nil, costs: CostSpec? = nil) {
+        self.population = population
+        self.costs = costs
         self.name = name
         self.calendar = calendar
         self.horizon = horizon
