@@ -57,6 +57,8 @@ public final class ResourcePool {
         var ranked: [Waiting] = []  // binary min-heap on (priority, sequence) when discipline == .priority
         var busyStat: TimeWeighted
         var queueStat: TimeWeighted
+        /// Whether the time-weighted statistics are kept (simmer's `mon` flag).
+        var monitored: Bool
         var grantsBeyondCapacity = 0
         var queueCount: Int { discipline == .fifo ? fifo.count : ranked.count }
     }
@@ -78,10 +80,14 @@ public final class ResourcePool {
     }
 
     /// Adds a resource and returns its id.
-    public func add(name: String, capacity: Int, discipline: QueueDiscipline = .fifo, at time: SimTime = 0) -> ResourceID {
+    ///
+    /// `monitored: false` skips the time-weighted occupancy and queue statistics (as simmer's `mon = FALSE`)
+    /// for models that do not read them; `busyStatistic` and `queueStatistic` then stay at their start.
+    public func add(name: String, capacity: Int, discipline: QueueDiscipline = .fifo, at time: SimTime = 0,
+                    monitored: Bool = true) -> ResourceID {
         precondition(capacity >= 0, "capacity must be >= 0")
         units.append(Unit(name: name, capacity: capacity, discipline: discipline,
-                          busyStat: TimeWeighted(start: time), queueStat: TimeWeighted(start: time)))
+                          busyStat: TimeWeighted(start: time), queueStat: TimeWeighted(start: time), monitored: monitored))
         return ResourceID(index: units.count - 1)
     }
 
@@ -129,7 +135,7 @@ public final class ResourcePool {
                         releasing: releasing?.index ?? -1, sequence: sequence)
         sequence &+= 1
         enqueue(i, w)
-        units[i].queueStat.update(to: Double(units[i].queueCount), at: now)
+        if units[i].monitored { units[i].queueStat.update(to: Double(units[i].queueCount), at: now) }
         return false
     }
 
@@ -146,7 +152,7 @@ public final class ResourcePool {
             precondition(units[i].busy > 0, "release of \(units[i].name) with no place held")
             if units[i].busy <= units[i].capacity, let w = dequeue(i) {
                 // The place passes on: the number held is unchanged.
-                units[i].queueStat.update(to: Double(units[i].queueCount), at: now)
+                if units[i].monitored { units[i].queueStat.update(to: Double(units[i].queueCount), at: now) }
                 pending.append(Grant(resource: ResourceID(index: i), entity: w.entity, requestedAt: w.requestedAt,
                                      released: w.releasing >= 0 ? ResourceID(index: w.releasing) : nil))
                 next = w.releasing
@@ -172,7 +178,7 @@ public final class ResourcePool {
             units[i].ranked = []
             for w in rest { enqueue(i, w) }
         }
-        units[i].queueStat.update(to: Double(units[i].queueCount), at: now)
+        if units[i].monitored { units[i].queueStat.update(to: Double(units[i].queueCount), at: now) }
         return true
     }
 
@@ -184,7 +190,7 @@ public final class ResourcePool {
         units[i].capacity = capacity
         while units[i].busy < units[i].capacity, let w = dequeue(i) {
             setBusy(i, units[i].busy + 1, now)
-            units[i].queueStat.update(to: Double(units[i].queueCount), at: now)
+            if units[i].monitored { units[i].queueStat.update(to: Double(units[i].queueCount), at: now) }
             pending.append(Grant(resource: r, entity: w.entity, requestedAt: w.requestedAt,
                                  released: w.releasing >= 0 ? ResourceID(index: w.releasing) : nil))
             if w.releasing >= 0 { release(ResourceID(index: w.releasing), at: now) }
@@ -227,7 +233,7 @@ public final class ResourcePool {
     func setBusy(_ i: Int, _ value: Int, _ now: SimTime) {
         if value > units[i].busy && value > units[i].capacity { units[i].grantsBeyondCapacity += 1 }
         units[i].busy = value
-        units[i].busyStat.update(to: Double(value), at: now)
+        if units[i].monitored { units[i].busyStat.update(to: Double(value), at: now) }
     }
 
     func enqueue(_ i: Int, _ w: Waiting) {

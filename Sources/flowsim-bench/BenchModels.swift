@@ -33,7 +33,8 @@ final class MMCModel {
 
     init(n: Int, seed: UInt64) {
         self.n = n
-        server = pool.add(name: "servers", capacity: Self.servers)
+        // The model reads waits, not occupancy: no time-weighted monitoring, as the peers keep none.
+        server = pool.add(name: "servers", capacity: Self.servers, monitored: false)
         arrivals = RandomStream(seed: seed, replication: 0, name: "arrivals")
         service = RandomStream(seed: seed, replication: 0, name: "service")
     }
@@ -86,8 +87,9 @@ final class TandemModel {
 
     init(n: Int, seed: UInt64) {
         self.n = n
-        wardA = pool.add(name: "A", capacity: Self.aBeds)
-        placeB = pool.add(name: "B", capacity: Self.bPlaces)
+        // The model reads waits and blocking, not occupancy: no time-weighted monitoring, as the peers keep none.
+        wardA = pool.add(name: "A", capacity: Self.aBeds, monitored: false)
+        placeB = pool.add(name: "B", capacity: Self.bPlaces, monitored: false)
         arrivals = RandomStream(seed: seed, replication: 0, name: "arrivals")
         stayA = RandomStream(seed: seed, replication: 0, name: "stay-a")
         stayB = RandomStream(seed: seed, replication: 0, name: "stay-b")

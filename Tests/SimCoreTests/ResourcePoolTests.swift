@@ -425,4 +425,22 @@ final class ResourcePoolTests: XCTestCase {
         XCTAssertGreaterThan(overCapacitySteps, 100)
         XCTAssertGreaterThan(capacityGrants, 100)
     }
+
+    /// An unmonitored resource grants and queues exactly as a monitored one, and keeps no time-weighted statistics.
+    func testUnmonitoredResourceBehavesTheSameWithoutStatistics() {
+        let watched = ResourcePool(), quiet = ResourcePool()
+        let a = watched.add(name: "a", capacity: 1), b = quiet.add(name: "b", capacity: 1, monitored: false)
+        for (pool, r) in [(watched, a), (quiet, b)] {
+            XCTAssertTrue(pool.request(r, entity: 1, at: 0))
+            XCTAssertFalse(pool.request(r, entity: 2, at: 1))
+            pool.release(r, at: 3)
+            XCTAssertEqual(pool.nextGrant()?.entity, 2)
+            XCTAssertEqual(pool.busy(r), 1)
+        }
+        // Busy 1 from 0 to 4: the monitored mean is 1; the unmonitored statistic never moved from its start.
+        XCTAssertEqual(watched.busyStatistic(a).mean(at: 4), 1, accuracy: 1e-12)
+        XCTAssertEqual(watched.queueStatistic(a).mean(at: 4), 0.5, accuracy: 1e-12, "one waiting from 1 to 3")
+        XCTAssertEqual(quiet.busyStatistic(b).mean(at: 4), 0)
+        XCTAssertEqual(quiet.queueStatistic(b).mean(at: 4), 0)
+    }
 }
