@@ -234,8 +234,9 @@ public final class SystemSimulation {
         let held = Int(patients[p].unit)
         if units[dest].tag == .exit {
             if held >= 0 {
-                leave(p, unit: held, to: dest)
+                // Release first: leave() records the unit's occupancy, which must be the one after the release.
                 pool.release(resources[held]!, at: sim.now)
+                leave(p, unit: held, to: dest)
             }
             exit(p, at: dest)
             return

@@ -36,7 +36,7 @@ public enum TableWriter {
         return (x < 0 && r != 0 ? "-" : "") + s
     }
 
-    static func render(_ rows: [[String]], rightAligned: Set<Int>) -> String {
+    public static func render(_ rows: [[String]], rightAligned: Set<Int>) -> String {
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.enumerated().map { i, row in
             let line = row.enumerated().map { c, cell in

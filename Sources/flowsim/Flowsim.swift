@@ -9,9 +9,13 @@ struct Flowsim: ParsableCommand {
         commandName: "flowsim",
         abstract: "Simulate urgent and emergency care flow from scenario files.",
         discussion: """
+        Three jobs: compare options (run, compare), size capacity (sweep, size), and regression runs (regress).
+        Check files with validate and see what runs with explain.
+
         Exit codes: 0 ok, 1 run failed, 2 bad input or usage, 3 regression drift.
+        Shell completion: flowsim --generate-completion-script bash|zsh|fish
         """,
-        subcommands: [Run.self]
+        subcommands: [Run.self, Compare.self, SweepCommand.self, Size.self, Validate.self, Explain.self, Regress.self]
     )
 
     /// Parses and runs, mapping usage errors to exit code 2 (the parser's default is 64).

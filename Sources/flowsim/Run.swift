@@ -1,51 +1,51 @@
 import ArgumentParser
-import Dispatch
 import PatientFlow
 import Reporting
 import Scenario
 
-/// `flowsim run SCENARIO`: replications in parallel, every metric with a 95% CI.
+/// `flowsim run SCENARIO`: replications in parallel, every metric with a 95% CI, files for later.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scenario and print every metric with its mean and 95% confidence interval.",
         discussion: """
+        Writes summary.json, replications.csv (replication, metric, value) and daily.csv (day, series, mean,
+        lower, upper) to the output folder, and report.html with --report.
+
         Examples:
           flowsim run scenarios/mk-baseline.yaml
-          flowsim run scenarios/mk-baseline.yaml --replications 20 --seed 7 --jobs 2
+          flowsim run scenarios/mk-baseline.yaml --replications 20 --seed 7 --jobs 2 --report
+          flowsim run scenarios/option-vw-expand.yaml --format csv --out results/runs/vw-expand
         """
     )
 
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(name: .shortAndLong, help: "Replications (default: the scenario's `replications`).")
-    var replications: Int?
+    @OptionGroup var options: RunOptions
 
-    @Option(name: .shortAndLong, help: "Seed for the random streams (default: the scenario's `seed`).")
-    var seed: UInt64?
-
-    @Option(name: .shortAndLong, help: "Threads to run replications on (default: all cores). Results do not depend on it.")
-    var jobs: Int?
-
-    func validate() throws {
-        if let r = replications, r < 1 { throw ValidationError("--replications must be at least 1.") }
-        if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1.") }
-    }
+    @Option(name: .shortAndLong, help: "How to print the metrics: table, csv or json.")
+    var format: OutputFormat = .table
 
     func run() throws {
         let loaded = try loadScenario(scenario)
         var spec = loaded.spec
-        if let seed { spec.seed = seed }
-        let n = replications ?? loaded.replications
-        let results = Experiment.run(spec, replications: n, jobs: jobs ?? ProcessInfoLite.cores)
-        let summaries = Summaries.metrics(results)
-        print(TableWriter.metrics(summaries, title: "\(spec.name): \(n) replications, seed \(spec.seed)"), terminator: "")
-        let warnings = Set(results.flatMap(\.warnings)).sorted()
-        for w in warnings { printError("warning: \(w)") }
-        let broken = results.flatMap(\.invariantViolations)
-        if !broken.isEmpty {
-            for b in Set(broken).sorted() { printError("error: invariant broken: \(b)") }
-            throw ExitCode(1)
+        if let seed = options.seed { spec.seed = seed }
+        let n = options.replications ?? loaded.replications
+        let results = runReplications(spec, replications: n, jobs: options.jobs, quiet: options.quiet, label: spec.name)
+        let report = RunReport(scenario: spec.name, replications: n, seed: spec.seed,
+                               metrics: Summaries.metrics(results), daily: Summaries.daily(results))
+        switch format {
+        case .table:
+            print(TableWriter.metrics(report.metrics, title: "\(spec.name): \(n) replications, seed \(spec.seed)"), terminator: "")
+        case .csv: print(Writers.metricsCSV(report.metrics), terminator: "")
+        case .json: print(Writers.summaryJSON(report), terminator: "")
         }
+        let folder = try outputFolder(options.out, name: spec.name)
+        var files = [("summary.json", Writers.summaryJSON(report)), ("replications.csv", Writers.replicationsCSV(results)),
+                     ("daily.csv", Writers.dailyCSV(report.daily))]
+        if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
+        try writeFiles(files, to: folder)
+        if !options.quiet { printError("wrote \(folder)/") }
+        try checkResults(results)
     }
 }

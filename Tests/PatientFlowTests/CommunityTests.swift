@@ -196,4 +196,25 @@ final class CommunityTests: XCTestCase {
                        accuracy: 1e-6 * r.metric("cost_virtual_wards")!)
         XCTAssertGreaterThan(r.metric("cost_acute_beds")!, 0)
     }
+
+    /// A virtual ward that turns step-ups away when full is M/M/c/c: by PASTA, the share of time it is full is
+    /// Erlang B(c, A). (This caught the full-time indicator being recorded before a departure's release.)
+    func testVirtualWardFullTimeIsErlangB() {
+        func erlangB(_ c: Int, _ a: Double) -> Double {
+            var b = 1.0
+            for k in 1...c { b = a * b / (Double(k) + a * b) }
+            return b
+        }
+        for c in [6, 12] {
+            var b = SystemBuilder(name: "loss", horizon: 300 * day, warmUp: 10 * day)
+            b.arrivals("in", perDay: 10, to: ["ward": 1])
+            b.virtualWard("ward", places: c, stay: .exponential(mean: 1 * day), whenFull: "away", to: ["home": 1])
+            b.exit("away")
+            b.exit("home")
+            let results = runChecked(try! b.build(), replications: 6)
+            let full = across(results, "vw_full_percent.ward")
+            // Theory: B(6, 10) = 43.1%, B(12, 10) = 12.0%; 4 standard errors across replications.
+            XCTAssertEqual(full.mean, 100 * erlangB(c, 10), accuracy: 4 * full.se, "c = \(c)")
+        }
+    }
 }

@@ -1,0 +1,171 @@
+import Foundation
+import PatientFlow
+import Stochastics
+
+/// Whether more of a metric is better, worse, or neither, for verdicts.
+public enum Direction: String, Sendable, Equatable {
+    case higherIsBetter = "higher"
+    case lowerIsBetter = "lower"
+    case neither = "none"
+}
+
+/// A verdict on a paired difference: better or worse when the 95% CI excludes 0 in that direction.
+public enum Verdict: String, Sendable, Equatable {
+    case better, worse
+    case noClearDifference = "no clear difference"
+    /// The metric has no good direction (e.g. occupancy): the difference is reported, not judged.
+    case notJudged = "-"
+}
+
+/// The results of `flowsim run`: every metric and daily series over the replications.
+public struct RunReport: Sendable {
+    public var scenario: String
+    public var replications: Int
+    public var seed: UInt64
+    public var metrics: [MetricSummary]
+    public var daily: [DailySummary]
+    /// Replications that did not finish (interrupted runs); 0 for a complete run.
+    public var incomplete: Bool
+    public init(scenario: String, replications: Int, seed: UInt64, metrics: [MetricSummary], daily: [DailySummary],
+                incomplete: Bool = false) {
+        self.scenario = scenario
+        self.replications = replications
+        self.seed = seed
+        self.metrics = metrics
+        self.daily = daily
+        self.incomplete = incomplete
+    }
+
+    public func metric(_ id: String) -> MetricSummary? { metrics.first { $0.id == id } }
+}
+
+/// One metric of a comparison: both sides, and the paired difference (option - baseline) under common random
+/// numbers, with its 95% CI and a verdict.
+public struct ComparisonRow: Sendable {
+    public var metric: String
+    public var baseline: MetricSummary
+    public var option: MetricSummary
+    public var difference: MetricSummary
+    public var direction: Direction
+    public var verdict: Verdict
+}
+
+/// An option compared with a baseline.
+public struct Comparison: Sendable {
+    public var baseline: String
+    public var option: String
+    public var replications: Int
+    public var rows: [ComparisonRow]
+
+    /// Pairs replication r of the option with replication r of the baseline (same streams: common random
+    /// numbers), so the difference's CI is that of the paired differences.
+    public init(baseline: String, option: String, baselineResults: [ReplicationResult], optionResults: [ReplicationResult]) {
+        self.baseline = baseline
+        self.option = option
+        self.replications = min(baselineResults.count, optionResults.count)
+        let ids = baselineResults.first?.metrics.map(\.id) ?? []
+        rows = ids.compactMap { id in
+            guard optionResults.first?.metric(id) != nil else { return nil }
+            let b = baselineResults.map { $0.metric(id) ?? .nan }, o = optionResults.map { $0.metric(id) ?? .nan }
+            let d = zip(o, b).map { $0 - $1 }
+            let diff = MetricSummary(id: id, values: d)
+            let direction = MetricCatalog.direction(of: id)
+            return ComparisonRow(metric: id, baseline: MetricSummary(id: id, values: b),
+                                 option: MetricSummary(id: id, values: o), difference: diff, direction: direction,
+                                 verdict: Self.verdict(diff, direction))
+        }
+    }
+
+    static func verdict(_ d: MetricSummary, _ direction: Direction) -> Verdict {
+        guard direction != .neither else { return .notJudged }
+        guard !d.lower.isNaN else { return .noClearDifference }
+        let up = d.lower > 0, down = d.upper < 0
+        if !up && !down { return .noClearDifference }
+        return (up == (direction == .higherIsBetter)) ? .better : .worse
+    }
+}
+
+/// One point of a sweep: the parameter values and the metrics there.
+public struct SweepPoint: Sendable {
+    public var values: [Double]
+    public var metrics: [MetricSummary]
+    public init(values: [Double], metrics: [MetricSummary]) {
+        self.values = values
+        self.metrics = metrics
+    }
+    public func metric(_ id: String) -> MetricSummary? { metrics.first { $0.id == id } }
+}
+
+/// A sweep over one or two parameters (and, for `size`, the target line).
+public struct Sweep: Sendable {
+    public var scenario: String
+    public var parameters: [String]
+    public var points: [SweepPoint]
+    /// Metrics to draw (curves); all are kept in `points`.
+    public var shown: [String]
+    public var target: Target?
+    public init(scenario: String, parameters: [String], points: [SweepPoint], shown: [String], target: Target? = nil) {
+        self.scenario = scenario
+        self.parameters = parameters
+        self.points = points
+        self.shown = shown
+        self.target = target
+    }
+}
+
+/// A target such as `vw_full_percent.frailty_hub <= 5`.
+public struct Target: Sendable, Equatable, CustomStringConvertible {
+    public enum Comparison: String, Sendable { case atMost = "<=", atLeast = ">=" }
+    public var metric: String
+    public var comparison: Comparison
+    public var value: Double
+    public init(metric: String, comparison: Comparison, value: Double) {
+        self.metric = metric
+        self.comparison = comparison
+        self.value = value
+    }
+
+    /// Met with 95% confidence: the whole CI is on the right side of the value.
+    public func isMet(by s: MetricSummary) -> Bool {
+        guard !s.upper.isNaN else { return false }
+        return comparison == .atMost ? s.upper <= value : s.lower >= value
+    }
+
+    public var description: String { "\(metric) \(comparison.rawValue) \(value)" }
+
+    /// Parses `METRIC <= X` or `METRIC >= X`.
+    public init?(parsing text: String) {
+        for op in [Comparison.atMost, .atLeast] {
+            let parts = text.components(separatedBy: op.rawValue)
+            if parts.count == 2, let v = Double(parts[1].trimmingCharacters(in: .whitespaces)) {
+                let m = parts[0].trimmingCharacters(in: .whitespaces)
+                guard !m.isEmpty, v.isFinite else { return nil }
+                self.init(metric: m, comparison: op, value: v)
+                return
+            }
+        }
+        return nil
+    }
+}
+
+/// What is good for each metric (docs/metrics.md, "better" column).
+public enum MetricCatalog {
+    public static func direction(of id: String) -> Direction {
+        let base = id.split(separator: ".").first.map(String.init) ?? id
+        if id.hasPrefix("unit.") { return id.hasSuffix(".queue_mean") ? .lowerIsBetter : .neither }
+        switch base {
+        case "home_at_91_days_percent", "ed_4h_percent", "ucr_2h_percent", "vw_step_up", "vw_step_down",
+             "bed_days_released", "admissions_avoided", "elective_admissions":
+            return .higherIsBetter
+        case "nctr_percent", "nctr_bed_days", "nctr_mean_delay_days", "handovers_over_30min",
+             "handovers_over_30min_percent", "handovers_over_60min", "handovers_over_60min_percent",
+             "handover_hours_lost", "ed_12h_waits", "mean_los_days", "readmissions_30d_percent", "vw_escalations",
+             "vw_full_percent", "elective_over_78_weeks", "elective_over_78_weeks_month_end_mean",
+             "elective_cancellations", "admissions", "arrivals", "cost_total", "cost_acute_beds", "cost_nctr_beds",
+             "cost_ucr", "cost_lost_ambulance_hours":
+            return .lowerIsBetter
+        default:
+            return .neither
+        }
+    }
+}
