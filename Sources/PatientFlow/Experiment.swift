@@ -10,12 +10,20 @@ public enum Experiment {
     /// `progress` is called (from any thread, serialised) after each replication finishes.
     public static func run(_ spec: SystemSpec, replications: Int, jobs: Int,
                            progress: (@Sendable (Int) -> Void)? = nil) -> [ReplicationResult] {
+        run(spec, replications: replications, jobs: jobs, cancellation: nil, progress: progress)
+    }
+
+    /// As `run`, but stops starting replications once `cancellation` is set (an interrupt): returns the
+    /// replications that finished, in replication order (a prefix of 0..<n only if they finished in order).
+    public static func run(_ spec: SystemSpec, replications: Int, jobs: Int, cancellation: Cancellation?,
+                           progress: (@Sendable (Int) -> Void)? = nil) -> [ReplicationResult] {
         precondition(replications >= 1 && jobs >= 1)
         let box = ResultBox(count: replications)
         let workers = min(jobs, replications)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var r = worker
             while r < replications {
+                if cancellation?.isCancelled == true { return }
                 let result = SystemSimulation(spec: spec, replication: r).run()
                 let done = box.store(result, at: r)
                 progress?(done)
@@ -23,6 +31,78 @@ public enum Experiment {
             }
         }
         return box.results()
+    }
+}
+
+extension Experiment {
+    /// Runs replications and hands each result to `consume` in replication order (0, 1, 2, ...), keeping only
+    /// those that finished ahead of a slower one: memory does not grow with the number of replications, and
+    /// anything `consume` accumulates is added in the same order whatever `jobs` is, so sums are identical.
+    /// Returns how many replications were consumed (fewer than asked only after a cancellation).
+    @discardableResult
+    public static func stream(_ spec: SystemSpec, replications: Int, jobs: Int, cancellation: Cancellation? = nil,
+                              progress: (@Sendable (Int) -> Void)? = nil,
+                              consume: @escaping @Sendable (ReplicationResult) -> Void) -> Int {
+        precondition(replications >= 1 && jobs >= 1)
+        let order = InOrder(consume: consume)
+        let workers = min(jobs, replications)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var r = worker
+            while r < replications {
+                if cancellation?.isCancelled == true { return }
+                let done = order.add(SystemSimulation(spec: spec, replication: r).run())
+                progress?(done)
+                r += workers
+            }
+        }
+        return order.consumed
+    }
+}
+
+/// Passes results on in replication order, holding the ones that arrive early.
+final class InOrder: @unchecked Sendable {
+    private var waiting: [Int: ReplicationResult] = [:]
+    private var next = 0
+    private var finished = 0
+    private let consume: @Sendable (ReplicationResult) -> Void
+    private let lock = DispatchSemaphore(value: 1)
+
+    init(consume: @escaping @Sendable (ReplicationResult) -> Void) { self.consume = consume }
+
+    /// Adds a result; returns how many have finished.
+    func add(_ result: ReplicationResult) -> Int {
+        lock.wait()
+        defer { lock.signal() }
+        waiting[result.replication] = result
+        finished += 1
+        while let r = waiting.removeValue(forKey: next) {
+            consume(r)
+            next += 1
+        }
+        return finished
+    }
+
+    var consumed: Int {
+        lock.wait()
+        defer { lock.signal() }
+        return next
+    }
+}
+
+/// A flag an interrupt sets and workers read: no new replication starts once it is set.
+public final class Cancellation: @unchecked Sendable {
+    private var cancelled = false
+    private let lock = DispatchSemaphore(value: 1)
+    public init() {}
+    public func cancel() {
+        lock.wait()
+        cancelled = true
+        lock.signal()
+    }
+    public var isCancelled: Bool {
+        lock.wait()
+        defer { lock.signal() }
+        return cancelled
     }
 }
 
@@ -43,9 +123,10 @@ final class ResultBox: @unchecked Sendable {
         return finished
     }
 
+    /// The finished results in replication order (all of them unless the run was cancelled).
     func results() -> [ReplicationResult] {
         lock.wait()
         defer { lock.signal() }
-        return slots.map { $0! }
+        return slots.compactMap { $0 }
     }
 }

@@ -41,6 +41,8 @@ public struct ReplicationResult: Sendable {
     public var entitySlots: Int
     /// Warnings worth showing (e.g. a queue that grew without bound).
     public var warnings: [String]
+    /// Why the replication stopped before its horizon (too many patients in the system), or nil.
+    public var stopped: String? = nil
 
     public func metric(_ id: String) -> Double? { metrics.first { $0.id == id }?.value }
 }

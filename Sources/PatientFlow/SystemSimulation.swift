@@ -112,6 +112,13 @@ public final class SystemSimulation {
         return finish()
     }
 
+    /// The most patients a replication may hold at once before it stops: ~200 bytes each, so ~100 MB. A valid
+    /// scenario whose demand is far above its capacity would otherwise grow until memory runs out.
+    public static let maximumPatientsPresent = 500_000
+
+    /// Why the replication stopped before its horizon, if it did.
+    @exclusivity(unchecked) var stoppedBecause: String?
+
     func start() {
         for k in arrivalStreams.indices { scheduleNextArrival(Int32(k)) }
         for (i, u) in spec.units.enumerated() {
@@ -546,6 +553,14 @@ public final class SystemSimulation {
 
     func audit() {
         let day = spec.calendar.dayIndex(sim.now)
+        if conservation.present > Self.maximumPatientsPresent {
+            let worst = units.compactMap { u in u.resource.map { (u.name, pool.queueLength($0)) } }.max { $0.1 < $1.1 }
+            stoppedBecause = "stopped on day \(day): \(conservation.present) patients in the system (limit "
+                + "\(Self.maximumPatientsPresent)); the longest queue is at unit \(worst?.0 ?? "?") (\(worst?.1 ?? 0) waiting): "
+                + "its capacity is far below demand"
+            sim.stop()
+            return
+        }
         if warmedUp {
             var occupied = 0, nctr = 0, capacity = 0
             for unit in units {
@@ -678,7 +693,8 @@ public final class SystemSimulation {
                 resources[u] == nil ? nil : (unit.name, occupancy[u])
             },
             conservation: conservation, invariantViolations: violations, events: sim.eventsHandled,
-            entitySlots: patients.slotCount + persons.slotCount + records.slotCount, warnings: warnings)
+            entitySlots: patients.slotCount + persons.slotCount + records.slotCount, warnings: warnings,
+            stopped: stoppedBecause)
     }
 }
 

@@ -62,11 +62,14 @@ public struct Comparison: Sendable {
     public init(baseline: String, option: String, baselineResults: [ReplicationResult], optionResults: [ReplicationResult]) {
         self.baseline = baseline
         self.option = option
-        self.replications = min(baselineResults.count, optionResults.count)
+        // Pair by replication index: after an interrupt the finished sets need not be the same prefix.
+        let optionByReplication = Dictionary(optionResults.map { ($0.replication, $0) }, uniquingKeysWith: { a, _ in a })
+        let pairs = baselineResults.compactMap { b in optionByReplication[b.replication].map { (b, $0) } }
+        self.replications = pairs.count
         let ids = baselineResults.first?.metrics.map(\.id) ?? []
         rows = ids.compactMap { id in
             guard optionResults.first?.metric(id) != nil else { return nil }
-            let b = baselineResults.map { $0.metric(id) ?? .nan }, o = optionResults.map { $0.metric(id) ?? .nan }
+            let b = pairs.map { $0.0.metric(id) ?? .nan }, o = pairs.map { $0.1.metric(id) ?? .nan }
             let d = zip(o, b).map { $0 - $1 }
             let diff = MetricSummary(id: id, values: d)
             let direction = MetricCatalog.direction(of: id)

@@ -35,6 +35,16 @@ public struct MetricSummary: Sendable, Equatable {
     }
 
     public var halfWidth: Double { (upper - lower) / 2 }
+
+    /// A summary read back from a file (`--resume`).
+    public init(id: String, mean: Double, standardDeviation: Double, count: Int, lower: Double, upper: Double) {
+        self.id = id
+        self.mean = mean
+        self.standardDeviation = standardDeviation
+        self.count = count
+        self.lower = lower
+        self.upper = upper
+    }
 }
 
 /// A daily series over replications: mean and 95% CI per day.
@@ -61,5 +71,72 @@ public enum Summaries {
                 MetricSummary(id: "\(d)", values: results.map { $0.daily[s].values[d] })
             })
         }
+    }
+}
+
+/// Summaries built one replication at a time, in replication order, without keeping the replications: each
+/// metric's values (a few bytes per replication, for the CI and `replications.csv`) and each day of each daily
+/// series as running sums (Welford), so memory does not grow with days x replications.
+public final class StreamingSummaries: @unchecked Sendable {
+    private var ids: [String] = []
+    private var values: [[Double]] = []
+    private var seriesNames: [String] = []
+    private var days: [[Welford]] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    struct Welford {
+        var n = 0, mean = 0.0, m2 = 0.0
+        mutating func add(_ x: Double) {
+            guard !x.isNaN else { return }
+            n += 1
+            let d = x - mean
+            mean += d / Double(n)
+            m2 += d * (x - mean)
+        }
+    }
+
+    /// Adds one replication's results (call in replication order).
+    public func add(_ r: ReplicationResult) {
+        if count == 0 {
+            ids = r.metrics.map(\.id)
+            values = Array(repeating: [], count: ids.count)
+            seriesNames = r.daily.map(\.name)
+            days = Array(repeating: [], count: seriesNames.count)
+        }
+        for (i, id) in ids.enumerated() { values[i].append(r.metric(id) ?? .nan) }
+        for (s, series) in r.daily.enumerated() where s < days.count {
+            if days[s].count < series.values.count {
+                days[s] += Array(repeating: Welford(), count: series.values.count - days[s].count)
+            }
+            for (d, v) in series.values.enumerated() { days[s][d].add(v) }
+        }
+        count += 1
+    }
+
+    /// The value of every metric for every replication added, in order.
+    public var metricValues: [(id: String, values: [Double])] { Array(zip(ids, values)) }
+
+    public var metrics: [MetricSummary] { zip(ids, values).map { MetricSummary(id: $0, values: $1) } }
+
+    public var daily: [DailySummary] {
+        zip(seriesNames, days).map { name, ds in
+            DailySummary(series: name, days: ds.enumerated().map { d, w in
+                let sd = w.n > 1 ? (w.m2 / Double(w.n - 1)).squareRoot() : .nan
+                let h = w.n > 1 ? SpecialFunctions.studentTQuantile(0.975, dof: Double(w.n - 1)) * sd / Double(w.n).squareRoot() : .nan
+                return MetricSummary(id: "\(d)", mean: w.n > 0 ? w.mean : .nan, standardDeviation: sd, count: w.n,
+                                     lower: w.mean - h, upper: w.mean + h)
+            })
+        }
+    }
+
+    /// `replications.csv` from the values kept.
+    public var replicationsCSV: String {
+        var s = "replication,metric,value\n"
+        for r in 0..<count {
+            for (i, id) in ids.enumerated() { s += "\(r),\(Writers.csv(id)),\(Writers.cnum(values[i][r]))\n" }
+        }
+        return s
     }
 }

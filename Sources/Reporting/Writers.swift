@@ -72,12 +72,35 @@ public enum Writers {
 
     /// A sweep as tidy CSV: parameter values, metric, mean and CI.
     public static func sweepCSV(_ sweep: Sweep) -> String {
-        var s = sweep.parameters.map(csv).joined(separator: ",") + ",metric,mean,lower,upper,n\n"
+        var s = sweep.parameters.map(csv).joined(separator: ",") + ",metric,mean,sd,lower,upper,n\n"
         for p in sweep.points {
             let head = p.values.map(cnum).joined(separator: ",")
-            for m in p.metrics { s += "\(head),\(csv(m.id)),\(cnum(m.mean)),\(cnum(m.lower)),\(cnum(m.upper)),\(m.count)\n" }
+            for m in p.metrics {
+                s += "\(head),\(csv(m.id)),\(cnum(m.mean)),\(cnum(m.standardDeviation)),\(cnum(m.lower)),\(cnum(m.upper)),\(m.count)\n"
+            }
         }
         return s
+    }
+
+    /// Reads the points of a sweep CSV written by `sweepCSV` for these parameters (`--resume`); nil if the file's
+    /// columns are not this sweep's.
+    public static func readSweepCSV(_ text: String, parameters: [String]) -> [SweepPoint]? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        guard !lines.isEmpty else { return [] }
+        let header = lines.removeFirst()
+        guard header == parameters.map(csv).joined(separator: ",") + ",metric,mean,sd,lower,upper,n" else { return nil }
+        var points: [[Double]: [MetricSummary]] = [:], order: [[Double]] = []
+        for line in lines {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == parameters.count + 6 else { return nil }
+            let values = f[0..<parameters.count].compactMap(Double.init)
+            guard values.count == parameters.count, let n = Int(f[parameters.count + 5]) else { return nil }
+            let x = f[parameters.count...].map { Double($0) ?? .nan }
+            let m = MetricSummary(id: f[parameters.count], mean: x[1], standardDeviation: x[2], count: n, lower: x[3], upper: x[4])
+            if points[values] == nil { order.append(values) }
+            points[values, default: []].append(m)
+        }
+        return order.map { SweepPoint(values: $0, metrics: points[$0]!) }
     }
 
     /// Writes `contents` to `path` atomically: a temporary file in the same folder, then a rename, so a
@@ -92,9 +115,9 @@ public enum Writers {
         }
     }
 
-    static func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+    public static func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
     /// In CSV a missing number is an empty field.
-    static func cnum(_ x: Double) -> String { x.isFinite ? "\(x)" : "" }
+    public static func cnum(_ x: Double) -> String { x.isFinite ? "\(x)" : "" }
     static func json(_ s: String) -> String {
         var out = "\""
         for c in s.unicodeScalars {
@@ -109,7 +132,7 @@ public enum Writers {
         }
         return out + "\""
     }
-    static func csv(_ s: String) -> String {
+    public static func csv(_ s: String) -> String {
         s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

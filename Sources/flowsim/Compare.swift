@@ -48,7 +48,7 @@ struct Compare: ParsableCommand {
         let baseResults = runReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet, label: spec.name)
         try checkResults(baseResults)
         var comparisons: [Comparison] = []
-        for o in opts {
+        for o in opts where !interruption.isCancelled {
             var os = o.spec
             os.seed = seed
             let results = runReplications(os, replications: n, jobs: common.jobs, quiet: common.quiet, label: os.name)
@@ -74,6 +74,10 @@ struct Compare: ParsableCommand {
         }
         try writeFiles(files, to: folder)
         if !common.quiet { printError("wrote \(folder)/") }
+        if interruption.isCancelled {
+            printError("interrupted: wrote the comparisons that finished (\(comparisons.count) of \(opts.count) options)")
+            throw interruptedExitCode
+        }
     }
 
     func table(_ c: Comparison) -> String {

@@ -31,9 +31,18 @@ struct Run: ParsableCommand {
         var spec = loaded.spec
         if let seed = options.seed { spec.seed = seed }
         let n = options.replications ?? loaded.replications
-        let results = runReplications(spec, replications: n, jobs: options.jobs, quiet: options.quiet, label: spec.name)
-        let report = RunReport(scenario: spec.name, replications: n, seed: spec.seed,
-                               metrics: Summaries.metrics(results), daily: Summaries.daily(results))
+        // Streamed: each replication is summarised as it finishes and dropped, so 10,000 replications (or a
+        // 10-year horizon) need no more memory than a few.
+        let summaries = StreamingSummaries()
+        let outcome = streamReplications(spec, replications: n, jobs: options.jobs, quiet: options.quiet, label: spec.name,
+                                         into: summaries)
+        let incomplete = outcome.consumed < n
+        guard outcome.consumed > 0 else {
+            printError("interrupted before any replication finished: nothing written")
+            throw interruptedExitCode
+        }
+        let report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
+                               metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete)
         switch format {
         case .table:
             print(TableWriter.metrics(report.metrics, title: "\(spec.name): \(n) replications, seed \(spec.seed)"), terminator: "")
@@ -41,11 +50,14 @@ struct Run: ParsableCommand {
         case .json: print(Writers.summaryJSON(report), terminator: "")
         }
         let folder = try outputFolder(options.out, name: spec.name)
-        var files = [("summary.json", Writers.summaryJSON(report)), ("replications.csv", Writers.replicationsCSV(results)),
+        var files = [("summary.json", Writers.summaryJSON(report)), ("replications.csv", summaries.replicationsCSV),
                      ("daily.csv", Writers.dailyCSV(report.daily))]
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
         try writeFiles(files, to: folder)
-        if !options.quiet { printError("wrote \(folder)/") }
-        try checkResults(results)
+        if !options.quiet || incomplete {
+            printError("wrote \(folder)/" + (incomplete ? " (incomplete: \(outcome.consumed) of \(n) replications)" : ""))
+        }
+        try checkOutcome(outcome)
+        if incomplete { throw interruptedExitCode }
     }
 }

@@ -36,7 +36,11 @@ struct Size: ParsableCommand {
 
     @OptionGroup var common: RunOptions
 
+    @Flag(help: "Reuse the values already in the output folder's size.csv (needs --out): finish an interrupted search.")
+    var resume = false
+
     func validate() throws {
+        if resume && common.out == nil { throw ValidationError("--resume needs --out: the folder of the search to finish.") }
         guard Target(parsing: target) != nil else {
             throw ValidationError("--target must read 'METRIC <= X' or 'METRIC >= X', e.g. 'vw_full_percent.frailty_hub <= 5' (got '\(target)').")
         }
@@ -50,6 +54,18 @@ struct Size: ParsableCommand {
         let base = try loadScenario(scenario)
         let n = common.replications ?? base.replications
         var evaluated: [Int: SweepPoint] = [:]
+        let folder = try outputFolder(common.out, name: "size-\(base.spec.name)")
+        if resume {
+            for p in try finishedPoints("\(folder)/size.csv", parameters: [param]) {
+                if let i = values.firstIndex(of: p.values[0]) { evaluated[i] = p }
+            }
+            if !common.quiet { printError("resuming: \(evaluated.count) values already in \(folder)/size.csv") }
+        }
+        func save() throws {
+            let points = evaluated.keys.sorted().map { evaluated[$0]! }
+            try writeFiles([("size.csv", Writers.sweepCSV(Sweep(scenario: base.spec.name, parameters: [param],
+                                                                 points: points, shown: [])))], to: folder)
+        }
 
         func evaluate(_ i: Int) throws -> Bool {
             if let p = evaluated[i] { return goal.isMet(by: p.metric(goal.metric)!) }
@@ -58,12 +74,17 @@ struct Size: ParsableCommand {
             let results = runReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet,
                                           label: "\(param)=\(formatValue(values[i]))")
             try checkResults(results)
+            if results.count < n {
+                printError("interrupted: no answer; the values that finished are above")
+                throw interruptedExitCode
+            }
             let point = SweepPoint(values: [values[i]], metrics: Summaries.metrics(results))
             guard let m = point.metric(goal.metric) else {
                 printError("error: --target \(goal.metric): no such metric in this scenario's results")
                 throw ExitCode(2)
             }
             evaluated[i] = point
+            try save()  // after every value, so an interrupted search keeps what finished
             let met = goal.isMet(by: m)
             if !common.quiet {
                 printError("\(param) = \(formatValue(values[i])): \(goal.metric) \(TableWriter.format(m.mean)) "
@@ -89,7 +110,6 @@ struct Size: ParsableCommand {
         let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: points, shown: [goal.metric], target: goal)
         print("evidence (\(points.count) of \(values.count) values run, \(n) replications each, seed \(common.seed ?? base.spec.seed)):")
         print(sweepTable(sweep), terminator: "")
-        let folder = try outputFolder(common.out, name: "size-\(base.spec.name)")
         var files = [("size.csv", Writers.sweepCSV(sweep))]
         if common.report { files.append(("report.html", HTMLReport.render(title: "size \(param) for \(goal)", run: nil, sweep: sweep))) }
         try writeFiles(files, to: folder)

@@ -42,11 +42,33 @@ private func render(_ tree: [String: Any], indent: Int) -> String {
     }.joined()
 }
 
-/// Runs replications with progress on stderr when it is a terminal (and not `--quiet`).
+/// Set by SIGINT or SIGTERM: runs stop starting replications, write what finished and exit non-zero.
+let interruption: Cancellation = {
+    let flag = Cancellation()
+    for sig in [SIGINT, SIGTERM] {
+        signal(sig, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler {
+            flag.cancel()
+            printError("\ninterrupted: finishing the replications under way, then writing what finished")
+        }
+        source.resume()
+        signalSources.append(source)
+    }
+    return flag
+}()
+nonisolated(unsafe) var signalSources: [DispatchSourceSignal] = []
+
+/// Exit status after an interruption (128 + SIGINT), once what finished is written.
+let interruptedExitCode = ExitCode(130)
+
+/// Runs replications with progress on stderr when it is a terminal (and not `--quiet`). After an interrupt
+/// it returns the replications that finished (`interruption.isCancelled` tells).
 func runReplications(_ spec: SystemSpec, replications: Int, jobs: Int?, quiet: Bool, label: String) -> [ReplicationResult] {
     let showProgress = !quiet && isatty(2) != 0
     let start = Date()
-    let results = Experiment.run(spec, replications: replications, jobs: jobs ?? Cores.count) { done in
+    let results = Experiment.run(spec, replications: replications, jobs: jobs ?? Cores.count,
+                                 cancellation: interruption) { done in
         guard showProgress else { return }
         let elapsed = Date().timeIntervalSince(start)
         let rate = Double(done) / max(elapsed, 1e-9)
@@ -56,6 +78,45 @@ func runReplications(_ spec: SystemSpec, replications: Int, jobs: Int?, quiet: B
     }
     if showProgress { printError("") }
     return results
+}
+
+/// What a streamed run leaves besides its summaries: warnings, stops and broken invariants (deduplicated).
+final class StreamOutcome: @unchecked Sendable {
+    var consumed = 0
+    var warnings = Set<String>()
+    var stopped: [String] = []
+    var broken = Set<String>()
+}
+
+/// Runs replications, adding each to `summaries` in replication order as it finishes (nothing else is kept):
+/// memory does not grow with the number of replications.
+func streamReplications(_ spec: SystemSpec, replications: Int, jobs: Int?, quiet: Bool, label: String,
+                        into summaries: StreamingSummaries) -> StreamOutcome {
+    let showProgress = !quiet && isatty(2) != 0
+    let start = Date()
+    let outcome = StreamOutcome()
+    outcome.consumed = Experiment.stream(spec, replications: replications, jobs: jobs ?? Cores.count, cancellation: interruption,
+                                         progress: { done in
+        guard showProgress else { return }
+        let rate = Double(done) / max(Date().timeIntervalSince(start), 1e-9)
+        printError("\r\(label): \(done)/\(replications) replications, \(String(format: "%.1f", rate))/s, "
+                   + "~\(Int((Double(replications - done) / max(rate, 1e-9)).rounded())) s left   ", newline: false)
+    }, consume: { r in
+        summaries.add(r)
+        outcome.warnings.formUnion(r.warnings)
+        if let s = r.stopped { outcome.stopped.append("replication \(r.replication) \(s)") }
+        outcome.broken.formUnion(r.invariantViolations)
+    })
+    if showProgress { printError("") }
+    return outcome
+}
+
+/// As `checkResults`, for a streamed run.
+func checkOutcome(_ o: StreamOutcome) throws {
+    for w in o.warnings.sorted() { printError("warning: \(w)") }
+    for s in o.stopped { printError("error: \(s)") }
+    for b in o.broken.sorted() { printError("error: invariant broken: \(b)") }
+    if !o.broken.isEmpty || !o.stopped.isEmpty { throw ExitCode(1) }
 }
 
 /// The output folder: `--out`, or results/runs/<name>-<UTC time>/; created if missing.
@@ -91,14 +152,14 @@ func writeFiles(_ files: [(name: String, contents: String)], to folder: String) 
     }
 }
 
-/// Reports broken invariants and warnings; a broken invariant fails the run (exit 1).
+/// Reports warnings, replications that had to stop, and broken invariants; the last two fail the run (exit 1).
 func checkResults(_ results: [ReplicationResult]) throws {
     for w in Set(results.flatMap(\.warnings)).sorted() { printError("warning: \(w)") }
+    let stopped = results.filter { $0.stopped != nil }
+    for r in stopped { printError("error: replication \(r.replication) \(r.stopped!)") }
     let broken = Set(results.flatMap(\.invariantViolations)).sorted()
-    if !broken.isEmpty {
-        for b in broken { printError("error: invariant broken: \(b)") }
-        throw ExitCode(1)
-    }
+    for b in broken { printError("error: invariant broken: \(b)") }
+    if !broken.isEmpty || !stopped.isEmpty { throw ExitCode(1) }
 }
 
 func printError(_ message: String, newline: Bool = true) {

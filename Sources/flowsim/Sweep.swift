@@ -69,8 +69,12 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "How to print: table or csv.")
     var format: OutputFormat = .table
 
+    @Flag(help: "Skip the points already in the output folder's sweep.csv (needs --out): finish an interrupted sweep.")
+    var resume = false
+
     func validate() throws {
         guard (1...2).contains(sets.count) else { throw ValidationError("Give one or two --set KEY=VALUES.") }
+        if resume && common.out == nil { throw ValidationError("--resume needs --out: the folder of the sweep to finish.") }
         let parsed = try sets.map(ParameterValues.parse)
         if parsed.map({ $0.values.count }).reduce(1, *) > 400 {
             throw ValidationError("A sweep of more than 400 points is too large; narrow the ranges or use flowsim size.")
@@ -83,15 +87,27 @@ struct SweepCommand: ParsableCommand {
         let n = common.replications ?? base.replications
         var grid: [[Double]] = [[]]
         for p in params { grid = grid.flatMap { prefix in p.values.map { prefix + [$0] } } }
+        let folder = try outputFolder(common.out, name: "sweep-\(base.spec.name)")
+        let done = resume ? try finishedPoints("\(folder)/sweep.csv", parameters: params.map(\.key)) : []
+        if resume && !common.quiet { printError("resuming: \(done.count) points already in \(folder)/sweep.csv") }
         var points: [SweepPoint] = []
-        for values in grid {
+        for values in grid where !interruption.isCancelled {
+            if let finished = done.first(where: { $0.values == values }) {
+                points.append(finished)
+                continue
+            }
             let overrides = zip(params, values).map { (key: $0.key, value: formatValue($1)) }
             var spec = try loadScenario(scenario, overrides: overrides).spec
             spec.seed = common.seed ?? base.spec.seed
             let label = zip(params, values).map { "\($0.key)=\(formatValue($1))" }.joined(separator: " ")
             let results = runReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet, label: label)
             try checkResults(results)
-            points.append(SweepPoint(values: values, metrics: Summaries.metrics(results)))
+            if results.count == n {
+                points.append(SweepPoint(values: values, metrics: Summaries.metrics(results)))
+                // Written after every point, so an interrupted sweep keeps what finished (and --resume skips it).
+                try writeFiles([("sweep.csv", Writers.sweepCSV(Sweep(scenario: base.spec.name, parameters: params.map(\.key),
+                                                                      points: points, shown: [])))], to: folder)
+            }
         }
         let shown = metrics.isEmpty ? Headline.present(in: points.first?.metrics ?? []) : metrics
         for m in shown where points.first?.metric(m) == nil {
@@ -100,11 +116,14 @@ struct SweepCommand: ParsableCommand {
         }
         let sweep = Sweep(scenario: base.spec.name, parameters: params.map(\.key), points: points, shown: shown)
         print(format == .csv ? Writers.sweepCSV(sweep) : sweepTable(sweep), terminator: "")
-        let folder = try outputFolder(common.out, name: "sweep-\(base.spec.name)")
         var files = [("sweep.csv", Writers.sweepCSV(sweep))]
         if common.report { files.append(("report.html", HTMLReport.render(title: "sweep of \(base.spec.name)", run: nil, sweep: sweep))) }
         try writeFiles(files, to: folder)
         if !common.quiet { printError("wrote \(folder)/") }
+        if interruption.isCancelled {
+            printError("interrupted: wrote the \(points.count) of \(grid.count) points that finished")
+            throw interruptedExitCode
+        }
     }
 }
 
@@ -128,4 +147,15 @@ enum Headline {
     static func present(in metrics: [MetricSummary]) -> [String] {
         ids.filter { id in metrics.contains { $0.id == id } }
     }
+}
+
+/// The points of an earlier run of the same sweep (`--resume`): none if there is no file yet; bad input (exit 2)
+/// if the file is another sweep's.
+func finishedPoints(_ path: String, parameters: [String]) throws -> [SweepPoint] {
+    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    guard let points = Writers.readSweepCSV(String(decoding: data, as: UTF8.self), parameters: parameters) else {
+        printError("error: \(path) is not a sweep over \(parameters.joined(separator: ", ")); --resume needs the folder of the same sweep")
+        throw ExitCode(2)
+    }
+    return points
 }

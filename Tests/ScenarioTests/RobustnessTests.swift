@@ -22,13 +22,14 @@ final class RobustnessTests: XCTestCase {
 
     /// Loads the bytes; returns whether they loaded, checking that errors are well formed otherwise.
     @discardableResult
-    func survive(_ bytes: [UInt8], _ label: String, line: UInt = #line) -> Bool {
+    func survive(_ bytes: [UInt8], _ label: String, file: String = "mutant.yaml", line: UInt = #line) -> Bool {
         do {
-            _ = try Scenario.load(data: Data(bytes), file: "mutant.yaml")
+            _ = try Scenario.load(data: Data(bytes), file: file)
             return true
         } catch {
             XCTAssertFalse(error.errors.isEmpty, label, line: line)
             for e in error.errors {
+                XCTAssertFalse(e.location.file.isEmpty, "\(label): every error names its file", line: line)
                 XCTAssertGreaterThan(e.location.line, 0, label, line: line)
                 XCTAssertGreaterThan(e.location.column, 0, label, line: line)
                 XCTAssertFalse(e.message.isEmpty, label, line: line)
@@ -46,11 +47,22 @@ final class RobustnessTests: XCTestCase {
         try mutate("scenarios/examples/community.yaml", seed: 20_260_401)
     }
 
-    /// 220 mutants of a shipped scenario (bytes deleted, lines duplicated, bytes swapped, noise, bad UTF-8,
+    /// Thousands of mutants of the shipped scenarios: the Milton Keynes baseline and every option and scenario
+    /// that extends it (their `extends` resolve next to the real files, so the merge is exercised too).
+    func testMutatedShippedScenarios() throws {
+        try mutate("scenarios/mk-baseline.yaml", seed: 1, count: 1200)
+        for (i, name) in ["option-integrated-discharge-hub", "option-discharge-to-assess", "option-vw-refer",
+                          "option-vw-expand", "option-bletchley-pathfinder", "winter-surge", "growth-2030"].enumerated() {
+            try mutate("scenarios/\(name).yaml", seed: 100 + UInt64(i), count: 150)
+        }
+    }
+
+    /// `count` mutants of a shipped scenario (bytes deleted, lines duplicated, bytes swapped, noise, bad UTF-8,
     /// strange numbers, truncation): each loads or is rejected with located errors.
-    func mutate(_ file: String, seed: UInt64, line: UInt = #line) throws {
-        let original = Array(try String(contentsOfFile: Paths.repo(file), encoding: .utf8).utf8)
-        XCTAssertTrue(survive(original, "original", line: line))
+    func mutate(_ file: String, seed: UInt64, count: Int = 220, line: UInt = #line) throws {
+        let path = Paths.repo(file)
+        let original = Array(try String(contentsOfFile: path, encoding: .utf8).utf8)
+        XCTAssertTrue(survive(original, "original", file: path, line: line))
         let lines = original.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
         let noise: [[UInt8]] = [":", "{", "}", "[", "]", ",", "-", "#", "&a", "*a", "!", "|", ">", "'", "\"", "%", "@", " ", "\n",
                                 "\t", "~", "null", ".nan", ".inf", "-1", "1e999", "99999999999999999999", "0", "by", "next",
@@ -58,7 +70,7 @@ final class RobustnessTests: XCTestCase {
                                 "when_full", "from_population: true", "teams: {}"].map { Array($0.utf8) }
         var rng = Mixer(state: seed)
         var loaded = 0
-        for i in 0..<220 {
+        for i in 0..<count {
             var bytes = original
             for _ in 0..<(1 + rng.below(3)) {
                 switch rng.below(7) {
@@ -85,9 +97,9 @@ final class RobustnessTests: XCTestCase {
                 }
                 if bytes.isEmpty { break }
             }
-            if survive(bytes, "mutant \(i)", line: line) { loaded += 1 }
+            if survive(bytes, "\(file) mutant \(i)", file: path, line: line) { loaded += 1 }
         }
-        XCTAssertLessThan(loaded, 220, "some mutants should be rejected", line: line)
+        XCTAssertLessThan(loaded, count, "some mutants should be rejected", line: line)
     }
 
     func testGarbage() {
