@@ -119,6 +119,23 @@ public final class SystemSimulation {
     /// Why the replication stopped before its horizon, if it did.
     @exclusivity(unchecked) var stoppedBecause: String?
 
+    /// One line of a per-patient trace: when, which episode (and person), where, what happened.
+    public struct TraceEvent: Sendable {
+        public enum Kind: String, Sendable { case arrive, enter, leave, exit }
+        public var time: SimTime
+        public var patient: Int
+        public var person: Int
+        public var unit: String
+        public var kind: Kind
+    }
+
+    /// Receives every patient movement when set (`flowsim run --trace`); nil (the default) costs one check per move.
+    @exclusivity(unchecked) public var trace: ((TraceEvent) -> Void)?
+
+    func traceEvent(_ p: Int, _ unit: Int, _ kind: TraceEvent.Kind) {
+        trace?(TraceEvent(time: sim.now, patient: p, person: Int(patients[p].person), unit: units[unit].name, kind: kind))
+    }
+
     func start() {
         for k in arrivalStreams.indices { scheduleNextArrival(Int32(k)) }
         for (i, u) in spec.units.enumerated() {
@@ -197,6 +214,7 @@ public final class SystemSimulation {
         let person = persons.insert(Person(attributes: attrs))
         let p = newPatient(attributes: attrs, person: person, byAmbulance: unit.arrivals!.byAmbulance)
         patients[p].team = Int8(team)
+        if trace != nil { traceEvent(p, a.unit, .arrive) }
         attrs = patients[p].attributes
         moveTo(p, unit: route(of: unit, for: p).value(attrs).sample(unit.routeStream))
     }
@@ -272,6 +290,7 @@ public final class SystemSimulation {
 
     /// Bookkeeping when patient `p` gives up its place at unit `u` to go to `dest`.
     func leave(_ p: Int, unit u: Int, to dest: Int) {
+        if trace != nil { traceEvent(p, u, .leave) }
         let pt = patients[p]
         switch units[u].tag {
         case .emergencyDepartment:
@@ -301,6 +320,7 @@ public final class SystemSimulation {
 
     /// Patient `p` takes its place at unit `u`, coming from unit `from` (or -1).
     func enter(_ p: Int, unit u: Int, from: Int) {
+        if trace != nil { traceEvent(p, u, .enter) }
         patients[p].unit = Int32(u)
         patients[p].target = -1
         patients[p].phase = .inService
@@ -421,6 +441,7 @@ public final class SystemSimulation {
     // MARK: Exits and the 91-day follow-up
 
     func exit(_ p: Int, at e: Int) {
+        if trace != nil { traceEvent(p, e, .exit) }
         let unit = units[e]
         let destination = unit.exit!.destination
         let pt = patients.remove(p)

@@ -1,7 +1,11 @@
 import ArgumentParser
+import Foundation
 import PatientFlow
 import Reporting
 import Scenario
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `flowsim run SCENARIO`: replications in parallel, every metric with a 95% CI, files for later.
 struct Run: ParsableCommand {
@@ -25,6 +29,16 @@ struct Run: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "How to print the metrics: table, csv or json.")
     var format: OutputFormat = .table
+
+    @Flag(help: "Also write trace.csv: every patient movement (time, patient, person, unit, event) of one replication.")
+    var trace = false
+
+    @Option(help: "The replication --trace records (default 0).")
+    var traceReplication: Int = 0
+
+    func validate() throws {
+        if traceReplication < 0 { throw ValidationError("--trace-replication must be >= 0.") }
+    }
 
     func run() throws {
         let loaded = try loadScenario(scenario)
@@ -53,6 +67,31 @@ struct Run: ParsableCommand {
         var files = [("summary.json", Writers.summaryJSON(report)), ("replications.csv", summaries.replicationsCSV),
                      ("daily.csv", Writers.dailyCSV(report.daily))]
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
+        if trace {
+            // Per-patient traces only on request: one replication, run again on its own (the same streams give
+            // the same replication), written to a temporary file and renamed like every output.
+            let sim = SystemSimulation(spec: spec, replication: traceReplication)
+            let tmpPath = "\(folder)/.trace.csv.tmp"
+            guard let out = FileHandle(forWritingAtPath: tmpPath) ?? {
+                FileManager.default.createFile(atPath: tmpPath, contents: nil)
+                return FileHandle(forWritingAtPath: tmpPath)
+            }() else {
+                printError("error: cannot write \(folder)/trace.csv")
+                throw ExitCode(1)
+            }
+            var buffer = "time_minutes,patient,person,unit,event\n"
+            sim.trace = { e in
+                buffer += "\(e.time),\(e.patient),\(e.person),\(Writers.csv(e.unit)),\(e.kind.rawValue)\n"
+                if buffer.utf8.count > 1 << 20 { out.write(Data(buffer.utf8)); buffer = "" }
+            }
+            _ = sim.run()
+            out.write(Data(buffer.utf8))
+            try out.close()
+            if rename(tmpPath, "\(folder)/trace.csv") != 0 {
+                printError("error: cannot write \(folder)/trace.csv")
+                throw ExitCode(1)
+            }
+        }
         try writeFiles(files, to: folder)
         if !options.quiet || incomplete {
             printError("wrote \(folder)/" + (incomplete ? " (incomplete: \(outcome.consumed) of \(n) replications)" : ""))
