@@ -72,10 +72,8 @@ struct Run: ParsableCommand {
             // the same replication), written to a temporary file and renamed like every output.
             let sim = SystemSimulation(spec: spec, replication: traceReplication)
             let tmpPath = "\(folder)/.trace.csv.tmp"
-            guard let out = FileHandle(forWritingAtPath: tmpPath) ?? {
-                FileManager.default.createFile(atPath: tmpPath, contents: nil)
-                return FileHandle(forWritingAtPath: tmpPath)
-            }() else {
+            guard FileManager.default.createFile(atPath: tmpPath, contents: nil),
+                  let out = FileHandle(forWritingAtPath: tmpPath) else {
                 printError("error: cannot write \(folder)/trace.csv")
                 throw ExitCode(1)
             }
