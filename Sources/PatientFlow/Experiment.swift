@@ -3,7 +3,7 @@ import SimCore
 
 /// Runs replications of a system, in parallel, with results that do not depend on the number of threads.
 ///
-/// Replication r always uses streams keyed by (seed, r, name), and results are stored by index, so the
+/// Replication r always uses streams keyed by (seed, r, name), and results are handed on in replication order, so the
 /// output is identical for any `jobs` and any order of completion.
 public enum Experiment {
     /// Runs replications `0..<replications` of `spec` on up to `jobs` threads.
@@ -14,27 +14,16 @@ public enum Experiment {
     }
 
     /// As `run`, but stops starting replications once `cancellation` is set (an interrupt): returns the
-    /// replications that finished, in replication order (a prefix of 0..<n only if they finished in order).
+    /// replications handed on in order before the interrupt (see `stream`).
     public static func run(_ spec: SystemSpec, replications: Int, jobs: Int, cancellation: Cancellation?,
                            progress: (@Sendable (Int) -> Void)? = nil) -> [ReplicationResult] {
-        precondition(replications >= 1 && jobs >= 1)
-        let box = ResultBox(count: replications)
-        let workers = min(jobs, replications)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var r = worker
-            while r < replications {
-                if cancellation?.isCancelled == true { return }
-                let result = SystemSimulation(spec: spec, replication: r).run()
-                let done = box.store(result, at: r)
-                progress?(done)
-                r += workers
-            }
+        let collected = Collected()
+        stream(spec, replications: replications, jobs: jobs, cancellation: cancellation, progress: progress) {
+            collected.results.append($0)  // called in order, under the hand-off's lock
         }
-        return box.results()
+        return collected.results
     }
-}
 
-extension Experiment {
     /// Runs replications and hands each result to `consume` in replication order (0, 1, 2, ...), keeping only
     /// those that finished ahead of a slower one: memory does not grow with the number of replications, and
     /// anything `consume` accumulates is added in the same order whatever `jobs` is, so sums are identical.
@@ -57,6 +46,11 @@ extension Experiment {
         }
         return order.consumed
     }
+}
+
+/// Results collected by `run` (appended only by `InOrder`, one at a time).
+final class Collected: @unchecked Sendable {
+    var results: [ReplicationResult] = []
 }
 
 /// Passes results on in replication order, holding the ones that arrive early.
@@ -103,30 +97,5 @@ public final class Cancellation: @unchecked Sendable {
         lock.wait()
         defer { lock.signal() }
         return cancelled
-    }
-}
-
-/// Results stored by replication index from several threads.
-final class ResultBox: @unchecked Sendable {
-    private var slots: [ReplicationResult?]
-    private var finished = 0
-    private let lock = DispatchSemaphore(value: 1)
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    /// Stores a result; returns how many have finished.
-    func store(_ result: ReplicationResult, at index: Int) -> Int {
-        lock.wait()
-        defer { lock.signal() }
-        slots[index] = result
-        finished += 1
-        return finished
-    }
-
-    /// The finished results in replication order (all of them unless the run was cancelled).
-    func results() -> [ReplicationResult] {
-        lock.wait()
-        defer { lock.signal() }
-        return slots.compactMap { $0 }
     }
 }
