@@ -58,8 +58,6 @@ struct FlowMetrics {
             + spec.units.filter { $0.kind.places != nil }.map { DailySeries(name: "queue.\($0.name)") }
     }
 
-    func pathwayIndex(ward: Int, pathway: Int) -> Int { pathwayIndexOfWard[ward]![pathway] }
-
     mutating func handover(time: SimTime) {
         handovers += 1
         today.handovers += 1

@@ -22,15 +22,6 @@ public enum Writers {
         return s
     }
 
-    /// `replications.csv`: one row per replication and metric.
-    public static func replicationsCSV(_ results: [ReplicationResult]) -> String {
-        var s = "replication,metric,value\n"
-        for r in results {
-            for m in r.metrics { s += "\(r.replication),\(csv(m.id)),\(cnum(m.value))\n" }
-        }
-        return s
-    }
-
     /// `daily.csv`: one row per day and series, mean and 95% CI across replications.
     public static func dailyCSV(_ daily: [DailySummary]) -> String {
         var s = "day,series,mean,lower,upper\n"

@@ -62,61 +62,76 @@ nonisolated(unsafe) var signalSources: [DispatchSourceSignal] = []
 /// Exit status after an interruption (128 + SIGINT), once what finished is written.
 let interruptedExitCode = ExitCode(130)
 
-/// Runs replications with progress on stderr when it is a terminal (and not `--quiet`). After an interrupt
-/// it returns the replications that finished (`interruption.isCancelled` tells).
-func runReplications(_ spec: SystemSpec, replications: Int, jobs: Int?, quiet: Bool, label: String) -> [ReplicationResult] {
-    let showProgress = !quiet && isatty(2) != 0
-    let start = Date()
-    let results = Experiment.run(spec, replications: replications, jobs: jobs ?? Cores.count,
-                                 cancellation: interruption) { done in
-        guard showProgress else { return }
-        let elapsed = Date().timeIntervalSince(start)
-        let rate = Double(done) / max(elapsed, 1e-9)
-        let left = Double(replications - done) / max(rate, 1e-9)
-        printError("\r\(label): \(done)/\(replications) replications, \(String(format: "%.1f", rate))/s, ~\(Int(left.rounded())) s left   ",
-                   newline: false)
+/// Progress on stderr ("label: 7/20 replications, 3.1/s, ~4 s left") when it is a terminal and not `--quiet`.
+struct ProgressLine {
+    let update: (@Sendable (Int) -> Void)?
+
+    init(label: String, total: Int, quiet: Bool) {
+        guard !quiet && isatty(2) != 0 else { update = nil; return }
+        let start = Date()
+        update = { done in
+            let rate = Double(done) / max(Date().timeIntervalSince(start), 1e-9)
+            let left = Double(total - done) / max(rate, 1e-9)
+            printError("\r\(label): \(done)/\(total) replications, \(String(format: "%.1f", rate))/s, "
+                       + "~\(Int(left.rounded())) s left   ", newline: false)
+        }
     }
-    if showProgress { printError("") }
-    return results
+
+    /// Ends the line.
+    func finish() { if update != nil { printError("") } }
 }
 
-/// What a streamed run leaves besides its summaries: warnings, stops and broken invariants (deduplicated).
+/// Runs replications with progress. After an interrupt it returns the replications that finished
+/// (`interruption.isCancelled` tells).
+func runReplications(_ spec: SystemSpec, replications: Int, jobs: Int?, quiet: Bool, label: String) -> [ReplicationResult] {
+    let progress = ProgressLine(label: label, total: replications, quiet: quiet)
+    defer { progress.finish() }
+    return Experiment.run(spec, replications: replications, jobs: jobs ?? Cores.count, cancellation: interruption,
+                          progress: progress.update)
+}
+
+/// What replications leave besides their metrics: warnings, stops and broken invariants (deduplicated).
 final class StreamOutcome: @unchecked Sendable {
     var consumed = 0
     var warnings = Set<String>()
     var stopped: [String] = []
     var broken = Set<String>()
+
+    func add(_ r: ReplicationResult) {
+        warnings.formUnion(r.warnings)
+        if let s = r.stopped { stopped.append("replication \(r.replication) \(s)") }
+        broken.formUnion(r.invariantViolations)
+    }
 }
 
 /// Runs replications, adding each to `summaries` in replication order as it finishes (nothing else is kept):
 /// memory does not grow with the number of replications.
 func streamReplications(_ spec: SystemSpec, replications: Int, jobs: Int?, quiet: Bool, label: String,
                         into summaries: StreamingSummaries) -> StreamOutcome {
-    let showProgress = !quiet && isatty(2) != 0
-    let start = Date()
+    let progress = ProgressLine(label: label, total: replications, quiet: quiet)
+    defer { progress.finish() }
     let outcome = StreamOutcome()
-    outcome.consumed = Experiment.stream(spec, replications: replications, jobs: jobs ?? Cores.count, cancellation: interruption,
-                                         progress: { done in
-        guard showProgress else { return }
-        let rate = Double(done) / max(Date().timeIntervalSince(start), 1e-9)
-        printError("\r\(label): \(done)/\(replications) replications, \(String(format: "%.1f", rate))/s, "
-                   + "~\(Int((Double(replications - done) / max(rate, 1e-9)).rounded())) s left   ", newline: false)
-    }, consume: { r in
+    outcome.consumed = Experiment.stream(spec, replications: replications, jobs: jobs ?? Cores.count,
+                                         cancellation: interruption, progress: progress.update) { r in
         summaries.add(r)
-        outcome.warnings.formUnion(r.warnings)
-        if let s = r.stopped { outcome.stopped.append("replication \(r.replication) \(s)") }
-        outcome.broken.formUnion(r.invariantViolations)
-    })
-    if showProgress { printError("") }
+        outcome.add(r)
+    }
     return outcome
 }
 
-/// As `checkResults`, for a streamed run.
+/// Reports warnings, replications that had to stop, and broken invariants; the last two fail the run (exit 1).
 func checkOutcome(_ o: StreamOutcome) throws {
     for w in o.warnings.sorted() { printError("warning: \(w)") }
     for s in o.stopped { printError("error: \(s)") }
     for b in o.broken.sorted() { printError("error: invariant broken: \(b)") }
     if !o.broken.isEmpty || !o.stopped.isEmpty { throw ExitCode(1) }
+}
+
+/// `checkOutcome` for replications kept in memory.
+func checkResults(_ results: [ReplicationResult]) throws {
+    let outcome = StreamOutcome()
+    for r in results { outcome.add(r) }
+    try checkOutcome(outcome)
 }
 
 /// The output folder: `--out`, or results/runs/<name>-<UTC time>/; created if missing.
@@ -150,16 +165,6 @@ func writeFiles(_ files: [(name: String, contents: String)], to folder: String) 
             throw ExitCode(1)
         }
     }
-}
-
-/// Reports warnings, replications that had to stop, and broken invariants; the last two fail the run (exit 1).
-func checkResults(_ results: [ReplicationResult]) throws {
-    for w in Set(results.flatMap(\.warnings)).sorted() { printError("warning: \(w)") }
-    let stopped = results.filter { $0.stopped != nil }
-    for r in stopped { printError("error: replication \(r.replication) \(r.stopped!)") }
-    let broken = Set(results.flatMap(\.invariantViolations)).sorted()
-    for b in broken { printError("error: invariant broken: \(b)") }
-    if !broken.isEmpty || !stopped.isEmpty { throw ExitCode(1) }
 }
 
 func printError(_ message: String, newline: Bool = true) {
