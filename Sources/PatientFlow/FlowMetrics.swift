@@ -43,7 +43,7 @@ struct FlowMetrics {
 
     mutating func prepare(spec: SystemSpec) {
         for (u, unit) in spec.units.enumerated() {
-            guard case .acuteWard(let w) = unit.kind else { continue }
+            guard case .acuteWard(let w) = unit.kind else { continue }  // pathways of every acute ward, in order
             pathwayIndexOfWard[u] = w.pathways.map { p in
                 if let i = pathwayNames.firstIndex(of: p.name) { return i }
                 pathwayNames.append(p.name)
@@ -144,31 +144,36 @@ struct FlowMetrics {
     }
 
     /// The metric values, in the order of DESIGN §4; counts are scaled to 365 days observed.
-    func values(observedMinutes: SimTime) -> [MetricValue] {
+    /// The chain's metrics in the catalogue's order; `nctrBedDays` and `acuteOccupancyPercent` come from the
+    /// wards' time-weighted statistics.
+    func values(observedMinutes: SimTime, nctrBedDays: Double, acuteOccupancyPercent: Double) -> [MetricValue] {
         let perYear = 365 * Duration.day / observedMinutes
         func pct(_ a: Int, _ b: Int) -> Double { b > 0 ? 100 * Double(a) / Double(b) : .nan }
+        typealias C = MetricCatalog
         var v: [MetricValue] = [
-            MetricValue("nctr_percent", nctrShare.count > 0 ? nctrShare.mean : .nan),
-            MetricValue("nctr_mean_delay_days", nctrDelay.count > 0 ? nctrDelay.mean : .nan),
+            MetricValue(C.nctrPercent, nctrShare.count > 0 ? nctrShare.mean : .nan),
+            MetricValue(C.nctrBedDays, nctrBedDays),
+            MetricValue(C.nctrMeanDelay, nctrDelay.count > 0 ? nctrDelay.mean : .nan),
         ]
         for (i, name) in pathwayNames.enumerated() {
-            v.append(MetricValue("nctr_mean_delay_days.\(name)", nctrByPathway[i].count > 0 ? nctrByPathway[i].mean : .nan))
+            v.append(MetricValue(C.nctrMeanDelayByPathway, name, nctrByPathway[i].count > 0 ? nctrByPathway[i].mean : .nan))
         }
         v += [
-            MetricValue("handovers_over_30min", Double(handoversOver30) * perYear),
-            MetricValue("handovers_over_30min_percent", pct(handoversOver30, handovers)),
-            MetricValue("handovers_over_60min", Double(handoversOver60) * perYear),
-            MetricValue("handovers_over_60min_percent", pct(handoversOver60, handovers)),
-            MetricValue("handover_hours_lost", handoverMinutesLost / 60 * perYear),
-            MetricValue("home_at_91_days_percent", pct(cohortAtHome, cohortFollowed)),
-            MetricValue("ed_4h_percent", pct(edWithin4h, edDepartures)),
-            MetricValue("ed_12h_waits", Double(edOver12h) * perYear),
-            MetricValue("mean_los_days", acuteStay.count > 0 ? acuteStay.mean : .nan),
-            MetricValue("readmissions_30d_percent", pct(readmitted30, discharged)),
-            MetricValue("ambulance_handovers", Double(handovers) * perYear),
-            MetricValue("ed_attendances", Double(edDepartures) * perYear),
-            MetricValue("acute_discharges", Double(acuteStay.count) * perYear),
-            MetricValue("cohort_91_day_followed", Double(cohortFollowed)),
+            MetricValue(C.handoversOver30, Double(handoversOver30) * perYear),
+            MetricValue(C.handoversOver30Percent, pct(handoversOver30, handovers)),
+            MetricValue(C.handoversOver60, Double(handoversOver60) * perYear),
+            MetricValue(C.handoversOver60Percent, pct(handoversOver60, handovers)),
+            MetricValue(C.handoverHoursLost, handoverMinutesLost / 60 * perYear),
+            MetricValue(C.homeAt91Days, pct(cohortAtHome, cohortFollowed)),
+            MetricValue(C.ed4h, pct(edWithin4h, edDepartures)),
+            MetricValue(C.ed12h, Double(edOver12h) * perYear),
+            MetricValue(C.acuteOccupancy, acuteOccupancyPercent),
+            MetricValue(C.meanLOS, acuteStay.count > 0 ? acuteStay.mean : .nan),
+            MetricValue(C.readmissions30d, pct(readmitted30, discharged)),
+            MetricValue(C.ambulanceHandovers, Double(handovers) * perYear),
+            MetricValue(C.edAttendances, Double(edDepartures) * perYear),
+            MetricValue(C.acuteDischarges, Double(acuteStay.count) * perYear),
+            MetricValue(C.cohortFollowed, Double(cohortFollowed)),
         ]
         return v
     }
@@ -180,34 +185,34 @@ struct FlowMetrics {
         var v: [MetricValue] = []
         if hasVirtualWards {
             v += [
-                MetricValue("vw_step_up", Double(vwStepUp) * perYear),
-                MetricValue("vw_step_down", Double(vwStepDown) * perYear),
-                MetricValue("vw_escalations", Double(vwEscalations) * perYear),
-                MetricValue("bed_days_released", bedDaysReleased / Duration.day * perYear),
-                MetricValue("admissions_avoided", Double(admissionsAvoided) * perYear),
+                MetricValue(MetricCatalog.vwStepUp, Double(vwStepUp) * perYear),
+                MetricValue(MetricCatalog.vwStepDown, Double(vwStepDown) * perYear),
+                MetricValue(MetricCatalog.vwEscalations, Double(vwEscalations) * perYear),
+                MetricValue(MetricCatalog.bedDaysReleased, bedDaysReleased / Duration.day * perYear),
+                MetricValue(MetricCatalog.admissionsAvoided, Double(admissionsAvoided) * perYear),
             ]
         }
         if hasUCR {
             v += [
-                MetricValue("ucr_2h_percent", ucrVisits > 0 ? 100 * Double(ucrWithin2h) / Double(ucrVisits) : .nan),
-                MetricValue("ucr_visits", Double(ucrVisits) * perYear),
+                MetricValue(MetricCatalog.ucr2h, ucrVisits > 0 ? 100 * Double(ucrWithin2h) / Double(ucrVisits) : .nan),
+                MetricValue(MetricCatalog.ucrVisits, Double(ucrVisits) * perYear),
             ]
         }
         if hasElectives {
             v += [
-                MetricValue("elective_over_78_weeks", Double(electiveOver78AtEnd)),
-                MetricValue("elective_over_78_weeks_month_end_mean",
+                MetricValue(MetricCatalog.electiveOver78, Double(electiveOver78AtEnd)),
+                MetricValue(MetricCatalog.electiveOver78MonthEnd,
                             monthEndOver78Weeks.count > 0 ? monthEndOver78Weeks.mean : .nan),
-                MetricValue("elective_admissions", Double(electiveAdmissions) * perYear),
-                MetricValue("elective_cancellations", Double(electiveCancellations) * perYear),
+                MetricValue(MetricCatalog.electiveAdmissions, Double(electiveAdmissions) * perYear),
+                MetricValue(MetricCatalog.electiveCancellations, Double(electiveCancellations) * perYear),
             ]
         }
         for (n, name) in neighbourhoodNames.enumerated() {
             v += [
-                MetricValue("arrivals.\(name)", Double(arrivalsBy[n]) * perYear),
-                MetricValue("admissions.\(name)", Double(admissionsBy[n]) * perYear),
-                MetricValue("nctr_bed_days.\(name)", nctrMinutesBy[n] / Duration.day * perYear),
-                MetricValue("home_at_91_days_percent.\(name)",
+                MetricValue(MetricCatalog.arrivalsBy, name, Double(arrivalsBy[n]) * perYear),
+                MetricValue(MetricCatalog.admissionsBy, name, Double(admissionsBy[n]) * perYear),
+                MetricValue(MetricCatalog.nctrBedDaysBy, name, nctrMinutesBy[n] / Duration.day * perYear),
+                MetricValue(MetricCatalog.homeAt91DaysBy, name,
                             cohortBy[n] > 0 ? 100 * Double(cohortHomeBy[n]) / Double(cohortBy[n]) : .nan),
             ]
         }

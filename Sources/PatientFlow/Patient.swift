@@ -48,6 +48,8 @@ struct Patient {
     var steppedUp = false
     /// The neighbourhood team that works with this resident (frail, in its neighbourhood), or -1.
     var team: Int8 = -1
+    /// Time added to the next stay that starts (an ambulance hand-over, which happens in the ED's cubicle).
+    var startDelay: SimTime = 0
 }
 
 /// Where a person is, for the 91-day follow-up.
@@ -77,8 +79,8 @@ struct FollowUp {
     /// Aged 65+ and discharged into reablement or rehabilitation: counted in `home_at_91_days_percent`.
     var cohort: Bool
     var pathway: Int32
-    /// The acute ward left, and the NCTR days there (deconditioning).
-    var ward: Int32
+    /// The ward's chance per NCTR day of losing independence, and the NCTR days there (deconditioning).
+    var independenceLossPerDay: Double
     var nctrDays: Double
     /// Discharged after warm-up with the whole 91 days inside the run: counted in the metrics.
     var counted: Bool

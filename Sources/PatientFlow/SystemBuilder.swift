@@ -174,14 +174,18 @@ public struct SystemBuilder {
     public var population: PopulationSpec?
     public var costs: CostSpec?
 
-    /// Resolves names and returns the spec.
+    /// Resolves names, checks the system (`SystemSpec.problems()`) and returns the spec.
     public func build() throws -> SystemSpec {
         let r = Resolver(unitNames: units.map(\.name), attributes: attributes)
         guard Set(r.unitNames).count == r.unitNames.count else { throw BuildError("unit names must be unique") }
         let kinds = try units.map { try $0.make(r) }
-        return SystemSpec(name: name, calendar: calendar, horizon: horizon, warmUp: warmUp, attributes: attributes,
-                          units: zip(units, kinds).map { UnitSpec(name: $0.0.name, kind: $0.1) }, seed: seed,
-                          population: population, costs: costs)
+        let spec = SystemSpec(name: name, calendar: calendar, horizon: horizon, warmUp: warmUp, attributes: attributes,
+                              units: zip(units, kinds).map { UnitSpec(name: $0.0.name, kind: $0.1) }, seed: seed,
+                              population: population, costs: costs)
+        // The same rules as a scenario file (`SystemSpec.problems()`): cycles that would loop for ever are refused.
+        let problems = spec.problems()
+        guard problems.isEmpty else { throw BuildError(problems.map(\.description).joined(separator: "\n")) }
+        return spec
     }
 
     static func places(_ n: Int?) -> PlacesSpec { n.map { .fixed($0) } ?? .unlimited }

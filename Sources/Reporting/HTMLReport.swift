@@ -1,4 +1,5 @@
 import Foundation
+import PatientFlow
 
 /// One self-contained HTML page for a run, comparisons and a sweep (DESIGN §6, `--report html`): inline CSS and
 /// inline SVG charts, no scripts and no network references, so the file can be mailed or archived as it is.
@@ -49,13 +50,8 @@ public enum HTMLReport {
         """
     }
 
-    /// The DESIGN §4 headline metrics, in the order shown.
-    public static let headlineMetrics = [
-        "nctr_percent", "nctr_bed_days", "handovers_over_30min_percent", "handovers_over_60min_percent",
-        "handover_hours_lost", "home_at_91_days_percent", "ed_4h_percent", "ed_12h_waits", "acute_occupancy_percent",
-        "mean_los_days", "readmissions_30d_percent", "vw_occupancy_percent", "ucr_2h_percent",
-        "elective_over_78_weeks", "cost_total",
-    ]
+    /// The headline and key metrics of the catalogue, in the order shown.
+    public static var headlineMetrics: [String] { MetricCatalog.headlineAndKey }
 
     // MARK: - Sections
 
@@ -74,10 +70,12 @@ public enum HTMLReport {
     }
 
     static func metricTable(_ rows: [MetricSummary], bars: Bool) -> String {
-        var s = "<table class=\"metrics\">\n<thead><tr><th>metric</th><th class=\"num\">mean</th>"
+        var s = "<table class=\"metrics\">\n<thead><tr><th>metric</th><th>id</th><th>unit</th><th class=\"num\">mean</th>"
             + "<th class=\"num\">95% CI</th><th class=\"num\">n</th>\(bars ? "<th>interval</th>" : "")</tr></thead>\n<tbody>\n"
         for m in rows {
-            s += "<tr><td class=\"id\">\(esc(m.id))</td><td class=\"num\">\(fmt(m.mean))</td>"
+            let info = MetricCatalog.info(for: m.id)
+            s += "<tr><td>\(esc(MetricCatalog.label(of: m.id)))</td><td class=\"id\">\(esc(m.id))</td>"
+                + "<td>\(esc(info?.unit.rawValue ?? ""))</td><td class=\"num\">\(fmt(m.mean))</td>"
                 + "<td class=\"num\">\(ci(m))</td><td class=\"num\">\(m.count)</td>"
             if bars { s += "<td>\(ciBar(m))</td>" }
             s += "</tr>\n"

@@ -2,13 +2,6 @@ import Foundation
 import PatientFlow
 import Stochastics
 
-/// Whether more of a metric is better, worse, or neither, for verdicts.
-public enum Direction: String, Sendable, Equatable {
-    case higherIsBetter = "higher"
-    case lowerIsBetter = "lower"
-    case neither = "none"
-}
-
 /// A verdict on a paired difference: better or worse when the 95% CI excludes 0 in that direction.
 public enum Verdict: String, Sendable, Equatable {
     case better, worse
@@ -148,27 +141,5 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
             }
         }
         return nil
-    }
-}
-
-/// What is good for each metric (docs/metrics.md, "better" column).
-public enum MetricCatalog {
-    public static func direction(of id: String) -> Direction {
-        let base = id.split(separator: ".").first.map(String.init) ?? id
-        if id.hasPrefix("unit.") { return id.hasSuffix(".queue_mean") ? .lowerIsBetter : .neither }
-        switch base {
-        case "home_at_91_days_percent", "ed_4h_percent", "ucr_2h_percent", "vw_step_up", "vw_step_down",
-             "bed_days_released", "admissions_avoided", "elective_admissions":
-            return .higherIsBetter
-        case "nctr_percent", "nctr_bed_days", "nctr_mean_delay_days", "handovers_over_30min",
-             "handovers_over_30min_percent", "handovers_over_60min", "handovers_over_60min_percent",
-             "handover_hours_lost", "ed_12h_waits", "mean_los_days", "readmissions_30d_percent", "vw_escalations",
-             "vw_full_percent", "elective_over_78_weeks", "elective_over_78_weeks_month_end_mean",
-             "elective_cancellations", "admissions", "arrivals", "cost_total", "cost_acute_beds", "cost_nctr_beds",
-             "cost_ucr", "cost_lost_ambulance_hours":
-            return .lowerIsBetter
-        default:
-            return .neither
-        }
     }
 }

@@ -93,37 +93,29 @@ extension ScenarioDecoder {
         let spec = SystemSpec(name: name, calendar: SimCalendar(startDate: start), horizon: horizon, warmUp: warmUp,
                               auditTime: audit, attributes: attributes, units: units, seed: seed, generator: generator,
                               population: population, costs: costs ?? nil)
+        if let node = f["units"] { reportProblems(spec, units: node) }
+        guard count == before else { return nil }
         return DecodedSystem(spec: spec, replications: replications)
     }
 
     /// Each unit's name and kind as written (nil where the kind is missing or unknown), without reporting:
     /// what the top-level sections that name units check against.
-    func unitNamesAndKinds(_ node: ScenarioNode?) -> [(name: String, kind: String?)] {
-        (node?.entries ?? []).map { e in
-            (e.key, e.value["kind"]?.scalar.flatMap { UnitKindForms.named($0) == nil ? nil : $0 })
-        }
+    func unitNamesAndKinds(_ node: ScenarioNode?) -> [(name: String, kind: UnitKindName?)] {
+        (node?.entries ?? []).map { e in (e.key, e.value["kind"]?.scalar.flatMap(UnitKindName.init(rawValue:))) }
     }
 
-    /// Virtual wards whose `when_full` lead round to themselves (a full ward would send a step-up round
-    /// forever). Read from the names as written, so a cycle is found in the same pass as other errors.
-    func whenFullCycles(_ entries: [ScenarioNode.Entry], _ kinds: [String?], _ path: NodePath) {
-        let index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
-        func next(_ i: Int) -> Int? {
-            guard kinds[i] == "virtual_ward", let name = entries[i].value["when_full"]?.scalar, let j = index[name],
-                  j != i, kinds[j] == "virtual_ward" else { return nil }
-            return j
-        }
-        var reported = Set<Int>()
-        for start in entries.indices where !reported.contains(start) {
-            guard next(start) != nil else { continue }
-            var chain = [start]
-            while let n = next(chain.last!), !chain.contains(n) { chain.append(n) }
-            guard next(chain.last!) == start else { continue }
-            reported.formUnion(chain)
-            let names = (chain + [start]).map { entries[$0].key }
-            report(entries[start].value["when_full"]!, path.key(entries[start].key).key("when_full"),
-                   "when_full forms a cycle of virtual wards: " + names.joined(separator: " -> ")
-                   + "; when all of them are full a step-up must go to a unit that is not a virtual ward")
+    /// Reports the problems `SystemSpec.problems()` finds in a system that decoded (cycles of `when_full`,
+    /// cycles a patient could go round at one instant), each at the key it names, or the nearest key written.
+    func reportProblems(_ spec: SystemSpec, units node: ScenarioNode) {
+        for problem in spec.problems() {
+            var path = NodePath.root.key("units").key(problem.unit)
+            var at = node[problem.unit] ?? node
+            for k in problem.key {
+                guard let child = at[k] else { break }
+                at = child
+                path = path.key(k)
+            }
+            report(at, path, problem.message)
         }
     }
 
@@ -202,7 +194,7 @@ extension ScenarioDecoder {
             return nil
         }
         let before = count
-        var kinds: [String?] = []
+        var kinds: [UnitKindName?] = []
         for e in entries {
             let p = path.key(e.key)
             if !SystemForm.isUnitName(e.key) {
@@ -220,7 +212,7 @@ extension ScenarioDecoder {
                 kinds.append(nil)
                 continue
             }
-            guard let s = string(k, p.key("kind"), "a unit kind"), UnitKindForms.named(s) != nil else {
+            guard let s = string(k, p.key("kind"), "a unit kind"), let kind = UnitKindName(rawValue: s) else {
                 if let s = k.scalar {
                     report(k, p.key("kind"), "unknown kind '\(s)'\(Suggest.didYouMean(s, in: UnitKindForms.names)); "
                            + "allowed kinds: \(UnitKindForms.names.joined(separator: ", "))")
@@ -228,9 +220,9 @@ extension ScenarioDecoder {
                 kinds.append(nil)
                 continue
             }
-            kinds.append(s)
+            kinds.append(kind)
         }
-        if !kinds.contains("arrivals") && kinds.allSatisfy({ $0 != nil }) {
+        if !kinds.contains(.arrivals) && kinds.allSatisfy({ $0 != nil }) {
             report(node, path, "a scenario needs at least one unit of kind arrivals (a demand stream)")
         }
         // Tables keyed by attributes cannot be checked against attributes that are themselves wrong.
@@ -239,19 +231,17 @@ extension ScenarioDecoder {
                                    attributes: attributes, calendar: calendar, runLength: runLength, population: population)
         var units: [UnitSpec] = []
         for (i, e) in entries.enumerated() {
-            guard let kindName = kinds[i], let form = UnitKindForms.named(kindName) else { continue }
+            guard let kind = kinds[i], let form = UnitKindForms.form(kind) else { continue }
             let p = path.key(e.key)
             guard let f = fields(e.value, p, allowed: form.keys, expected: "a unit",
-                                 hint: { UnitKindForms.owners(of: $0, except: kindName) }) else { continue }
+                                 hint: { UnitKindForms.owners(of: $0, except: kind.rawValue) }) else { continue }
             let start = count
-            let kind = form.decode(UnitContext(system: system, index: i, name: e.key, fields: f))
-            if let kind {
-                units.append(UnitSpec(name: e.key, kind: kind))
+            if let decoded = form.decode(UnitContext(system: system, index: i, name: e.key, fields: f)) {
+                units.append(UnitSpec(name: e.key, kind: decoded))
             } else if count == start {
                 report(e.value, p, "unit '\(e.key)' could not be built")  // a decoder failed without saying why
             }
         }
-        whenFullCycles(entries, kinds, path)
         return count == before && units.count == entries.count ? units : nil
     }
 }

@@ -1,40 +1,57 @@
 import Foundation
+import PatientFlow
 
 extension ScenarioNode {
     /// `override` applied on top of `base`: structural mappings (the scenario, `units`, a unit, `pathways`,
     /// places, rates) merge key by key, recursively; values replace whole: scalars, lists, and the mappings
-    /// that are one value (a route or mix, a distribution, a probability, a keyed table; see
-    /// `replacedWhole`), so `route: {home: 0.8, rehab: 0.2}` over `{home: 0.9, died: 0.1}` is the new route,
-    /// not a 1.1-sum blend. A `null` in the override deletes the key. Merged mappings keep the base's order,
-    /// new keys at the end.
+    /// that are one value (a route or mix, a distribution, a probability, a keyed table), so
+    /// `route: {home: 0.8, rehab: 0.2}` over `{home: 0.9, died: 0.1}` is the new route, not a 1.1-sum blend.
+    /// Which keys of a unit are one value is declared by its kind's form (`UnitKindForm.replacedWhole`); top-level
+    /// ones are `topLevelReplacedWhole`. A `null` in the override deletes the key. Merged mappings keep the base's
+    /// order, new keys at the end.
     ///
     /// - Complexity: O(n + m) for mappings of n and m keys, recursively.
     public static func merged(_ base: ScenarioNode, _ override: ScenarioNode) -> ScenarioNode {
-        merged(base, override, under: nil)
+        merged(base, override, at: [], kind: nil)
     }
 
-    /// Keys whose mapping is a single value of the format, replaced whole by an override.
-    static let replacedWhole: Set<String> = [
-        "route", "assessment", "stay", "acute_stay", "delay", "handover", "pathway_mix", "probability", "time",
-        "death", "care_home_move", "event_time", "escalation_per_day", "escalate_to", "discharge_hours",
-        "visit", "eligible", "to", "wait", "growth_per_year",
-    ]
+    /// Keys outside units whose mapping is one value (dotted paths from the top, `*` for any one key).
+    static let topLevelReplacedWhole = ["population.growth_per_year"]
 
-    /// Keys whose children are each a single value (`mix: {age_band: <choice>}`).
-    static let childrenReplacedWhole: Set<String> = ["mix"]
+    /// Whether the mapping at `path` (from the top of the scenario) is one value, replaced whole. Inside a unit
+    /// (`units.NAME...`) its kind's form decides; a unit whose kind is missing or unknown uses every kind's rules.
+    static func isReplacedWhole(_ path: [String], kind: UnitKindName?) -> Bool {
+        if path.count >= 3 && path[0] == "units" {
+            let inside = Array(path.dropFirst(2))
+            let forms = kind.flatMap(UnitKindForms.form).map { [$0] } ?? UnitKindForms.all
+            return forms.contains { form in form.replacedWhole.contains { matches($0, inside) } }
+        }
+        return topLevelReplacedWhole.contains { matches($0, path) }
+    }
 
-    static func merged(_ base: ScenarioNode, _ override: ScenarioNode, under parent: String?) -> ScenarioNode {
+    /// `pattern` (dotted, `*` for any one key) names exactly `path`.
+    static func matches(_ pattern: String, _ path: [String]) -> Bool {
+        let parts = pattern.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == path.count && zip(parts, path).allSatisfy { $0 == "*" || $0 == $1 }
+    }
+
+    static func merged(_ base: ScenarioNode, _ override: ScenarioNode, at path: [String], kind: UnitKindName?) -> ScenarioNode {
         guard case .mapping(let baseEntries) = base.value, case .mapping(let overrides) = override.value else { return override }
         var entries: [Entry?] = baseEntries
         var index: [String: Int] = [:]
         for (i, e) in baseEntries.enumerated() { index[e.key] = i }
+        // Entering a unit: its kind (the override's, else the base's) decides which of its keys are one value.
+        var kind = kind
+        if path.count == 2 && path[0] == "units" {
+            kind = (override["kind"]?.scalar ?? base["kind"]?.scalar).flatMap(UnitKindName.init(rawValue:))
+        }
         for o in overrides {
             if let i = index[o.key], let existing = entries[i] {
-                let whole = replacedWhole.contains(o.key) || parent.map(childrenReplacedWhole.contains) == true
+                let childPath = path + [o.key]
                 if o.value.isNull {
                     entries[i] = nil
-                } else if !whole && existing.value.entries != nil && o.value.entries != nil {
-                    entries[i]?.value = merged(existing.value, o.value, under: o.key)
+                } else if !isReplacedWhole(childPath, kind: kind) && existing.value.entries != nil && o.value.entries != nil {
+                    entries[i]?.value = merged(existing.value, o.value, at: childPath, kind: kind)
                 } else {
                     entries[i] = Entry(key: o.key, keyLocation: o.keyLocation, value: o.value.withoutNulls())
                 }

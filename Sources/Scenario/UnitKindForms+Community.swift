@@ -11,7 +11,7 @@ enum CommunityForms {
     /// Default `step_down.eligible_after`: eligible half-way through the acute phase.
     static let defaultEligibleAfter = 0.5
     /// Where an escalation may go: back through the front door, or direct to a bed (a spoke: to the hub).
-    static let escalationKinds = ["ambulance_handover", "emergency_department", "acute_ward", "bedded_care", "virtual_ward"]
+    static let escalationKinds: [UnitKindName] = [.ambulanceHandover, .emergencyDepartment, .acuteWard, .beddedCare, .virtualWard]
 
     static let sessionKeys = ["day", "at", "patients"]
     static let initialListKeys = ["size", "wait"]
@@ -92,7 +92,7 @@ extension UnitKindForms {
                 stepDownFrom = g.required("from", "the acute wards whose inpatients may step down here").flatMap { n in
                     d.names(n, sp.key("from"), what: "acute ward name").flatMap { names -> [Int]? in
                         let found = names.compactMap { name, node, path in
-                            u.reference(name, node.location, path, kinds: ["acute_ward"], role: "a ward patients step down from")
+                            u.reference(name, node.location, path, kinds: [.acuteWard], role: "a ward patients step down from")
                         }
                         return found.count == names.count ? found : nil
                     }
@@ -127,8 +127,8 @@ extension UnitKindForms {
                     escalateTo = u.route(to, ep.key("to"), kinds: CommunityForms.escalationKinds, purpose: "an escalation")
                 } else if let whenFull, let kind = u.system.unitKinds[whenFull], !CommunityForms.escalationKinds.contains(kind) {
                     d.report(node, ep.key("to"), "missing key 'to': escalations go to when_full by default, but "
-                             + "'\(u.system.unitNames[whenFull])' is a unit of kind \(kind); give escalation.to (a unit of kind "
-                             + "\(CommunityForms.escalationKinds.joined(separator: ", ")))")
+                             + "'\(u.system.unitNames[whenFull])' is a unit of kind \(kind.rawValue); give escalation.to (a unit of kind "
+                             + "\(CommunityForms.escalationKinds.map(\.rawValue).joined(separator: ", ")))")
                     escalateTo = nil
                 }
             } else {
@@ -226,7 +226,7 @@ extension UnitKindForms {
         }
         let ward = f.required("ward", "the acute_ward unit whose beds the list uses").flatMap { n -> Int? in
             guard let s = d.string(n, p.key("ward"), "a unit name") else { return nil }
-            return u.reference(s, n.location, p.key("ward"), kinds: ["acute_ward"], role: "an elective list's ward")
+            return u.reference(s, n.location, p.key("ward"), kinds: [.acuteWard], role: "an elective list's ward")
         }
         let stay = f.required("stay", DistributionForms.expected).flatMap { u.distribution($0, p.key("stay")) }
         let route = u.requiredRoute()

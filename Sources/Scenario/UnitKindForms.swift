@@ -7,7 +7,7 @@ struct SystemContext {
     let decoder: ScenarioDecoder
     let unitNames: [String]
     /// The kind name of each unit, or nil where the kind is missing or unknown.
-    let unitKinds: [String?]
+    let unitKinds: [UnitKindName?]
     let attributes: [AttributeSpec]
     let calendar: SimCalendar
     /// Warm-up plus horizon in minutes, if both are valid.
@@ -17,7 +17,7 @@ struct SystemContext {
     /// What units need to know of the top-level `population`, or nil if there is none.
     let population: PopulationContext?
 
-    init(decoder: ScenarioDecoder, unitNames: [String], unitKinds: [String?], attributes: [AttributeSpec],
+    init(decoder: ScenarioDecoder, unitNames: [String], unitKinds: [UnitKindName?], attributes: [AttributeSpec],
          calendar: SimCalendar, runLength: SimTime?, population: PopulationContext? = nil) {
         self.decoder = decoder
         self.population = population
@@ -43,7 +43,7 @@ struct UnitContext {
 
     /// A unit named in a route: it must exist, must not be this unit, and its kind must be in `kinds`
     /// (every kind but `arrivals` if nil).
-    func target(_ name: String, _ location: SourceLocation, _ path: NodePath, kinds: [String]? = nil,
+    func target(_ name: String, _ location: SourceLocation, _ path: NodePath, kinds: [UnitKindName]? = nil,
                 purpose: String = "a route") -> Int? {
         guard let i = system.unitIndex[name] else {
             d.report(location, path, "unknown unit '\(name)'\(Suggest.didYouMean(name, in: system.unitNames)); units: "
@@ -55,17 +55,17 @@ struct UnitContext {
             return nil
         }
         guard let kind = system.unitKinds[i] else { return i }  // its missing or unknown kind is reported already
-        let allowed = kinds ?? UnitKindForms.destinations
+        let allowed = kinds ?? UnitKindName.destinations
         guard allowed.contains(kind) else {
-            d.report(location, path, "\(purpose) cannot go to '\(name)', a unit of kind \(kind); "
-                     + "allowed kinds here: \(allowed.joined(separator: ", "))")
+            d.report(location, path, "\(purpose) cannot go to '\(name)', a unit of kind \(kind.rawValue); "
+                     + "allowed kinds here: \(allowed.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
         return i
     }
 
     /// A route: a choice of units, possibly keyed by attributes.
-    func route(_ node: ScenarioNode, _ path: NodePath, kinds: [String]? = nil, purpose: String = "a route") -> Keyed<Outcome>? {
+    func route(_ node: ScenarioNode, _ path: NodePath, kinds: [UnitKindName]? = nil, purpose: String = "a route") -> Keyed<Outcome>? {
         d.keyed(node, path, attributes: attributes) { n, p in
             d.choice(n, p, what: "unit") { target($0, $1, $2, kinds: kinds, purpose: purpose) }
         }
@@ -102,7 +102,7 @@ struct UnitContext {
     /// virtual ward takes step-downs from): it must exist, must not be this unit, and its kind must be in `kinds`.
     ///
     /// - Parameter role: what the unit is for, completing "ROLE must be a unit of kind ...".
-    func reference(_ name: String, _ location: SourceLocation, _ path: NodePath, kinds: [String], role: String) -> Int? {
+    func reference(_ name: String, _ location: SourceLocation, _ path: NodePath, kinds: [UnitKindName], role: String) -> Int? {
         guard let i = system.unitIndex[name] else {
             d.report(location, path, "unknown unit '\(name)'\(Suggest.didYouMean(name, in: system.unitNames)); units: "
                      + Suggest.names(system.unitNames))
@@ -115,8 +115,8 @@ struct UnitContext {
         guard let kind = system.unitKinds[i] else { return i }
         guard kinds.contains(kind) else {
             let candidates = system.unitNames.indices.filter { system.unitKinds[$0].map(kinds.contains) == true && $0 != index }
-            d.report(location, path, "'\(name)' is a unit of kind \(kind); \(role) must be a unit of kind "
-                     + "\(kinds.joined(separator: " or "))" + (candidates.isEmpty ? " (there is none)"
+            d.report(location, path, "'\(name)' is a unit of kind \(kind.rawValue); \(role) must be a unit of kind "
+                     + "\(kinds.map(\.rawValue).joined(separator: " or "))" + (candidates.isEmpty ? " (there is none)"
                         : " (\(Suggest.names(candidates.map { system.unitNames[$0] })))"))
             return nil
         }
@@ -163,45 +163,55 @@ struct PopulationContext {
 /// Adding a kind is one more `UnitKindForm` in `UnitKindForms.all` and its decode function; the list of allowed
 /// kinds in messages, the docs test and the schema test all come from `all`.
 struct UnitKindForm: Sendable {
-    let name: String
+    let kind: UnitKindName
     let required: [String]
     let optional: [String]
+    /// Keys (dotted paths inside the unit, `*` for any one key) whose mapping is one value of the format (a
+    /// route, a distribution, a probability, a keyed table): an `extends` override replaces it whole instead of
+    /// merging key by key (decision 22).
+    let replacedWhole: [String]
     let decode: @Sendable (UnitContext) -> UnitKind?
 
+    /// The kind's name in scenario files.
+    var name: String { kind.rawValue }
     /// Every key a unit of this kind may have, `kind` first.
     var keys: [String] { ["kind"] + required + optional }
 }
 
 enum UnitKindForms {
     static let all: [UnitKindForm] = [
-        UnitKindForm(name: "arrivals", required: ["rate", "route"], optional: ["by_ambulance", "mix", "from_population"],
-                     decode: arrivals),
-        UnitKindForm(name: "ambulance_handover", required: ["route"], optional: ["handover"], decode: ambulanceHandover),
-        UnitKindForm(name: "emergency_department", required: ["cubicles", "assessment", "route"], optional: ["initial"],
-                     decode: emergencyDepartment),
-        UnitKindForm(name: "acute_ward", required: ["beds", "pathways", "acute_stay"],
-                     optional: ["pathway_mix", "discharge_hours", "deconditioning", "initial"], decode: acuteWard),
-        UnitKindForm(name: "community_service", required: ["capacity", "stay", "route"], optional: ["initial"],
-                     decode: communityService),
-        UnitKindForm(name: "bedded_care", required: ["beds", "stay", "route"], optional: ["initial"], decode: beddedCare),
-        UnitKindForm(name: "exit", required: ["destination"],
-                     optional: ["readmission", "death", "care_home_move", "event_time"], decode: exit),
-        UnitKindForm(name: "virtual_ward", required: ["role", "places", "stay", "when_full", "route"],
-                     optional: ["policy", "step_down", "escalation"], decode: virtualWard),
-        UnitKindForm(name: "urgent_community_response", required: ["crews", "visit", "route"], optional: [],
-                     decode: urgentCommunityResponse),
-        UnitKindForm(name: "elective_list", required: ["referrals", "sessions", "ward", "stay", "route"],
-                     optional: ["initial_list", "mix"], decode: electiveList),
+        UnitKindForm(kind: .arrivals, required: ["rate", "route"], optional: ["by_ambulance", "mix", "from_population"],
+                     replacedWhole: ["route", "mix.*"], decode: arrivals),
+        UnitKindForm(kind: .ambulanceHandover, required: ["route"], optional: ["handover"],
+                     replacedWhole: ["route", "handover"], decode: ambulanceHandover),
+        UnitKindForm(kind: .emergencyDepartment, required: ["cubicles", "assessment", "route"], optional: ["initial"],
+                     replacedWhole: ["route", "assessment"], decode: emergencyDepartment),
+        UnitKindForm(kind: .acuteWard, required: ["beds", "pathways", "acute_stay"],
+                     optional: ["pathway_mix", "discharge_hours", "deconditioning", "initial"],
+                     replacedWhole: ["pathway_mix", "acute_stay", "discharge_hours", "pathways.*.delay",
+                                     "deconditioning.escalation_per_day", "deconditioning.escalate_to"], decode: acuteWard),
+        UnitKindForm(kind: .communityService, required: ["capacity", "stay", "route"], optional: ["initial"],
+                     replacedWhole: ["route", "stay"], decode: communityService),
+        UnitKindForm(kind: .beddedCare, required: ["beds", "stay", "route"], optional: ["initial"],
+                     replacedWhole: ["route", "stay"], decode: beddedCare),
+        UnitKindForm(kind: .exit, required: ["destination"], optional: ["readmission", "death", "care_home_move", "event_time"],
+                     replacedWhole: ["readmission.probability", "readmission.time", "readmission.route", "death",
+                                     "care_home_move", "event_time"], decode: exit),
+        UnitKindForm(kind: .virtualWard, required: ["role", "places", "stay", "when_full", "route"],
+                     optional: ["policy", "step_down", "escalation"],
+                     replacedWhole: ["route", "stay", "step_down.eligible", "escalation.probability", "escalation.to"],
+                     decode: virtualWard),
+        UnitKindForm(kind: .urgentCommunityResponse, required: ["crews", "visit", "route"], optional: [],
+                     replacedWhole: ["route", "visit"], decode: urgentCommunityResponse),
+        UnitKindForm(kind: .electiveList, required: ["referrals", "sessions", "ward", "stay", "route"],
+                     optional: ["initial_list", "mix"], replacedWhole: ["route", "stay", "initial_list.wait", "mix.*"],
+                     decode: electiveList),
     ]
 
     static var names: [String] { all.map(\.name) }
 
-    /// Kinds that create patients: nothing routes into them.
-    static let sources = ["arrivals", "elective_list"]
-    /// Kinds a route may lead to.
-    static var destinations: [String] { names.filter { !sources.contains($0) } }
-
     static func named(_ name: String) -> UnitKindForm? { all.first { $0.name == name } }
+    static func form(_ kind: UnitKindName) -> UnitKindForm? { all.first { $0.kind == kind } }
 
     /// For an unknown key: which other kinds have it.
     static func owners(of key: String, except kind: String) -> String? {
@@ -215,7 +225,7 @@ enum UnitKindForms {
     static let defaultEventTime = Distribution.uniform(low: 0, high: 91 * Duration.day)
     /// Default discharge hours 08:00-20:00.
     static let defaultDischargeHours: (SimTime, SimTime) = (8 * 60, 20 * 60)
-    static let serviceTargets = ["community_service", "bedded_care", "exit"]
+    static let serviceTargets: [UnitKindName] = [.communityService, .beddedCare, .exit]
 
     // MARK: Kinds
 
@@ -300,131 +310,6 @@ enum UnitKindForms {
         service(u, places: "beds", stay: "stay", atHome: false).map(UnitKind.beddedCare)
     }
 
-    @Sendable static func acuteWard(_ u: UnitContext) -> UnitKind? {
-        let (d, f, p) = (u.d, u.fields, u.path)
-        let before = d.count
-        let beds = u.places("beds")
-
-        // Pathways: names first (so the mix and deconditioning can be checked even if a pathway has errors).
-        var names: [String] = []
-        var pathways: [PathwaySpec] = []
-        var pathwaysOK = false
-        if let node = f.required("pathways", "a mapping from pathway names (e.g. P0-P3) to {to, delay, ...}") {
-            if let entries = node.entries, !entries.isEmpty {
-                names = entries.map(\.key)
-                let start = d.count
-                for e in entries {
-                    let pp = p.key("pathways").key(e.key)
-                    if SystemForm.reservedNames.contains(e.key) {
-                        d.report(e.keyLocation, pp, "'\(e.key)' is reserved (it marks a table); choose another pathway name")
-                    }
-                    guard let g = d.fields(e.value, pp, allowed: ["to", "delay", "within_discharge_hours", "counts_for_91_day"],
-                                           expected: "a pathway {to: UNIT, delay: DISTRIBUTION, within_discharge_hours: BOOL, counts_for_91_day: BOOL}")
-                    else { continue }
-                    let to = g.required("to", "the community_service, bedded_care or exit unit the pathway leads to").flatMap { n -> Int? in
-                        guard let s = d.string(n, pp.key("to"), "a unit name") else { return nil }
-                        return u.target(s, n.location, pp.key("to"), kinds: serviceTargets, purpose: "a pathway")
-                    }
-                    let delay = g["delay"].map { u.distribution($0, pp.key("delay")) } ?? Keyed(.constant(0))
-                    let within = g["within_discharge_hours"].map { d.bool($0, pp.key("within_discharge_hours")) } ?? false
-                    let counts = g["counts_for_91_day"].map { d.bool($0, pp.key("counts_for_91_day")) } ?? false
-                    if let to, let delay, let within, let counts {
-                        pathways.append(PathwaySpec(name: e.key, target: to, delay: delay, withinDischargeHours: within,
-                                                    countsFor91Day: counts))
-                    }
-                }
-                pathwaysOK = d.count == start && pathways.count == entries.count
-            } else {
-                d.expected("a mapping from pathway names (e.g. P0-P3) to {to, delay, ...} with at least one pathway",
-                           node, p.key("pathways"))
-            }
-        }
-        func pathwayIndex(_ name: String, _ location: SourceLocation, _ path: NodePath) -> Int? {
-            guard let i = names.firstIndex(of: name) else {
-                d.report(location, path, "unknown pathway '\(name)'\(Suggest.didYouMean(name, in: names)); pathways: "
-                         + (names.isEmpty ? "none" : Suggest.names(names)))
-                return nil
-            }
-            return i
-        }
-
-        // Which pathway, and the acute stay (may depend on the pathway).
-        var mix: Keyed<EmpiricalChoice<Int>>?
-        if let node = f["pathway_mix"] {
-            if !names.isEmpty {
-                mix = d.keyed(node, p.key("pathway_mix"), attributes: u.attributes) { n, q in
-                    d.choice(n, q, what: "pathway", resolve: pathwayIndex)
-                }
-            }
-        } else if names.count == 1 {
-            mix = Keyed(EmpiricalChoice(values: [0], weights: [1])!)
-        } else if !names.isEmpty {
-            _ = f.required("pathway_mix", "a choice of pathway {\(Suggest.names(names.map { "\($0): p" }))}")
-        }
-        let next: NextRule = names.isEmpty ? .unknown
-            : .levels(NextLevels(names: names, slots: Array(names.indices), size: names.count, meaning: "pathway"))
-        let stay = f.required("acute_stay", DistributionForms.expected).flatMap {
-            u.distribution($0, p.key("acute_stay"), rules: KeyRules(next: next))
-        }
-
-        // Discharge hours.
-        var hours: (SimTime, SimTime)? = defaultDischargeHours
-        if let node = f["discharge_hours"] {
-            let hp = p.key("discharge_hours")
-            if let g = d.fields(node, hp, allowed: ["from", "to"], expected: "{from: \"HH:MM\", to: \"HH:MM\"}") {
-                let from = g["from"].map { d.clockTime($0, hp.key("from")) } ?? defaultDischargeHours.0
-                let to = g["to"].map { d.clockTime($0, hp.key("to"), allow24: true) } ?? defaultDischargeHours.1
-                hours = from.flatMap { a in to.map { (a, $0) } }
-            } else {
-                hours = nil
-            }
-        }
-
-        // Deconditioning.
-        var escalation = [Double](repeating: 0, count: names.count)
-        var escalateTo = [Int?](repeating: nil, count: names.count)
-        var independenceLoss: Double? = 0
-        if let node = f["deconditioning"], !names.isEmpty {
-            let dp = p.key("deconditioning")
-            if let g = d.fields(node, dp, allowed: ["escalation_per_day", "escalate_to", "independence_loss_per_day"],
-                                expected: "{escalation_per_day: {PATHWAY: p}, escalate_to: {PATHWAY: PATHWAY}, independence_loss_per_day: p}") {
-                if let e = g["escalation_per_day"], let h = d.fields(e, dp.key("escalation_per_day"), allowed: names,
-                                                                     expected: "a mapping from pathway names to a probability per NCTR day") {
-                    for (i, name) in names.enumerated() {
-                        if let v = h[name], let x = d.probability(v, dp.key("escalation_per_day").key(name)) { escalation[i] = x }
-                    }
-                }
-                if let e = g["escalate_to"], let h = d.fields(e, dp.key("escalate_to"), allowed: names,
-                                                              expected: "a mapping from pathway names to the pathway they move up to") {
-                    for (i, name) in names.enumerated() {
-                        guard let v = h[name], let s = d.string(v, dp.key("escalate_to").key(name), "a pathway name") else { continue }
-                        if let j = pathwayIndex(s, v.location, dp.key("escalate_to").key(name)) {
-                            if j == i {
-                                d.report(v, dp.key("escalate_to").key(name), "a pathway cannot escalate to itself")
-                            } else {
-                                escalateTo[i] = j
-                            }
-                        }
-                    }
-                }
-                for (i, name) in names.enumerated() where escalation[i] > 0 && escalateTo[i] == nil {
-                    if let v = g["escalation_per_day"]?[name] {
-                        d.report(v, dp.key("escalation_per_day").key(name),
-                                 "pathway '\(name)' escalates but has no target: add escalate_to: {\(name): PATHWAY}")
-                    }
-                }
-                independenceLoss = g["independence_loss_per_day"].map { d.probability($0, dp.key("independence_loss_per_day")) } ?? 0
-            }
-        }
-        let initial = d.initialState(f["initial"], p.key("initial"))
-
-        guard d.count == before, pathwaysOK, let beds, let mix, let stay, let hours, let independenceLoss, let initial
-        else { return nil }
-        return .acuteWard(AcuteWardSpec(beds: beds, pathways: pathways, pathwayMix: mix, acuteStay: stay,
-                                        dischargeOpen: hours.0, dischargeClose: hours.1, escalationPerDay: escalation,
-                                        escalateTo: escalateTo, independenceLossPerDay: independenceLoss, initial: initial))
-    }
-
     @Sendable static func exit(_ u: UnitContext) -> UnitKind? {
         let (d, f, p) = (u.d, u.fields, u.path)
         let before = d.count
@@ -450,7 +335,7 @@ enum UnitKindForms {
                 }
                 readmissionTime = g["time"].map { u.distribution($0, rp.key("time")) } ?? Keyed(defaultEventTime)
                 readmissionRoute = g.required("route", "the unit a readmitted patient goes to first").flatMap {
-                    u.route($0, rp.key("route"), kinds: UnitKindForms.destinations.filter { $0 != "exit" }, purpose: "a readmission")
+                    u.route($0, rp.key("route"), kinds: UnitKindName.destinations.filter { $0 != .exit }, purpose: "a readmission")
                 }
             }
         }

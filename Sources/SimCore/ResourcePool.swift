@@ -40,12 +40,18 @@ public struct Grant: Equatable, Sendable {
 /// One pool belongs to one replication on one thread; its stored state opts out of dynamic exclusivity
 /// checks for speed (see `Simulator`).
 public final class ResourcePool {
-    struct Waiting {
+    struct Waiting: Comparable {
         var entity: Int
         var requestedAt: SimTime
         var priority: Int
         var releasing: Int  // resource index, or -1
         var sequence: UInt64
+
+        /// Served first: the lowest priority value, then the earliest request (a total order: sequences differ).
+        static func < (a: Waiting, b: Waiting) -> Bool {
+            a.priority < b.priority || (a.priority == b.priority && a.sequence < b.sequence)
+        }
+        static func == (a: Waiting, b: Waiting) -> Bool { a.priority == b.priority && a.sequence == b.sequence }
     }
 
     struct Unit {
@@ -54,7 +60,7 @@ public final class ResourcePool {
         var busy: Int = 0
         var discipline: QueueDiscipline
         var fifo = _UnsafeRing<Waiting>()
-        var ranked: [Waiting] = []  // binary min-heap on (priority, sequence) when discipline == .priority
+        var ranked = BinaryHeap<Waiting>()  // when discipline == .priority
         var busyStat: TimeWeighted
         var queueStat: TimeWeighted
         /// Whether the time-weighted statistics are kept (simmer's `mon` flag).
@@ -110,7 +116,7 @@ public final class ResourcePool {
     public func waitingEntities(_ r: ResourceID) -> [Int] {
         let u = units[r.index]
         if u.discipline == .fifo { return (0..<u.fifo.count).map { u.fifo.element(at: $0).entity } }
-        return u.ranked.sorted { ($0.priority, $0.sequence) < ($1.priority, $1.sequence) }.map(\.entity)
+        return u.ranked.unordered.sorted().map(\.entity)
     }
 
     // MARK: Requests
@@ -173,10 +179,7 @@ public final class ResourcePool {
             else { return false }
             units[i].fifo.remove(at: k)
         } else {
-            guard let k = units[i].ranked.firstIndex(where: { $0.entity == entity }) else { return false }
-            let rest = units[i].ranked.enumerated().filter { $0.offset != k }.map(\.element)
-            units[i].ranked = []
-            for w in rest { enqueue(i, w) }
+            guard units[i].ranked.removeFirst(where: { $0.entity == entity }) else { return false }
         }
         if units[i].monitored { units[i].queueStat.update(to: Double(units[i].queueCount), at: now) }
         return true
@@ -239,41 +242,12 @@ public final class ResourcePool {
     func enqueue(_ i: Int, _ w: Waiting) {
         if units[i].discipline == .fifo {
             units[i].fifo.append(w)
-            return
-        }
-        units[i].ranked.append(w)
-        var k = units[i].ranked.count - 1
-        while k > 0 {
-            let p = (k - 1) / 2
-            if !Self.before(units[i].ranked[k], units[i].ranked[p]) { break }
-            units[i].ranked.swapAt(k, p)
-            k = p
+        } else {
+            units[i].ranked.insert(w)
         }
     }
 
     func dequeue(_ i: Int) -> Waiting? {
-        if units[i].discipline == .fifo { return units[i].fifo.popFirst() }
-        guard !units[i].ranked.isEmpty else { return nil }
-        let top = units[i].ranked[0]
-        let last = units[i].ranked.removeLast()
-        if !units[i].ranked.isEmpty {
-            units[i].ranked[0] = last
-            var k = 0
-            let n = units[i].ranked.count
-            while true {
-                let l = 2 * k + 1, r = l + 1
-                var m = k
-                if l < n && Self.before(units[i].ranked[l], units[i].ranked[m]) { m = l }
-                if r < n && Self.before(units[i].ranked[r], units[i].ranked[m]) { m = r }
-                if m == k { break }
-                units[i].ranked.swapAt(k, m)
-                k = m
-            }
-        }
-        return top
-    }
-
-    static func before(_ a: Waiting, _ b: Waiting) -> Bool {
-        a.priority < b.priority || (a.priority == b.priority && a.sequence < b.sequence)
+        units[i].discipline == .fifo ? units[i].fifo.popFirst() : units[i].ranked.popMin()
     }
 }

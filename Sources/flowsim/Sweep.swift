@@ -140,10 +140,9 @@ func sweepTable(_ sweep: Sweep) -> String {
     return TableWriter.render(rows, rightAligned: Set(0..<rows[0].count))
 }
 
-/// The headline metrics of DESIGN §4, in order.
+/// The headline metrics of the catalogue, in order.
 enum Headline {
-    static let ids = ["nctr_percent", "handovers_over_30min_percent", "home_at_91_days_percent", "ed_4h_percent",
-                      "acute_occupancy_percent", "vw_occupancy_percent", "ucr_2h_percent", "cost_total"]
+    static var ids: [String] { MetricCatalog.headline }
     static func present(in metrics: [MetricSummary]) -> [String] {
         ids.filter { id in metrics.contains { $0.id == id } }
     }

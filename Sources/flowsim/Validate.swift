@@ -48,15 +48,31 @@ struct Explain: ParsableCommand {
         The first part is the merged file (every extends applied); the second summarises what runs: the run
         settings and, for each unit, its kind and capacity.
 
+        With --metrics (and no scenario), prints the metric catalogue instead: every metric's id, label, unit,
+        better direction and definition, as the tables of docs/metrics.md.
+
         Examples:
           flowsim explain scenarios/option-vw-expand.yaml
+          flowsim explain --metrics
         """
     )
 
     @Argument(help: "The scenario file.")
-    var scenario: String
+    var scenario: String?
+
+    @Flag(help: "Print the metric catalogue (as in docs/metrics.md) instead of a scenario.")
+    var metrics = false
+
+    func validate() throws {
+        if metrics && scenario != nil { throw ValidationError("Give either a scenario or --metrics, not both.") }
+        if !metrics && scenario == nil { throw ValidationError("Missing expected argument '<scenario>'.") }
+    }
 
     func run() throws {
+        guard let scenario else {
+            print(MetricCatalog.markdownTables(), terminator: "")
+            return
+        }
         let s = try loadScenario(scenario)
         print("# \(s.files.joined(separator: " <- extends <- ")) merged")
         print(s.resolved.yaml(), terminator: "")
@@ -67,7 +83,7 @@ struct Explain: ParsableCommand {
               + "replications \(s.replications), generator \(spec.generator.rawValue)")
         print("# attributes: " + spec.attributes.map { "\($0.name) [\($0.levels.joined(separator: ", "))]" }.joined(separator: "; "))
         for u in spec.units {
-            var line = "#   \(u.name): \(u.kind.name)"
+            var line = "#   \(u.name): \(u.kind.kindName.rawValue)"
             if let p = u.kind.places {
                 switch p {
                 case .unlimited: line += ", unlimited places"

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Reporting
+import PatientFlow
 import XCTest
 
 #if canImport(FoundationXML)

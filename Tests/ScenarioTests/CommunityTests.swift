@@ -98,7 +98,7 @@ final class CommunityTests: XCTestCase {
     func testCommunityExample() throws {
         let s = try Scenario.load(path: Paths.repo("scenarios/examples/community.yaml"))
         let spec = s.spec
-        XCTAssertEqual(spec.units.map(\.kind.name), [
+        XCTAssertEqual(spec.units.map(\.kind.kindName.rawValue), [
             "arrivals", "arrivals", "ambulance_handover", "emergency_department", "acute_ward", "community_service",
             "virtual_ward", "virtual_ward", "urgent_community_response", "elective_list", "exit", "exit",
         ])

@@ -152,3 +152,24 @@ final class ErrorMessageTests: XCTestCase {
         has("units.acute.deconditioning.escalation_per_day.P1", "has no target")
     }
 }
+
+/// Cycles that would run for ever at one instant are rejected when the file loads, at the key that allows them.
+final class ZeroTimeCycleTests: XCTestCase {
+    func testZeroStayCycleIsLocated() {
+        let yaml = Template.scenario(stay: "0min", route: "{ward2: 1}", wardExtra: """
+              ward2:
+                kind: bedded_care
+                beds: unlimited
+                stay: 0min
+                route: {ward: 0.5, home: 0.5}
+            """)
+        let e = errors(yaml)
+        assertWellFormed(e)
+        let cycle = e.first { $0.message.contains("without the clock moving") }
+        XCTAssertEqual(cycle?.path, "units.ward.stay", e.map(\.description).joined(separator: "\n"))
+        XCTAssertTrue(cycle?.message.contains("ward -> ward2 -> ward") ?? false)
+        XCTAssertEqual(cycle?.location.line, 14, "the line of ward's stay")
+        // One stay above zero breaks the loop.
+        XCTAssertNotNil(loads(yaml.replacingOccurrences(of: "stay: 0min\n    route: {ward: 0.5", with: "stay: 1min\n    route: {ward: 0.5")))
+    }
+}

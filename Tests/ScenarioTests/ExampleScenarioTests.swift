@@ -57,7 +57,7 @@ final class ExampleScenarioTests: XCTestCase {
 
     func testSmallChain() throws {
         let s = try Scenario.load(path: Paths.repo("scenarios/examples/small-chain.yaml"))
-        XCTAssertEqual(s.spec.units.map(\.kind.name), ["arrivals", "arrivals", "ambulance_handover", "emergency_department",
+        XCTAssertEqual(s.spec.units.map(\.kind.kindName.rawValue), ["arrivals", "arrivals", "ambulance_handover", "emergency_department",
                                                       "acute_ward", "community_service", "bedded_care", "exit", "exit", "exit"])
         guard case .acuteWard(let w) = s.spec.units[4].kind else { return XCTFail() }
         XCTAssertEqual(w.pathways.map(\.name), ["P0", "P1", "P2", "P3"])
@@ -157,7 +157,7 @@ final class ExampleScenarioTests: XCTestCase {
         let text = "name: reference-examples\nhorizon: 30d\n" + attributes + "\n" + costs + "\nunits:\n"
             + units.joined(separator: "\n") + "\n  care_home: {kind: exit, destination: care_home}\n"
         let s = loads(text, file: Paths.repo("docs/reference-examples.yaml"))
-        XCTAssertEqual(Set(s?.spec.units.map(\.kind.name) ?? []), Set(UnitKindForms.names))
+        XCTAssertEqual(Set(s?.spec.units.map(\.kind.kindName.rawValue) ?? []), Set(UnitKindForms.names))
         XCTAssertNotNil(s?.spec.population, "the population example")
         XCTAssertNotNil(s?.spec.costs, "the costs example")
         let fromPopulation = s?.spec.units.contains { if case .arrivals(let a) = $0.kind { return a.fromPopulation } else { return false } }

@@ -1,5 +1,5 @@
 import PatientFlow
-import Scenario
+@testable import Scenario
 import SimCore
 import Stochastics
 import XCTest
@@ -104,5 +104,75 @@ final class ExtendsTests: XCTestCase {
         XCTAssertEqual(service(again, "ward")?.places, .fixed(8))
         XCTAssertEqual(again.spec.horizon, s.spec.horizon)
         XCTAssertEqual(again.resolved.yaml(), text, "rendering is stable")
+    }
+}
+
+/// Which keys an override replaces whole is declared by each kind's form.
+final class MergeSeamTests: XCTestCase {
+    /// Every declared path starts with a key of its form.
+    func testDeclaredKeysBelongToTheirForm() {
+        for form in UnitKindForms.all {
+            for pattern in form.replacedWhole {
+                let first = String(pattern.split(separator: ".")[0])
+                XCTAssertTrue(form.keys.contains(first), "\(form.name): \(pattern)")
+            }
+        }
+    }
+
+    func merged(_ base: String, _ over: String) throws -> ScenarioNode {
+        let d = ScenarioDecoder()
+        let b = try XCTUnwrap(ScenarioNode.parse(yaml: base, file: "b.yaml", decoder: d))
+        let o = try XCTUnwrap(ScenarioNode.parse(yaml: over, file: "o.yaml", decoder: d))
+        return ScenarioNode.merged(b, o)
+    }
+
+    /// An acute ward's pathway merges key by key, but its delay (a distribution) is replaced whole; its route-like
+    /// pathway_mix too.
+    func testAcuteWardPathwayDelayReplacedWhole() throws {
+        let r = try merged("""
+            units:
+              acute:
+                kind: acute_ward
+                pathway_mix: {P0: 0.5, P1: 0.5}
+                pathways:
+                  P1: {to: home, delay: {gamma: {mean: 2d, sd: 1d}}, counts_for_91_day: true}
+            """, """
+            units:
+              acute:
+                pathway_mix: {P0: 1}
+                pathways:
+                  P1: {delay: {exponential: {mean: 1d}}}
+            """)
+        let p1 = try XCTUnwrap(r["units"]?["acute"]?["pathways"]?["P1"])
+        XCTAssertEqual(p1["to"]?.scalar, "home", "the pathway merges")
+        XCTAssertEqual(p1["counts_for_91_day"]?.scalar, "true")
+        XCTAssertEqual(p1["delay"]?.entries?.map(\.key), ["exponential"], "the delay is replaced whole")
+        XCTAssertEqual(r["units"]?["acute"]?["pathway_mix"]?.entries?.map(\.key), ["P0"])
+    }
+
+    /// `stay` is one value in a community service; an arrivals unit's `rate` merges key by key.
+    func testKindsDecideTheirOwnKeys() throws {
+        let r = try merged("""
+            units:
+              reablement: {kind: community_service, stay: {lognormal: {mean: 13d, sd: 8d}}, capacity: 10, route: home}
+              in: {kind: arrivals, rate: {per_day: 10, hour_of_day: [1, 2]}, route: {a: 0.5, b: 0.5}}
+            """, """
+            units:
+              reablement: {stay: {gamma: {mean: 10d, sd: 5d}}}
+              in: {rate: {per_day: 12}, route: {a: 1}}
+            """)
+        XCTAssertEqual(r["units"]?["reablement"]?["stay"]?.entries?.map(\.key), ["gamma"])
+        XCTAssertEqual(r["units"]?["in"]?["rate"]?.entries?.map(\.key), ["per_day", "hour_of_day"], "a rate merges")
+        XCTAssertEqual(r["units"]?["in"]?["rate"]?["per_day"]?.scalar, "12")
+        XCTAssertEqual(r["units"]?["in"]?["route"]?.entries?.map(\.key), ["a"], "a route is replaced whole")
+    }
+
+    func testPatterns() {
+        XCTAssertTrue(ScenarioNode.matches("pathways.*.delay", ["pathways", "P1", "delay"]))
+        XCTAssertFalse(ScenarioNode.matches("pathways.*.delay", ["pathways", "P1"]))
+        XCTAssertTrue(ScenarioNode.isReplacedWhole(["population", "growth_per_year"], kind: nil))
+        XCTAssertFalse(ScenarioNode.isReplacedWhole(["population", "neighbourhoods"], kind: nil))
+        XCTAssertTrue(ScenarioNode.isReplacedWhole(["units", "x", "death"], kind: .exit))
+        XCTAssertFalse(ScenarioNode.isReplacedWhole(["units", "x", "death"], kind: .acuteWard))
     }
 }

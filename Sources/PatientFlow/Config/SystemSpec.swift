@@ -1,0 +1,117 @@
+import SimCore
+import Stochastics
+
+/// Index of a unit in `SystemSpec.units`.
+public typealias UnitIndex = Int
+
+/// A weighted choice of destinations (unit indices) or other outcomes.
+public typealias Outcome = EmpiricalChoice<Int>
+
+/// Places of a unit: a number, a schedule, or unlimited.
+public enum PlacesSpec: Sendable, Equatable {
+    case unlimited
+    case schedule(CapacitySchedule)
+
+    public static func fixed(_ n: Int) -> PlacesSpec { .schedule(CapacitySchedule(constant: n)) }
+
+    /// The capacity at time t (unlimited -> a very large number).
+    public func capacity(at t: SimTime) -> Int {
+        switch self {
+        case .unlimited: return PlacesSpec.unlimitedCapacity
+        case .schedule(let s): return s.capacity(at: t)
+        }
+    }
+
+    public static let unlimitedCapacity = 1 << 40
+}
+
+/// Where patients start when the run starts: a number in the unit and a number queueing for it.
+public struct InitialState: Sendable, Equatable {
+    public var occupied: Int
+    public var queued: Int
+    public init(occupied: Int = 0, queued: Int = 0) {
+        self.occupied = occupied
+        self.queued = queued
+    }
+}
+
+/// The name of each unit kind, as scenario files write it: the one list every part of the program reads.
+public enum UnitKindName: String, Sendable, CaseIterable {
+    case arrivals
+    case ambulanceHandover = "ambulance_handover"
+    case emergencyDepartment = "emergency_department"
+    case acuteWard = "acute_ward"
+    case communityService = "community_service"
+    case beddedCare = "bedded_care"
+    case exit
+    case virtualWard = "virtual_ward"
+    case urgentCommunityResponse = "urgent_community_response"
+    case electiveList = "elective_list"
+
+    /// Kinds that create patients: nothing routes into them.
+    public static let sources: [UnitKindName] = [.arrivals, .electiveList]
+    /// Kinds a route may lead to.
+    public static var destinations: [UnitKindName] { allCases.filter { !sources.contains($0) } }
+}
+
+/// What a unit is; each kind has fixed semantics (DESIGN §3). Its behaviour in a run is `Units/<Kind>.swift`.
+public enum UnitKind: Sendable {
+    case arrivals(ArrivalsSpec)
+    case ambulanceHandover(HandoverSpec)
+    case emergencyDepartment(ServiceSpec)
+    case acuteWard(AcuteWardSpec)
+    case communityService(ServiceSpec)
+    case beddedCare(ServiceSpec)
+    case exit(ExitSpec)
+    case virtualWard(VirtualWardSpec)
+    case urgentCommunityResponse(UrgentResponseSpec)
+    case electiveList(ElectiveListSpec)
+}
+
+/// A named unit.
+public struct UnitSpec: Sendable {
+    public var name: String
+    public var kind: UnitKind
+    public init(name: String, kind: UnitKind) {
+        self.name = name
+        self.kind = kind
+    }
+}
+
+/// A whole system, resolved and validated: what runs.
+public struct SystemSpec: Sendable {
+    public var name: String
+    public var calendar: SimCalendar
+    /// Length of the run after warm-up, and the warm-up, in minutes.
+    public var horizon: SimTime
+    public var warmUp: SimTime
+    /// Time of the daily audit (bed state), minutes after midnight; 23:59 by default.
+    public var auditTime: SimTime
+    public var attributes: [AttributeSpec]
+    public var units: [UnitSpec]
+    public var seed: UInt64
+    public var generator: GeneratorKind
+    /// Registered populations by neighbourhood, growth and neighbourhood teams (nil: demand from rates only).
+    public var population: PopulationSpec?
+    /// Costs (nil: no cost metrics).
+    public var costs: CostSpec?
+
+    public init(name: String, calendar: SimCalendar, horizon: SimTime, warmUp: SimTime, auditTime: SimTime = 1439,
+                attributes: [AttributeSpec], units: [UnitSpec], seed: UInt64 = 1, generator: GeneratorKind = .mt19937,
+                population: PopulationSpec? = nil, costs: CostSpec? = nil) {
+        self.population = population
+        self.costs = costs
+        self.name = name
+        self.calendar = calendar
+        self.horizon = horizon
+        self.warmUp = warmUp
+        self.auditTime = auditTime
+        self.attributes = attributes
+        self.units = units
+        self.seed = seed
+        self.generator = generator
+    }
+
+    public func unitIndex(named name: String) -> UnitIndex? { units.firstIndex { $0.name == name } }
+    public func attributeIndex(named name: String) -> Int? { attributes.firstIndex { $0.name == name } }
+}

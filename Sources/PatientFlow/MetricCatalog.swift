@@ -1,0 +1,299 @@
+/// Whether more of a metric is better, worse, or neither (for verdicts and "favours" labels).
+public enum Direction: String, Sendable, Equatable {
+    case higherIsBetter = "higher"
+    case lowerIsBetter = "lower"
+    case neither = "none"
+}
+
+/// What a metric's number measures, as printed beside it.
+public enum MetricUnit: String, Sendable, Equatable, CaseIterable {
+    case percent = "%"
+    case countPerYear = "count/year"
+    case count = "count"
+    case days = "days"
+    case bedDaysPerYear = "bed-days/year"
+    case hoursPerYear = "hours/year"
+    case gbpPerYear = "GBP/year"
+    case places = "places"
+    case patients = "patients"
+}
+
+/// Where a metric belongs in tables, reports and `docs/metrics.md`.
+public enum MetricGroup: String, Sendable, Equatable, CaseIterable {
+    case chain = "The chain (DESIGN §4)"
+    case community = "Outside the hospital"
+    case neighbourhood = "By neighbourhood"
+    case costs = "Costs"
+    case supporting = "Supporting counts"
+    case unit = "Every unit with places"
+}
+
+/// How prominently a metric is shown: the steering group's headline (terminal summaries, sweep defaults), the
+/// key results a report shows first, or detail.
+public enum MetricTier: String, Sendable, Equatable {
+    case headline, key, detail
+}
+
+/// One metric (or one family of metrics, such as `vw_full_percent.<ward>`) as every output describes it.
+public struct MetricInfo: Sendable, Equatable {
+    /// The id, or for a family the pattern with one `<placeholder>` (e.g. `unit.<name>.queue_mean`).
+    public let id: String
+    public let label: String
+    public let unit: MetricUnit
+    public let direction: Direction
+    public let group: MetricGroup
+    /// One line, as in `docs/metrics.md`.
+    public let definition: String
+    public let tier: MetricTier
+
+    public init(_ id: String, _ label: String, _ unit: MetricUnit, _ direction: Direction, _ group: MetricGroup,
+                _ tier: MetricTier = .detail, _ definition: String) {
+        self.id = id
+        self.label = label
+        self.unit = unit
+        self.direction = direction
+        self.group = group
+        self.definition = definition
+        self.tier = tier
+    }
+
+    /// Whether this entry is a family (its id has a `<placeholder>`).
+    public var isFamily: Bool { id.contains("<") }
+
+    /// The id of the family member for `name` (`vw_full_percent.<ward>` -> `vw_full_percent.hub`); the id itself
+    /// for a single metric.
+    public func id(_ name: String) -> String {
+        guard let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") else { return id }
+        return String(id[..<open]) + name + String(id[id.index(after: close)...])
+    }
+
+    /// Whether `candidate` is this metric or a member of this family.
+    public func matches(_ candidate: String) -> Bool {
+        guard let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") else { return candidate == id }
+        let prefix = id[..<open], suffix = id[id.index(after: close)...]
+        return candidate.count > prefix.count + suffix.count && candidate.hasPrefix(prefix) && candidate.hasSuffix(suffix)
+    }
+
+    /// The label of a family member: the family's label with the member's name.
+    public func label(for candidate: String) -> String {
+        guard isFamily, let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") else { return label }
+        let prefix = id[..<open].count, suffix = id[id.index(after: close)...].count
+        let name = candidate.dropFirst(prefix).dropLast(suffix)
+        return "\(label): \(name)"
+    }
+}
+
+/// Every metric a run reports: one table that the results, `compare`'s verdicts, the report, `sweep` and
+/// `docs/metrics.md` all read (a test keeps the docs in agreement).
+public enum MetricCatalog {
+    // MARK: The chain
+    public static let nctrPercent = MetricInfo(
+        "nctr_percent", "Patients with no criteria to reside", .percent, .lowerIsBetter, .chain, .headline,
+        "mean over days of: patients in acute beds past their acute phase at the daily audit (23:59) / occupied acute beds at the audit, x100")
+    public static let nctrBedDays = MetricInfo(
+        "nctr_bed_days", "NCTR bed-days", .bedDaysPerYear, .lowerIsBetter, .chain, .key,
+        "time-integral of the number of NCTR patients in acute beds (from the end of their acute phase until they leave the bed), per 365 days")
+    public static let nctrMeanDelay = MetricInfo(
+        "nctr_mean_delay_days", "Mean NCTR time per discharge", .days, .lowerIsBetter, .chain, .detail,
+        "mean NCTR time per patient leaving an acute bed (0 for those who left in their acute phase, e.g. died)")
+    public static let nctrMeanDelayByPathway = MetricInfo(
+        "nctr_mean_delay_days.<pathway>", "Mean NCTR time per discharge", .days, .lowerIsBetter, .chain, .detail,
+        "the same, for the pathway the patient left by (P0, P1, ...)")
+    public static let handoversOver30 = MetricInfo(
+        "handovers_over_30min", "Ambulance handovers over 30 minutes", .countPerYear, .lowerIsBetter, .chain, .headline,
+        "ambulance arrivals whose arrival-to-handover time exceeds 30 minutes, per 365 days. Handover time = wait for an ED cubicle + the hand-over itself")
+    public static let handoversOver30Percent = MetricInfo(
+        "handovers_over_30min_percent", "Ambulance handovers over 30 minutes", .percent, .lowerIsBetter, .chain, .key,
+        "the same as a % of handovers")
+    public static let handoversOver60 = MetricInfo(
+        "handovers_over_60min", "Ambulance handovers over 60 minutes", .countPerYear, .lowerIsBetter, .chain, .detail,
+        "ambulance arrivals whose arrival-to-handover time exceeds 60 minutes, per 365 days")
+    public static let handoversOver60Percent = MetricInfo(
+        "handovers_over_60min_percent", "Ambulance handovers over 60 minutes", .percent, .lowerIsBetter, .chain, .key,
+        "the same as a % of handovers")
+    public static let handoverHoursLost = MetricInfo(
+        "handover_hours_lost", "Ambulance hours lost at handover", .hoursPerYear, .lowerIsBetter, .chain, .key,
+        "sum over handovers of max(0, handover time - 15 min) (the national 15-minute standard), per 365 days")
+    public static let homeAt91Days = MetricInfo(
+        "home_at_91_days_percent", "Older people at home 91 days after discharge", .percent, .higherIsBetter, .chain, .headline,
+        "patients aged 65+ (age bands starting at 65 or more) who left an acute bed by a pathway marked `counts_for_91_day` (reablement P1, rehabilitation P2), whose state 91 days after leaving the bed is \"at home\" (not in hospital, bedded care or a care home, and alive), x100. Counted for discharges after warm-up whose 91 days end inside the run. The state is observed: readmissions, deaths and care-home moves are simulated events")
+    public static let ed4h = MetricInfo(
+        "ed_4h_percent", "ED patients leaving within 4 hours", .percent, .higherIsBetter, .chain, .headline,
+        "ED patients leaving the ED within 4 hours of arrival (ambulance patients: from ambulance arrival; admitted patients: until they leave the cubicle for a bed), %")
+    public static let ed12h = MetricInfo(
+        "ed_12h_waits", "ED waits over 12 hours", .countPerYear, .lowerIsBetter, .chain, .key,
+        "ED patients whose arrival-to-departure time exceeds 12 hours, per 365 days")
+    public static let acuteOccupancy = MetricInfo(
+        "acute_occupancy_percent", "Acute (G&A) bed occupancy", .percent, .neither, .chain, .headline,
+        "time-weighted occupied acute beds / time-weighted available acute beds (the schedule, including escalation beds), x100, all acute wards; 90-95% is the planning range")
+    public static let meanLOS = MetricInfo(
+        "mean_los_days", "Mean length of stay in an acute bed", .days, .lowerIsBetter, .chain, .key,
+        "mean time from admission to leaving the acute bed, for those leaving after warm-up")
+    public static let readmissions30d = MetricInfo(
+        "readmissions_30d_percent", "Emergency readmissions within 30 days", .percent, .lowerIsBetter, .chain, .key,
+        "acute discharges (alive) followed by an acute admission of the same person within 30 days, as % of acute discharges with 91 days of follow-up inside the run")
+
+    // MARK: Supporting counts
+    public static let ambulanceHandovers = MetricInfo(
+        "ambulance_handovers", "Ambulance handovers", .countPerYear, .neither, .supporting, .detail,
+        "completed handovers per 365 days")
+    public static let edAttendances = MetricInfo(
+        "ed_attendances", "ED attendances", .countPerYear, .neither, .supporting, .detail,
+        "patients leaving the ED per 365 days")
+    public static let acuteDischarges = MetricInfo(
+        "acute_discharges", "Acute discharges", .countPerYear, .neither, .supporting, .detail,
+        "patients leaving acute beds per 365 days")
+    public static let cohortFollowed = MetricInfo(
+        "cohort_91_day_followed", "91-day cohort size", .count, .neither, .supporting, .detail,
+        "size of the 91-day cohort (not scaled)")
+
+    // MARK: Outside the hospital
+    public static let vwOccupancy = MetricInfo(
+        "vw_occupancy_percent", "Virtual-ward occupancy", .percent, .neither, .community, .headline,
+        "time-weighted occupied / available virtual-ward places, all wards (80% is the national target)")
+    public static let vwOccupancyByWard = MetricInfo(
+        "vw_occupancy_percent.<ward>", "Virtual-ward occupancy", .percent, .neither, .community, .detail,
+        "the same, for one ward")
+    public static let vwFullByWard = MetricInfo(
+        "vw_full_percent.<ward>", "Virtual ward full", .percent, .lowerIsBetter, .community, .detail,
+        "share of time the ward had no free place")
+    public static let vwStepUp = MetricInfo(
+        "vw_step_up", "Virtual-ward step-up admissions", .countPerYear, .higherIsBetter, .community, .detail,
+        "admissions to virtual wards from the community, UCR, GP or ED (not from a bed), per 365 days")
+    public static let vwStepDown = MetricInfo(
+        "vw_step_down", "Virtual-ward step-down admissions", .countPerYear, .higherIsBetter, .community, .detail,
+        "admissions to virtual wards from an acute bed, per 365 days")
+    public static let vwEscalations = MetricInfo(
+        "vw_escalations", "Virtual-ward escalations", .countPerYear, .lowerIsBetter, .community, .detail,
+        "virtual-ward patients escalated back to the ED or a bed, per 365 days")
+    public static let bedDaysReleased = MetricInfo(
+        "bed_days_released", "Acute bed-days released by step-down", .bedDaysPerYear, .higherIsBetter, .community, .key,
+        "sum over step-downs of the acute phase they would still have spent in the bed, per 365 days")
+    public static let admissionsAvoided = MetricInfo(
+        "admissions_avoided", "Admissions avoided by step-up", .countPerYear, .higherIsBetter, .community, .detail,
+        "step-ups that ended their virtual-ward stay without escalation, per 365 days")
+    public static let ucr2h = MetricInfo(
+        "ucr_2h_percent", "Urgent community response within 2 hours", .percent, .higherIsBetter, .community, .headline,
+        "urgent community response referrals first visited within 120 minutes of referral")
+    public static let ucrVisits = MetricInfo(
+        "ucr_visits", "Urgent community response visits", .countPerYear, .neither, .community, .detail,
+        "first visits per 365 days")
+    public static let electiveOver78 = MetricInfo(
+        "elective_over_78_weeks", "Elective patients waiting over 78 weeks", .count, .lowerIsBetter, .community, .headline,
+        "patients on elective lists referred more than 78 weeks before the end of the run")
+    public static let electiveOver78MonthEnd = MetricInfo(
+        "elective_over_78_weeks_month_end_mean", "Elective patients waiting over 78 weeks, month-end mean", .count,
+        .lowerIsBetter, .community, .detail, "mean over observed month ends of the same count")
+    public static let electiveAdmissions = MetricInfo(
+        "elective_admissions", "Elective admissions", .countPerYear, .higherIsBetter, .community, .detail,
+        "called patients admitted, per 365 days")
+    public static let electiveCancellations = MetricInfo(
+        "elective_cancellations", "Elective cancellations on the day", .countPerYear, .lowerIsBetter, .community, .detail,
+        "called patients cancelled on the day for want of a free bed, per 365 days")
+
+    // MARK: By neighbourhood
+    public static let arrivalsBy = MetricInfo(
+        "arrivals.<neighbourhood>", "Emergency arrivals", .countPerYear, .lowerIsBetter, .neighbourhood, .detail,
+        "emergency arrivals of residents of the neighbourhood, per 365 days")
+    public static let admissionsBy = MetricInfo(
+        "admissions.<neighbourhood>", "Acute admissions", .countPerYear, .lowerIsBetter, .neighbourhood, .detail,
+        "acute admissions of residents of the neighbourhood, per 365 days")
+    public static let nctrBedDaysBy = MetricInfo(
+        "nctr_bed_days.<neighbourhood>", "NCTR bed-days", .bedDaysPerYear, .lowerIsBetter, .neighbourhood, .detail,
+        "NCTR time of acute discharges of residents of the neighbourhood, per 365 days")
+    public static let homeAt91DaysBy = MetricInfo(
+        "home_at_91_days_percent.<neighbourhood>", "Older people at home 91 days after discharge", .percent,
+        .higherIsBetter, .neighbourhood, .detail, "the 91-day rate for residents of the neighbourhood")
+
+    // MARK: Costs
+    public static let costTotal = MetricInfo(
+        "cost_total", "Total cost", .gbpPerYear, .lowerIsBetter, .costs, .headline,
+        "the sum of the components below, per 365 days")
+    public static let costAcuteBeds = MetricInfo(
+        "cost_acute_beds", "Cost of acute bed-days", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "(occupied - NCTR) acute bed-days x `acute_bed_day`")
+    public static let costNCTRBeds = MetricInfo(
+        "cost_nctr_beds", "Cost of NCTR bed-days", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "NCTR bed-days x `nctr_bed_day`")
+    public static let costVirtualWards = MetricInfo(
+        "cost_virtual_wards", "Cost of virtual-ward days", .gbpPerYear, .neither, .costs, .detail,
+        "occupied virtual-ward days x `virtual_ward_day`")
+    public static let costCare = MetricInfo(
+        "cost_care", "Cost of community and bedded care", .gbpPerYear, .neither, .costs, .detail,
+        "place-days of each priced service x its `care_day`")
+    public static let costUCR = MetricInfo(
+        "cost_ucr", "Cost of urgent community response", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "`ucr_visits` x `ucr_visit`")
+    public static let costLostAmbulanceHours = MetricInfo(
+        "cost_lost_ambulance_hours", "Cost of ambulance hours lost", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "`handover_hours_lost` x `lost_ambulance_hour`")
+
+    // MARK: Every unit with places
+    public static let unitOccupancyMean = MetricInfo(
+        "unit.<name>.occupancy_mean", "Places held", .places, .neither, .unit, .detail,
+        "time-weighted mean number of places held (including by patients blocked waiting to move on)")
+    public static let unitOccupancyPercent = MetricInfo(
+        "unit.<name>.occupancy_percent", "Occupancy", .percent, .neither, .unit, .detail,
+        "the same / time-weighted capacity, x100 (units with a finite capacity)")
+    public static let unitQueueMean = MetricInfo(
+        "unit.<name>.queue_mean", "Patients waiting for a place", .patients, .lowerIsBetter, .unit, .detail,
+        "time-weighted mean number waiting for a place")
+
+    /// Every entry, in the order outputs list them.
+    public static let all: [MetricInfo] = [
+        nctrPercent, nctrBedDays, nctrMeanDelay, nctrMeanDelayByPathway, handoversOver30, handoversOver30Percent,
+        handoversOver60, handoversOver60Percent, handoverHoursLost, homeAt91Days, ed4h, ed12h, acuteOccupancy, meanLOS,
+        readmissions30d,
+        ambulanceHandovers, edAttendances, acuteDischarges, cohortFollowed,
+        vwOccupancy, vwOccupancyByWard, vwFullByWard, vwStepUp, vwStepDown, vwEscalations, bedDaysReleased,
+        admissionsAvoided, ucr2h, ucrVisits, electiveOver78, electiveOver78MonthEnd, electiveAdmissions,
+        electiveCancellations,
+        arrivalsBy, admissionsBy, nctrBedDaysBy, homeAt91DaysBy,
+        costTotal, costAcuteBeds, costNCTRBeds, costVirtualWards, costCare, costUCR, costLostAmbulanceHours,
+        unitOccupancyMean, unitOccupancyPercent, unitQueueMean,
+    ]
+
+    /// The entry describing `id` (a metric or a member of a family), or nil for an id the catalogue lacks.
+    public static func info(for id: String) -> MetricInfo? {
+        if let exact = all.first(where: { !$0.isFamily && $0.id == id }) { return exact }
+        return all.first { $0.isFamily && $0.matches(id) }
+    }
+
+    /// The better direction of `id` (neither for an id the catalogue lacks).
+    public static func direction(of id: String) -> Direction { info(for: id)?.direction ?? .neither }
+
+    /// The label of `id`, with the family member's name; the id itself if the catalogue lacks it.
+    public static func label(of id: String) -> String { info(for: id)?.label(for: id) ?? id }
+
+    /// The headline metrics' ids, in order.
+    public static var headline: [String] { all.filter { $0.tier == .headline }.map(\.id) }
+
+    /// Headline and key metrics' ids, in order (what a report shows first).
+    public static var headlineAndKey: [String] { all.filter { $0.tier != .detail && !$0.isFamily }.map(\.id) }
+}
+
+extension MetricValue {
+    /// A value of a single metric of the catalogue.
+    init(_ metric: MetricInfo, _ value: Double) { self.init(metric.id, value) }
+    /// A value of one member of a family of the catalogue.
+    init(_ family: MetricInfo, _ name: String, _ value: Double) { self.init(family.id(name), value) }
+}
+
+extension MetricCatalog {
+    /// The catalogue as the Markdown tables of `docs/metrics.md` (one table per group; a test keeps the file
+    /// equal to this, and `flowsim explain --metrics` prints it).
+    public static func markdownTables() -> String {
+        var s = ""
+        for group in MetricGroup.allCases {
+            let rows = all.filter { $0.group == group }
+            guard !rows.isEmpty else { continue }
+            s += "### \(group.rawValue)\n\n| id | label | unit | better | definition |\n|---|---|---|---|---|\n"
+            for m in rows {
+                let definition = m.definition.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+                s += "| `\(m.id)` | \(m.label) | \(m.unit.rawValue) | \(m.direction.rawValue) | \(definition) |\n"
+            }
+            s += "\n"
+        }
+        return s
+    }
+}

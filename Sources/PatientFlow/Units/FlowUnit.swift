@@ -1,0 +1,164 @@
+import SimCore
+import Stochastics
+
+/// One unit of a replication, compiled from its `UnitSpec`: what every kind has (name, resource, statistics,
+/// streams), and the three moments in which kinds differ (decision 17): entering the unit, the end of a stay
+/// there, and leaving it. Each kind is a subclass in `Units/<Kind>.swift`, beside its spec.
+///
+/// A class hierarchy, not a protocol or an enum of payloads: a kind's parameters are stored, non-optional, in
+/// its own subclass (read once, when the replication is built), and the three moments are one virtual call
+/// each. Pattern-matching `UnitKind` on the hot path copied the whole payload and retained every array in it.
+class FlowUnit {
+    let index: Int
+    let name: String
+    let kind: UnitKindName
+    /// The unit's places in the replication's pool, or nil for units patients pass through (arrivals, exits).
+    let resource: ResourceID?
+    /// The capacity schedule of the places, if they follow one.
+    let schedule: CapacitySchedule?
+    /// Where a patient in this unit is, for the 91-day follow-up.
+    let personState: PersonState
+    /// Patients here at the start, and queueing for a place (units that can start occupied).
+    let initial: InitialState
+    /// Random streams are keyed by (seed, replication, "<unit>/<purpose>"); each kind makes the ones it draws from.
+    let streams: UnitStreams
+    /// A virtual ward's `when_full`: where a step-up goes when no place is free (-1 for other kinds).
+    let whenFull: Int
+
+    // Per-unit statistics, owned here and updated by the simulation when occupancy or capacity changes.
+    /// Time at each occupancy level, and the level at each daily audit.
+    @exclusivity(unchecked) var occupancy = OccupancyHistogram(start: 0)
+    /// Time-weighted capacity (available places).
+    @exclusivity(unchecked) var capacityStat: TimeWeighted
+    /// Time-weighted indicator that no place is free (a virtual ward's `vw_full_percent`).
+    @exclusivity(unchecked) var fullStat = TimeWeighted(start: 0)
+
+    init(_ spec: UnitSpec, index: Int, resource: ResourceID?, streams: UnitStreams, whenFull: Int = -1) {
+        self.index = index
+        self.whenFull = whenFull
+        self.name = spec.name
+        self.kind = spec.kind.kindName
+        self.resource = resource
+        let places = spec.kind.places
+        if case .schedule(let s)? = places { schedule = s } else { schedule = nil }
+        self.personState = spec.kind.personState
+        self.initial = spec.kind.initial ?? InitialState()
+        self.streams = streams
+        capacityStat = TimeWeighted(start: 0, value: Double(places?.capacity(at: 0) ?? 0))
+    }
+
+    // MARK: What kinds override
+
+    /// Patient `p` takes its place here, coming from unit `from` (or -1).
+    func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
+        preconditionFailure("unit \(name) (\(kind.rawValue)) has no places: it is never entered")
+    }
+
+    /// A stay scheduled by this unit ended (the patient's token still matched).
+    func stayEnded(_ p: Int, _ s: SystemSimulation) {
+        preconditionFailure("unit \(name) (\(kind.rawValue)) schedules no stays")
+    }
+
+    /// Patient `p` gives up its place here to go to unit `dest` (its place is already released or passed on).
+    func leaving(_ p: Int, to dest: Int, _ s: SystemSimulation) {}
+
+    /// A patient routed to a unit without places: exits end the episode here. Validation keeps routes out of
+    /// the other kinds without places (arrivals, elective lists).
+    func passThrough(_ p: Int, _ s: SystemSimulation) {
+        preconditionFailure("a route leads to unit \(name) (\(kind.rawValue)), which takes no patients")
+    }
+
+    /// Whether a patient going here has died (no 91-day follow-up starts).
+    var endsInDeath: Bool { false }
+
+    /// Schedules what the unit does on its own from the start (pull rounds, elective referrals and sessions).
+    func start(_ s: SystemSimulation) {}
+
+    /// The remaining stay of an initial occupant, and what it does next: drawn from the equilibrium residual of
+    /// the unit's stay (decision 20). Units without a stay cannot start occupied.
+    func startInitialOccupant(_ p: Int, _ s: SystemSimulation) {
+        preconditionFailure("unit \(name) (\(kind.rawValue)) cannot start occupied")
+    }
+
+    /// Resolves references to other units once every unit of the replication exists.
+    func link(_ units: [FlowUnit]) {}
+}
+
+/// The random streams of one unit, each keyed by (seed, replication, "<unit>/<purpose>") and made on first use:
+/// a stream a unit never draws from costs nothing, and adding one shifts no other. Stored without dynamic
+/// exclusivity checks, like all hot per-replication state (one replication owns its units on one thread).
+final class UnitStreams {
+    let seed: UInt64
+    let replication: Int
+    let generator: GeneratorKind
+    let unit: String
+
+    init(seed: UInt64, replication: Int, generator: GeneratorKind, unit: String) {
+        self.seed = seed
+        self.replication = replication
+        self.generator = generator
+        self.unit = unit
+    }
+
+    /// What a unit draws for; each purpose is one stream, named "<unit>/<purpose>".
+    enum Purpose: Int, CaseIterable {
+        case arrivals, mix, route, stay, delay, deconditioning, followUp, initial
+
+        var name: String { self == .followUp ? "follow-up" : "\(self)" }
+    }
+
+    /// Makes the stream for `purpose` and keeps it in `slot`.
+    private func make(_ purpose: Purpose, _ slot: inout RandomStream?) -> RandomStream {
+        let s = RandomStream(seed: seed, replication: replication, name: "\(unit)/\(purpose.name)", kind: generator)
+        slot = s
+        return s
+    }
+
+    // One stored optional per purpose (an array of them measured 2% more instructions in the whole model).
+    @exclusivity(unchecked) private var _arrival: RandomStream?
+    @exclusivity(unchecked) private var _mix: RandomStream?
+    @exclusivity(unchecked) private var _route: RandomStream?
+    @exclusivity(unchecked) private var _stay: RandomStream?
+    @exclusivity(unchecked) private var _delay: RandomStream?
+    @exclusivity(unchecked) private var _deconditioning: RandomStream?
+    @exclusivity(unchecked) private var _followUp: RandomStream?
+    @exclusivity(unchecked) private var _initial: RandomStream?
+
+    var arrival: RandomStream { _arrival ?? make(.arrivals, &_arrival) }
+    var mix: RandomStream { _mix ?? make(.mix, &_mix) }
+    var route: RandomStream { _route ?? make(.route, &_route) }
+    var stay: RandomStream { _stay ?? make(.stay, &_stay) }
+    var delay: RandomStream { _delay ?? make(.delay, &_delay) }
+    var deconditioning: RandomStream { _deconditioning ?? make(.deconditioning, &_deconditioning) }
+    var followUp: RandomStream { _followUp ?? make(.followUp, &_followUp) }
+    var initial: RandomStream { _initial ?? make(.initial, &_initial) }
+}
+
+extension FlowUnit {
+    /// The behaviour of each kind: the one switch over kinds, and it has no default, so a new kind that lacks
+    /// a behaviour does not compile.
+    static func make(_ spec: UnitSpec, index: Int, resource: ResourceID?, streams: UnitStreams,
+                     pathwayMetricIndex: [Int]) -> FlowUnit {
+        switch spec.kind {
+        case .arrivals(let a):
+            return ArrivalsUnit(spec, a, index: index, streams: streams)
+        case .ambulanceHandover(let h):
+            return HandoverUnit(spec, h, index: index, resource: resource, streams: streams)
+        case .emergencyDepartment(let e):
+            return EmergencyDepartmentUnit(spec, e, index: index, resource: resource, streams: streams)
+        case .acuteWard(let w):
+            return AcuteWardUnit(spec, w, index: index, resource: resource, streams: streams,
+                                 pathwayMetricIndex: pathwayMetricIndex)
+        case .communityService(let c), .beddedCare(let c):
+            return ServiceUnit(spec, c, index: index, resource: resource, streams: streams)
+        case .exit(let x):
+            return ExitUnit(spec, x, index: index, streams: streams)
+        case .virtualWard(let v):
+            return VirtualWardUnit(spec, v, index: index, resource: resource, streams: streams)
+        case .urgentCommunityResponse(let u):
+            return UrgentResponseUnit(spec, u, index: index, resource: resource, streams: streams)
+        case .electiveList(let e):
+            return ElectiveListUnit(spec, e, index: index, streams: streams)
+        }
+    }
+}
