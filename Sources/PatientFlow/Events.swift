@@ -10,8 +10,14 @@ enum FlowEvent {
     case delayEnd(patient: Int32, token: UInt32)
     /// Acute ward: another day of NCTR (deconditioning).
     case nctrDay(patient: Int32, token: UInt32)
-    /// A unit's capacity schedule changes.
-    case capacityChange(unit: Int32)
+    /// A place's capacity schedule changes (the place's resource).
+    case capacityChange(resource: Int32)
+    /// A place starts or stops taking new patients (acceptance hours).
+    case acceptanceChange(resource: Int32)
+    /// A freed place's turnaround ends (it can be granted again).
+    case turnaroundEnd(resource: Int32)
+    /// An acute ward's escalation rule checks occupancy and boarding.
+    case escalationCheck(unit: Int32, rule: Int32)
     /// The daily audit (bed state at 23:59).
     case audit
     /// End of warm-up: statistics restart.

@@ -7,10 +7,23 @@ struct FlowMetrics {
     // Ambulance handovers (arrival to handover complete).
     var handovers = 0, handoversOver30 = 0, handoversOver60 = 0
     var handoverMinutesLost = 0.0
-    // ED (arrival to leaving the ED).
+    // ED (arrival to leaving the ED): all A&E types (type 1 and 3 areas), type 1 alone, and other areas (SDEC).
     var edDepartures = 0, edWithin4h = 0, edOver12h = 0
-    // Acute discharges.
+    var edType1 = 0, edType1Within4h = 0, otherAreaDepartures = 0
+    // Decision to admit to leaving the ED for a bed, and patients boarding in the ED meanwhile.
+    var decisionsToAdmit = 0, dtaOver4h = 0, dtaOver12h = 0, emergencyAdmissions = 0
+    var boarders = 0
+    var boarding = TimeWeighted(start: 0)
+    var boardingByHour = SlottedTimeWeighted.hourOfDay(start: 0)
+    var boardingByMonth = SlottedTimeWeighted.months(start: 0, monthStarts: [])
+    // Calendar months wholly inside the observed period: their starts (and the end of the last), labels, counts.
+    var monthStarts: [SimTime] = []
+    var monthLabels: [String] = []
+    var months: [MonthCounters] = []
+    var monthCursor = 0
+    // Acute discharges, and when patients left alive (hour of day, day of week Monday first).
     var acuteStay = Tally()
+    var departuresByHour = Array(repeating: 0, count: 24), departuresByWeekday = Array(repeating: 0, count: 7)
     var nctrDelay = Tally()
     var nctrByPathway: [Tally] = []
     var pathwayNames: [String] = []
@@ -29,11 +42,29 @@ struct FlowMetrics {
     var arrivalsBy: [Int] = [], admissionsBy: [Int] = [], nctrMinutesBy: [Double] = [], cohortBy: [Int] = [], cohortHomeBy: [Int] = []
     // Daily audit.
     var nctrShare = Tally()
+    var auditOccupancy = Tally()
     var daily: [DailySeries] = []
     var today = DayCounters()
 
     struct DayCounters {
         var handovers = 0, handoversOver30 = 0, minutesLost = 0.0, edDepartures = 0, edWithin4h = 0
+    }
+
+    /// One calendar month's counts (for `monthly.csv`).
+    struct MonthCounters {
+        var handovers = 0, handoversOver30 = 0, handoversOver60 = 0
+        var edDepartures = 0, edWithin4h = 0, edType1 = 0, edType1Within4h = 0
+        var dtaOver4h = 0, dtaOver12h = 0, admissions = 0
+        var auditDays = 0, occupancySum = 0.0, nctrShareSum = 0.0
+    }
+
+    /// The month of time `t` (index into `months`), or nil outside the whole months observed. Times come in
+    /// order, so a cursor finds it in O(1).
+    mutating func month(at t: SimTime) -> Int? {
+        guard monthStarts.count > 1 else { return nil }
+        if t < monthStarts[monthCursor] { monthCursor = 0 }
+        while monthCursor + 1 < monthStarts.count && t >= monthStarts[monthCursor + 1] { monthCursor += 1 }
+        return t >= monthStarts[monthCursor] && monthCursor < months.count ? monthCursor : nil
     }
 
     static let dailySeriesNames = [
@@ -53,27 +84,81 @@ struct FlowMetrics {
         nctrByPathway = Array(repeating: Tally(), count: pathwayNames.count)
         if let pop = spec.population { neighbourhoodNames = pop.neighbourhoods.map(\.name) }
         resetNeighbourhoods()
+        let places = spec.units.flatMap { u in u.kind.placeSpecs.map { $0.metricName(unit: u.name) } }
         daily = Self.dailySeriesNames.map { DailySeries(name: $0) }
-            + spec.units.filter { $0.kind.places != nil }.map { DailySeries(name: "occupancy.\($0.name)") }
-            + spec.units.filter { $0.kind.places != nil }.map { DailySeries(name: "queue.\($0.name)") }
+            + places.map { DailySeries(name: "occupancy.\($0)") } + places.map { DailySeries(name: "queue.\($0)") }
+        // Whole calendar months inside the observed period.
+        let cal = spec.calendar, first = cal.dayIndex(spec.warmUp), end = spec.warmUp + spec.horizon
+        for day in first...max(first, cal.dayIndex(end)) where cal.date(ofDay: day).day == 1 {
+            let t = Double(day) * Duration.day
+            if t >= spec.warmUp && t <= end { monthStarts.append(t) }
+        }
+        if monthStarts.count < 2 { monthStarts = [] }
+        monthLabels = monthStarts.dropLast().map { t in
+            let d = cal.date(ofDay: cal.dayIndex(t))
+            return "\(d.year)-\(d.month < 10 ? "0" : "")\(d.month)"
+        }
+        months = Array(repeating: MonthCounters(), count: monthLabels.count)
+        boardingByMonth = .months(start: 0, monthStarts: monthStarts)
     }
 
-    mutating func handover(time: SimTime) {
+    mutating func handover(time: SimTime, at t: SimTime) {
         handovers += 1
         today.handovers += 1
         if time > 30 { handoversOver30 += 1; today.handoversOver30 += 1 }
         if time > 60 { handoversOver60 += 1 }
+        if let m = month(at: t) {
+            months[m].handovers += 1
+            if time > 30 { months[m].handoversOver30 += 1 }
+            if time > 60 { months[m].handoversOver60 += 1 }
+        }
         // The national standard is 15 minutes; time beyond it is lost to the ambulance service.
         let lost = max(0, time - 15)
         handoverMinutesLost += lost
         today.minutesLost += lost
     }
 
-    mutating func edDeparture(los: SimTime) {
+    /// A patient leaves an ED area of attendance type `type` after `los` minutes (from arrival).
+    mutating func edDeparture(los: SimTime, type: EDArea.AttendanceType, at t: SimTime) {
+        guard type != .none else {
+            otherAreaDepartures += 1
+            return
+        }
         edDepartures += 1
         today.edDepartures += 1
         if los <= 240 { edWithin4h += 1; today.edWithin4h += 1 }
         if los > 720 { edOver12h += 1 }
+        if type == .type1 {
+            edType1 += 1
+            if los <= 240 { edType1Within4h += 1 }
+        }
+        if let m = month(at: t) {
+            months[m].edDepartures += 1
+            if los <= 240 { months[m].edWithin4h += 1 }
+            if type == .type1 {
+                months[m].edType1 += 1
+                if los <= 240 { months[m].edType1Within4h += 1 }
+            }
+        }
+    }
+
+    /// An admitted patient leaves the ED for a bed `wait` minutes after the decision to admit.
+    mutating func decisionToAdmitWait(_ wait: SimTime, at t: SimTime) {
+        decisionsToAdmit += 1
+        if wait > 240 { dtaOver4h += 1 }
+        if wait > 720 { dtaOver12h += 1 }
+        if let m = month(at: t) {
+            if wait > 240 { months[m].dtaOver4h += 1 }
+            if wait > 720 { months[m].dtaOver12h += 1 }
+        }
+    }
+
+    /// The number of admitted patients waiting in the ED for a bed changes by `delta` at `t`.
+    mutating func boardingChanged(by delta: Int, at t: SimTime) {
+        boarders += delta
+        boarding.update(to: Double(boarders), at: t)
+        boardingByHour.update(to: Double(boarders), at: t)
+        boardingByMonth.update(to: Double(boarders), at: t)
     }
 
     mutating func resetNeighbourhoods() {
@@ -85,8 +170,10 @@ struct FlowMetrics {
         cohortHomeBy = Array(repeating: 0, count: n)
     }
 
-    mutating func admission(neighbourhood n: Int) {
+    mutating func admission(neighbourhood n: Int, at t: SimTime) {
+        emergencyAdmissions += 1
         if n >= 0 { admissionsBy[n] += 1 }
+        if let m = month(at: t) { months[m].admissions += 1 }
     }
 
     mutating func ucrVisit(wait: SimTime) {
@@ -94,7 +181,13 @@ struct FlowMetrics {
         if wait <= 120 { ucrWithin2h += 1 }
     }
 
-    mutating func acuteDischarge(los: SimTime, nctr: SimTime?, pathway: Int, neighbourhood n: Int) {
+    /// A patient left an acute bed alive at hour `hour` on weekday `weekday` (Monday 0).
+    mutating func acuteDeparture(hour: Int, weekday: Int) {
+        departuresByHour[hour] += 1
+        departuresByWeekday[weekday] += 1
+    }
+
+    mutating func acuteDischarge(los: SimTime, nctr: SimTime?, pathway: Int, neighbourhood n: Int, at t: SimTime) {
         if n >= 0 { nctrMinutesBy[n] += nctr ?? 0 }
         acuteStay.add(los / Duration.day)
         // Every discharge has an NCTR time (0 for patients who died or left in their acute phase).
@@ -117,9 +210,16 @@ struct FlowMetrics {
     }
 
     /// `unitLevels` and `unitQueues`: places held and patients waiting at each unit with places, in unit order.
-    mutating func audit(day: Int, occupied: Int, nctr: Int, capacity: Int, unitLevels: [Int], unitQueues: [Int]) {
+    mutating func audit(day: Int, occupied: Int, nctr: Int, capacity: Int, unitLevels: [Int], unitQueues: [Int],
+                        at t: SimTime) {
         let share = occupied > 0 ? Double(nctr) / Double(occupied) : 0
         nctrShare.add(100 * share)
+        if capacity > 0 { auditOccupancy.add(100 * Double(occupied) / Double(capacity)) }
+        if let m = month(at: t) {
+            months[m].auditDays += 1
+            months[m].occupancySum += capacity > 0 ? 100 * Double(occupied) / Double(capacity) : .nan
+            months[m].nctrShareSum += 100 * share
+        }
         let t = today
         let row: [Double] = [
             Double(occupied), capacity > 0 ? 100 * Double(occupied) / Double(capacity) : .nan,
@@ -131,8 +231,8 @@ struct FlowMetrics {
         today = DayCounters()
     }
 
-    /// Restarts every counter (end of warm-up).
-    mutating func resetCounts() {
+    /// Restarts every counter (end of warm-up, at `t`); patients boarding now stay counted in the boarding level.
+    mutating func resetCounts(at t: SimTime) {
         var fresh = FlowMetrics()
         fresh.pathwayNames = pathwayNames
         fresh.neighbourhoodNames = neighbourhoodNames
@@ -140,13 +240,50 @@ struct FlowMetrics {
         fresh.pathwayIndexOfWard = pathwayIndexOfWard
         fresh.nctrByPathway = Array(repeating: Tally(), count: pathwayNames.count)
         fresh.daily = daily.map { DailySeries(name: $0.name) }
+        fresh.monthStarts = monthStarts
+        fresh.monthLabels = monthLabels
+        fresh.months = Array(repeating: MonthCounters(), count: monthLabels.count)
+        fresh.boarders = boarders
+        fresh.boarding = TimeWeighted(start: t, value: Double(boarders))
+        fresh.boardingByHour = boardingByHour
+        fresh.boardingByHour.reset(at: t)
+        fresh.boardingByMonth = boardingByMonth
+        fresh.boardingByMonth.reset(at: t)
         self = fresh
+    }
+
+    /// The front door's metrics by calendar month (whole months observed): counts in the month, shares, means.
+    func monthlyValues(at end: SimTime) -> [MonthlyValue] {
+        typealias C = MetricCatalog
+        func pct(_ a: Int, _ b: Int) -> Double { b > 0 ? 100 * Double(a) / Double(b) : .nan }
+        let boardingMeans = boardingByMonth.means(at: end)
+        var out: [MonthlyValue] = []
+        for (m, label) in monthLabels.enumerated() {
+            let c = months[m]
+            let days = Double(c.auditDays)
+            out += [
+                MonthlyValue(month: label, metric: C.handoversOver30.id, value: Double(c.handoversOver30)),
+                MonthlyValue(month: label, metric: C.handoversOver30Percent.id, value: pct(c.handoversOver30, c.handovers)),
+                MonthlyValue(month: label, metric: C.handoversOver60.id, value: Double(c.handoversOver60)),
+                MonthlyValue(month: label, metric: C.handoversOver60Percent.id, value: pct(c.handoversOver60, c.handovers)),
+                MonthlyValue(month: label, metric: C.ed4h.id, value: pct(c.edWithin4h, c.edDepartures)),
+                MonthlyValue(month: label, metric: C.ed4hType1.id, value: pct(c.edType1Within4h, c.edType1)),
+                MonthlyValue(month: label, metric: C.edAttendances.id, value: Double(c.edDepartures)),
+                MonthlyValue(month: label, metric: C.dtaOver4h.id, value: Double(c.dtaOver4h)),
+                MonthlyValue(month: label, metric: C.dtaOver12h.id, value: Double(c.dtaOver12h)),
+                MonthlyValue(month: label, metric: C.edBoardingMean.id, value: m < boardingMeans.count ? boardingMeans[m] : .nan),
+                MonthlyValue(month: label, metric: C.acuteOccupancyAudit.id, value: days > 0 ? c.occupancySum / days : .nan),
+                MonthlyValue(month: label, metric: C.nctrPercent.id, value: days > 0 ? c.nctrShareSum / days : .nan),
+                MonthlyValue(month: label, metric: C.emergencyAdmissions.id, value: Double(c.admissions)),
+            ]
+        }
+        return out
     }
 
     /// The metric values, in the order of DESIGN §4; counts are scaled to 365 days observed.
     /// The chain's metrics in the catalogue's order; `nctrBedDays` and `acuteOccupancyPercent` come from the
     /// wards' time-weighted statistics.
-    func values(observedMinutes: SimTime, nctrBedDays: Double, acuteOccupancyPercent: Double) -> [MetricValue] {
+    func values(observedMinutes: SimTime, end: SimTime, nctrBedDays: Double, acuteOccupancyPercent: Double) -> [MetricValue] {
         let perYear = 365 * Duration.day / observedMinutes
         func pct(_ a: Int, _ b: Int) -> Double { b > 0 ? 100 * Double(a) / Double(b) : .nan }
         typealias C = MetricCatalog
@@ -166,12 +303,25 @@ struct FlowMetrics {
             MetricValue(C.handoverHoursLost, handoverMinutesLost / 60 * perYear),
             MetricValue(C.homeAt91Days, pct(cohortAtHome, cohortFollowed)),
             MetricValue(C.ed4h, pct(edWithin4h, edDepartures)),
+            MetricValue(C.ed4hType1, pct(edType1Within4h, edType1)),
             MetricValue(C.ed12h, Double(edOver12h) * perYear),
+            MetricValue(C.dtaOver4h, Double(dtaOver4h) * perYear),
+            MetricValue(C.dtaOver12h, Double(dtaOver12h) * perYear),
+            MetricValue(C.edBoardingMean, boarding.mean(at: end)),
             MetricValue(C.acuteOccupancy, acuteOccupancyPercent),
             MetricValue(C.meanLOS, acuteStay.count > 0 ? acuteStay.mean : .nan),
             MetricValue(C.readmissions30d, pct(readmitted30, discharged)),
+            MetricValue(C.dischargesBeforeNoon, pct(departuresByHour[..<12].reduce(0, +), departuresByHour.reduce(0, +))),
+            MetricValue(C.dischargesOvernight, pct(departuresByHour[23] + departuresByHour[..<6].reduce(0, +),
+                                                   departuresByHour.reduce(0, +))),
+            MetricValue(C.weekendDischargeRatio, departuresByWeekday[..<5].reduce(0, +) > 0
+                        ? (Double(departuresByWeekday[5] + departuresByWeekday[6]) / 2)
+                            / (Double(departuresByWeekday[..<5].reduce(0, +)) / 5) : .nan),
             MetricValue(C.ambulanceHandovers, Double(handovers) * perYear),
             MetricValue(C.edAttendances, Double(edDepartures) * perYear),
+            MetricValue(C.edAttendancesType1, Double(edType1) * perYear),
+            MetricValue(C.emergencyAdmissions, Double(emergencyAdmissions) * perYear),
+            MetricValue(C.acuteOccupancyAudit, auditOccupancy.count > 0 ? auditOccupancy.mean : .nan),
             MetricValue(C.acuteDischarges, Double(acuteStay.count) * perYear),
             MetricValue(C.cohortFollowed, Double(cohortFollowed)),
         ]

@@ -118,8 +118,23 @@ public enum MetricCatalog {
         "home_at_91_days_percent", "Older people at home 91 days after discharge", .percent, .higherIsBetter, .chain, .headline,
         "patients aged 65+ (age bands starting at 65 or more) who left an acute bed by a pathway marked `counts_for_91_day` (reablement P1, rehabilitation P2), whose state 91 days after leaving the bed is \"at home\" (not in hospital, bedded care or a care home, and alive), x100. Counted for discharges after warm-up whose 91 days end inside the run. The state is observed: readmissions, deaths and care-home moves are simulated events")
     public static let ed4h = MetricInfo(
-        "ed_4h_percent", "ED patients leaving within 4 hours", .percent, .higherIsBetter, .chain, .headline,
-        "ED patients leaving the ED within 4 hours of arrival (ambulance patients: from ambulance arrival; admitted patients: until they leave the cubicle for a bed), %")
+        "ed_4h_percent", "A&E patients leaving within 4 hours (all types)", .percent, .higherIsBetter, .chain, .headline,
+        "patients leaving a type-1 or type-3 area of the front door within 4 hours of the episode's arrival (ambulance patients: from ambulance arrival; admitted patients: until they leave the area for a bed), %; comparable with NHS England's all-types figure")
+    public static let ed4hType1 = MetricInfo(
+        "ed_4h_percent.type1", "Type-1 ED patients leaving within 4 hours", .percent, .higherIsBetter, .chain, .key,
+        "the same for type-1 areas alone (the consultant-led emergency department)")
+    public static let dtaOver4h = MetricInfo(
+        "dta_over_4h", "Decision-to-admit waits over 4 hours", .countPerYear, .lowerIsBetter, .chain, .headline,
+        "admitted ED patients whose wait from the decision to admit (the end of their assessment) to leaving the ED for a bed exceeds 4 hours (\"trolley waits\"), per 365 days; monthly.csv has them per month")
+    public static let dtaOver12h = MetricInfo(
+        "dta_over_12h", "Decision-to-admit waits over 12 hours", .countPerYear, .lowerIsBetter, .chain, .key,
+        "the same over 12 hours, per 365 days")
+    public static let edBoardingMean = MetricInfo(
+        "ed_boarding_mean", "Admitted patients waiting in the ED for a bed", .patients, .lowerIsBetter, .chain, .key,
+        "time-weighted mean number of admitted patients in the ED after their decision to admit, waiting for a bed")
+    public static let edBoardingByHour = MetricInfo(
+        "ed_boarding_by_hour.<hour>", "Admitted patients waiting in the ED for a bed, by hour of day", .patients,
+        .lowerIsBetter, .chain, .detail, "the same, over the hour of day starting at <hour> (00-23)")
     public static let ed12h = MetricInfo(
         "ed_12h_waits", "ED waits over 12 hours", .countPerYear, .lowerIsBetter, .chain, .key,
         "ED patients whose arrival-to-departure time exceeds 12 hours, per 365 days")
@@ -129,17 +144,45 @@ public enum MetricCatalog {
     public static let meanLOS = MetricInfo(
         "mean_los_days", "Mean length of stay in an acute bed", .days, .lowerIsBetter, .chain, .key,
         "mean time from admission to leaving the acute bed, for those leaving after warm-up")
+    public static let acuteOccupancyByPool = MetricInfo(
+        "acute_occupancy_percent.<pool>", "Acute bed occupancy by pool", .percent, .neither, .chain, .detail,
+        "time-weighted occupied / available beds of one bed pool (\"<ward>.<pool>\"), x100")
+    public static let outlierBedDays = MetricInfo(
+        "outlier_bed_days", "Outlier bed-days", .bedDaysPerYear, .lowerIsBetter, .chain, .key,
+        "time-integral of patients in a bed pool other than their home pool (outliers), per 365 days")
+    public static let escalationBedDays = MetricInfo(
+        "escalation_bed_days", "Escalation bed-days open", .bedDaysPerYear, .neither, .chain, .key,
+        "time-integral of escalation beds open (dated extra beds above a pool's base, and beds opened by escalation rules), per 365 days")
     public static let readmissions30d = MetricInfo(
         "readmissions_30d_percent", "Emergency readmissions within 30 days", .percent, .lowerIsBetter, .chain, .key,
         "acute discharges (alive) followed by an acute admission of the same person within 30 days, as % of acute discharges with 91 days of follow-up inside the run")
+
+    public static let dischargesBeforeNoon = MetricInfo(
+        "discharges_before_noon_percent", "Bed departures before midday", .percent, .higherIsBetter, .chain, .detail,
+        "patients leaving an acute bed alive (home or to a service) before 12:00, % of such departures")
+    public static let dischargesOvernight = MetricInfo(
+        "discharges_overnight_percent", "Bed departures overnight (23:00-06:00)", .percent, .lowerIsBetter, .chain, .detail,
+        "the same between 23:00 and 06:00, %")
+    public static let weekendDischargeRatio = MetricInfo(
+        "weekend_discharge_ratio", "Weekend discharges per day / weekday discharges per day", .count, .higherIsBetter,
+        .chain, .detail, "mean departures per Saturday or Sunday over mean departures per weekday (1 = no weekend dip)")
 
     // MARK: Supporting counts
     public static let ambulanceHandovers = MetricInfo(
         "ambulance_handovers", "Ambulance handovers", .countPerYear, .neither, .supporting, .detail,
         "completed handovers per 365 days")
     public static let edAttendances = MetricInfo(
-        "ed_attendances", "ED attendances", .countPerYear, .neither, .supporting, .detail,
-        "patients leaving the ED per 365 days")
+        "ed_attendances", "A&E attendances (all types)", .countPerYear, .neither, .supporting, .detail,
+        "patients leaving a type-1 or type-3 area per 365 days (monthly.csv: per month)")
+    public static let edAttendancesType1 = MetricInfo(
+        "ed_attendances.type1", "Type-1 ED attendances", .countPerYear, .neither, .supporting, .detail,
+        "patients leaving a type-1 area per 365 days")
+    public static let emergencyAdmissions = MetricInfo(
+        "emergency_admissions", "Emergency admissions", .countPerYear, .neither, .supporting, .detail,
+        "non-elective admissions to acute beds per 365 days (monthly.csv: per month)")
+    public static let acuteOccupancyAudit = MetricInfo(
+        "acute_occupancy_audit_percent", "Acute bed occupancy at the daily audit", .percent, .neither, .supporting,
+        .detail, "mean over days of occupied / available acute beds at the daily audit (23:59), x100: the figure NHS England's daily sitreps report; monthly.csv has it per month")
     public static let acuteDischarges = MetricInfo(
         "acute_discharges", "Acute discharges", .countPerYear, .neither, .supporting, .detail,
         "patients leaving acute beds per 365 days")
@@ -242,9 +285,11 @@ public enum MetricCatalog {
     /// Every entry, in the order outputs list them.
     public static let all: [MetricInfo] = [
         nctrPercent, nctrBedDays, nctrMeanDelay, nctrMeanDelayByPathway, handoversOver30, handoversOver30Percent,
-        handoversOver60, handoversOver60Percent, handoverHoursLost, homeAt91Days, ed4h, ed12h, acuteOccupancy, meanLOS,
-        readmissions30d,
-        ambulanceHandovers, edAttendances, acuteDischarges, cohortFollowed,
+        handoversOver60, handoversOver60Percent, handoverHoursLost, homeAt91Days, ed4h, ed4hType1, ed12h, dtaOver4h,
+        dtaOver12h, edBoardingMean, edBoardingByHour, acuteOccupancy, acuteOccupancyByPool, outlierBedDays,
+        escalationBedDays, meanLOS, readmissions30d, dischargesBeforeNoon, dischargesOvernight, weekendDischargeRatio,
+        ambulanceHandovers, edAttendances, edAttendancesType1, emergencyAdmissions, acuteOccupancyAudit,
+        acuteDischarges, cohortFollowed,
         vwOccupancy, vwOccupancyByWard, vwFullByWard, vwStepUp, vwStepDown, vwEscalations, bedDaysReleased,
         admissionsAvoided, ucr2h, ucrVisits, electiveOver78, electiveOver78MonthEnd, electiveAdmissions,
         electiveCancellations,

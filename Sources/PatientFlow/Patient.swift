@@ -15,16 +15,27 @@ struct Patient {
 
     var attributes: AttributeValues
     var person: Int32
-    /// The unit whose place the patient holds, or -1.
+    /// The unit whose place the patient holds, and the resource of that place (an area, a pool), or -1.
     var unit: Int32 = -1
-    /// The unit the patient has asked for a place in, or -1.
+    var resource: Int32 = -1
+    /// The unit the patient has asked for a place in, and the resource asked for, or -1.
     var target: Int32 = -1
+    var requested: Int32 = -1
     /// The destination (route outcome) or pathway drawn on entering `unit`.
     var next: Int32 = 0
     var phase: Phase = .waiting
+    /// This episode came through the ambulance handover (ambulance-first areas serve it first).
     var byAmbulance: Bool
-    /// Arrival at the hospital (starts the ED clock).
+    /// Arrival at the front door: the episode's clock for handover, ED and decision-to-admit times.
     var arrivalTime: SimTime
+    /// ED: when admission was decided (the end of the assessment), and whether the patient is boarding now.
+    var decisionToAdmit: SimTime = 0
+    var boarding = false
+    /// Acute ward: the pool asked for (home pool), and whether the bed held is in another pool (an outlier).
+    var homePlace: Int16 = 0
+    var outlier = false
+    /// ED: the area the patient was streamed to (its assessment and outcomes apply wherever a place was found).
+    var streamedArea: Int16 = -1
     /// Admission to an acute bed.
     var admissionTime: SimTime = 0
     /// End of the acute phase.

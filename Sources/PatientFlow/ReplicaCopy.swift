@@ -54,16 +54,19 @@ extension PathwaySpec: ReplicaCopyable {
 
 extension ServiceSpec: ReplicaCopyable {
     func replicaCopy() -> ServiceSpec {
-        ServiceSpec(places: places, stay: stay.replicaCopy(), route: route.replicaCopy(), initial: initial, atHome: atHome)
+        ServiceSpec(places: places, stay: stay.replicaCopy(), route: route.replicaCopy(), initial: initial, atHome: atHome,
+                    accepts: accepts)
     }
 }
 
 extension AcuteWardSpec: ReplicaCopyable {
     func replicaCopy() -> AcuteWardSpec {
-        AcuteWardSpec(beds: beds, pathways: pathways.replicaCopy(), pathwayMix: pathwayMix.replicaCopy(),
-                      acuteStay: acuteStay.replicaCopy(), dischargeOpen: dischargeOpen, dischargeClose: dischargeClose,
+        AcuteWardSpec(pools: pools, homePool: homePool?.replicaCopy(), outliers: outliers, escalationRules: escalationRules,
+                      turnaround: turnaround?.replicaCopy(), pathways: pathways.replicaCopy(),
+                      pathwayMix: pathwayMix.replicaCopy(), acuteStay: acuteStay.replicaCopy(),
+                      dischargeOpen: dischargeOpen, dischargeClose: dischargeClose, dischargeTiming: dischargeTiming,
                       escalationPerDay: escalationPerDay.map { $0 }, escalateTo: escalateTo.map { $0 },
-                      independenceLossPerDay: independenceLossPerDay, initial: initial)
+                      independenceLossPerDay: independenceLossPerDay)
     }
 }
 
@@ -82,7 +85,7 @@ extension HandoverSpec: ReplicaCopyable {
 extension ArrivalsSpec: ReplicaCopyable {
     func replicaCopy() -> ArrivalsSpec {
         ArrivalsSpec(rate: rate, mix: mix.replicaCopy(), route: route.replicaCopy(), byAmbulance: byAmbulance,
-                     fromPopulation: fromPopulation)
+                     fromPopulation: fromPopulation, arrivalMode: arrivalMode)
     }
 }
 
@@ -105,6 +108,6 @@ extension ElectiveListSpec: ReplicaCopyable {
     func replicaCopy() -> ElectiveListSpec {
         ElectiveListSpec(referrals: referrals, sessions: sessions, ward: ward, stay: stay.replicaCopy(),
                          route: route.replicaCopy(), initialSize: initialSize, initialWait: initialWait.replicaCopy(),
-                         mix: mix.replicaCopy())
+                         mix: mix.replicaCopy(), pool: pool)
     }
 }

@@ -15,6 +15,19 @@ public struct MetricValue: Sendable, Equatable {
     }
 }
 
+/// One metric's value in one calendar month of one replication (`monthly.csv`).
+public struct MonthlyValue: Sendable, Equatable {
+    /// "YYYY-MM".
+    public var month: String
+    public var metric: String
+    public var value: Double
+    public init(month: String, metric: String, value: Double) {
+        self.month = month
+        self.metric = metric
+        self.value = value
+    }
+}
+
 /// Patients counted for conservation: created = left + present, always.
 public struct Conservation: Sendable, Equatable {
     public var created = 0
@@ -30,6 +43,8 @@ public struct ReplicationResult: Sendable {
     public var metrics: [MetricValue]
     /// Daily series (after warm-up), one value per day.
     public var daily: [DailySeries]
+    /// The front door's metrics by calendar month (whole months observed), month by month.
+    public var monthly: [MonthlyValue] = []
     /// Per unit with places: time at each occupancy level and levels seen at the daily audit.
     public var occupancy: [(unit: String, histogram: OccupancyHistogram)]
     public var conservation: Conservation

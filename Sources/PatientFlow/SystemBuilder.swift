@@ -60,8 +60,9 @@ public struct SystemBuilder {
                                              initial: InitialState = InitialState()) {
         units.append((unit, { r in
             let route = try r.route(routes, from: unit)
-            return .emergencyDepartment(ServiceSpec(places: Self.places(cubicles), stay: try r.byNext(assessment, assessmentByOutcome, route: routes),
-                                                    route: route, initial: initial, atHome: false))
+            return .emergencyDepartment(EmergencyDepartmentSpec(
+                cubicles: Self.places(cubicles), assessment: try r.byNext(assessment, assessmentByOutcome, route: routes),
+                route: route, initial: initial))
         }))
     }
 

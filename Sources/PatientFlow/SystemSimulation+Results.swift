@@ -4,16 +4,35 @@ import SimCore
 extension SystemSimulation {
     func finish() -> ReplicationResult {
         let observed = endTime - spec.warmUp
-        // Acute occupancy: time-weighted occupied over time-weighted available, all acute wards.
-        var busy = 0.0, available = 0.0, nctrMean = 0.0
+        // Acute occupancy: time-weighted occupied over time-weighted available, all acute wards and pools.
+        var busy = 0.0, available = 0.0, nctrMean = 0.0, outliers = 0.0, escalation = 0.0
+        var pools: [MetricValue] = []
         for ward in acuteWards {
-            guard let r = ward.resource else { continue }
-            busy += pool.busyStatistic(r).mean(at: endTime)
-            available += ward.capacityStat.mean(at: endTime)
+            for place in ward.places {
+                let b = pool.busyStatistic(place.resource).mean(at: endTime), c = place.capacityStat.mean(at: endTime)
+                busy += b
+                available += c
+                if ward.places.count > 1 {
+                    pools.append(MetricValue(MetricCatalog.acuteOccupancyByPool, place.name, c > 0 ? 100 * b / c : .nan))
+                }
+                escalation += (place.schedule?.extraPlaceMinutes(from: spec.warmUp, to: endTime) ?? 0) / observed
+            }
             nctrMean += ward.nctrStat.mean(at: endTime)
+            outliers += ward.outlierStat.mean(at: endTime)
+            escalation += ward.openedStat.mean(at: endTime)
         }
-        var values = metrics.values(observedMinutes: observed, nctrBedDays: nctrMean * 365,
+        var values = metrics.values(observedMinutes: observed, end: endTime, nctrBedDays: nctrMean * 365,
                                     acuteOccupancyPercent: available > 0 ? 100 * busy / available : .nan)
+        if let i = values.firstIndex(where: { $0.id == MetricCatalog.acuteOccupancy.id }) {
+            values.insert(contentsOf: pools + [MetricValue(MetricCatalog.outlierBedDays, outliers * 365),
+                                              MetricValue(MetricCatalog.escalationBedDays, escalation * 365)], at: i + 1)
+        }
+        if units.contains(where: { $0.kind == .emergencyDepartment }) {
+            let hours = metrics.boardingByHour.means(at: endTime)
+            for (h, mean) in hours.enumerated() {
+                values.append(MetricValue(MetricCatalog.edBoardingByHour, h < 10 ? "0\(h)" : "\(h)", mean))
+            }
+        }
         values += virtualWardValues()
         values += metrics.communityValues(
             observedMinutes: observed, hasVirtualWards: !virtualWards.isEmpty,
@@ -21,17 +40,17 @@ extension SystemSimulation {
             electiveOver78AtEnd: electiveOver78Weeks())
         if let costs = spec.costs { values += costValues(costs, acuteBusy: busy, nctrMean: nctrMean, current: values) }
         var warnings: [String] = []
-        for unit in units {
-            guard let r = unit.resource else { continue }
+        for place in placeOfResource {
+            let r = place.resource
             let mean = pool.busyStatistic(r).mean(at: endTime)
-            values.append(MetricValue(MetricCatalog.unitOccupancyMean, unit.name, mean))
-            let cap = unit.capacityStat.mean(at: endTime)
+            values.append(MetricValue(MetricCatalog.unitOccupancyMean, place.name, mean))
+            let cap = place.capacityStat.mean(at: endTime)
             if cap < Double(PlacesSpec.unlimitedCapacity) / 2 {
-                values.append(MetricValue(MetricCatalog.unitOccupancyPercent, unit.name, cap > 0 ? 100 * mean / cap : .nan))
+                values.append(MetricValue(MetricCatalog.unitOccupancyPercent, place.name, cap > 0 ? 100 * mean / cap : .nan))
             }
-            values.append(MetricValue(MetricCatalog.unitQueueMean, unit.name, pool.queueStatistic(r).mean(at: endTime)))
-            if let growth = queueGrowth(unit: unit.name) {
-                warnings.append("queue grew without bound at unit \(unit.name): \(Int(growth.first.rounded())) waiting "
+            values.append(MetricValue(MetricCatalog.unitQueueMean, place.name, pool.queueStatistic(r).mean(at: endTime)))
+            if let growth = queueGrowth(unit: place.name) {
+                warnings.append("queue grew without bound at unit \(place.name): \(Int(growth.first.rounded())) waiting "
                                 + "on average in the first quarter of the run, \(Int(growth.last.rounded())) in the last; "
                                 + "its capacity is below demand")
             }
@@ -41,14 +60,12 @@ extension SystemSimulation {
         if conservation.present != patients.count {
             violations.append("patients present \(patients.count) != counted \(conservation.present)")
         }
-        for unit in units {
-            if let r = unit.resource, pool.grantsBeyondCapacity(r) > 0 {
-                violations.append("capacity exceeded at \(unit.name) \(pool.grantsBeyondCapacity(r)) times")
-            }
+        for place in placeOfResource where pool.grantsBeyondCapacity(place.resource) > 0 {
+            violations.append("capacity exceeded at \(place.name) \(pool.grantsBeyondCapacity(place.resource)) times")
         }
         return ReplicationResult(
-            replication: replication, metrics: values, daily: metrics.daily,
-            occupancy: units.compactMap { $0.resource == nil ? nil : ($0.name, $0.occupancy) },
+            replication: replication, metrics: values, daily: metrics.daily, monthly: metrics.monthlyValues(at: endTime),
+            occupancy: placeOfResource.map { ($0.name, $0.occupancy) },
             conservation: conservation, invariantViolations: violations, events: sim.eventsHandled,
             entitySlots: patients.slotCount + persons.slotCount + records.slotCount, warnings: warnings,
             stopped: stoppedBecause)
@@ -58,12 +75,13 @@ extension SystemSimulation {
     func virtualWardValues() -> [MetricValue] {
         var v: [MetricValue] = [], busy = 0.0, capacity = 0.0
         for unit in virtualWards {
-            guard let r = unit.resource else { continue }
-            let occupied = pool.busyStatistic(r).mean(at: endTime), places = unit.capacityStat.mean(at: endTime)
+            guard let place = unit.places.first else { continue }
+            let r = place.resource
+            let occupied = pool.busyStatistic(r).mean(at: endTime), places = place.capacityStat.mean(at: endTime)
             busy += occupied
             capacity += places
             v.append(MetricValue(MetricCatalog.vwOccupancyByWard, unit.name, places > 0 ? 100 * occupied / places : .nan))
-            v.append(MetricValue(MetricCatalog.vwFullByWard, unit.name, 100 * unit.fullStat.mean(at: endTime)))
+            v.append(MetricValue(MetricCatalog.vwFullByWard, unit.name, 100 * place.fullStat.mean(at: endTime)))
         }
         if capacity > 0 { v.insert(MetricValue(MetricCatalog.vwOccupancy, 100 * busy / capacity), at: 0) }
         return v
@@ -76,8 +94,7 @@ extension SystemSimulation {
         let nctr = nctrMean * 365 * c.nctrBedDay
         var vw = 0.0, care = 0.0
         for unit in units {
-            guard let r = unit.resource else { continue }
-            let placeDays = pool.busyStatistic(r).mean(at: endTime) * 365
+            let placeDays = unit.places.reduce(0) { $0 + pool.busyStatistic($1.resource).mean(at: endTime) } * 365
             if unit.kind == .virtualWard { vw += placeDays * c.virtualWardDay }
             if let perDay = c.careDay[unit.name] { care += placeDays * perDay }
         }

@@ -2,29 +2,44 @@ import SimCore
 
 /// Capacity changes, occupancy records, the daily audit and the end of warm-up.
 extension SystemSimulation {
-    func capacityChanged(_ u: Int) {
-        let unit = units[u]
-        guard let s = unit.schedule, let r = unit.resource else { return }
-        let c = s.capacity(at: sim.now)
-        pool.setCapacity(r, c, at: sim.now)
-        unit.capacityStat.update(to: Double(c), at: sim.now)
-        occupancyChanged(u)
+    /// A place's schedule changes: its capacity follows, and the next change is scheduled.
+    func capacityChanged(_ place: Place) {
+        guard let s = place.schedule else { return }
+        applyCapacity(place)
         if let t = s.nextChange(after: sim.now) {
-            sim.schedule(at: t, priority: .capacityChange, .capacityChange(unit: Int32(u)))
+            sim.schedule(at: t, priority: .capacityChange, .capacityChange(resource: Int32(place.resource.index)))
         }
     }
 
-    func occupancyChanged(_ u: Int) {
-        let unit = units[u]
-        guard let r = unit.resource else { return }
-        unit.occupancy.update(to: pool.busy(r), at: sim.now)
-        unit.fullStat.update(to: pool.free(r) == 0 ? 1 : 0, at: sim.now)
+    /// Sets a place's capacity to its schedule's plus the places a rule opened (a reduction never evicts).
+    func applyCapacity(_ place: Place) {
+        let c = place.capacity(at: sim.now)
+        pool.setCapacity(place.resource, c, at: sim.now)
+        place.capacityStat.update(to: Double(c), at: sim.now)
+        occupancyChanged(place)
+        processGrants()
+    }
+
+    /// A place's acceptance hours open or close: grants start (filling free places from the queue) or stop.
+    func acceptanceChanged(_ place: Place) {
+        guard let hours = place.accepts else { return }
+        pool.setAccepting(place.resource, hours.isOpen(at: sim.now), at: sim.now)
+        occupancyChanged(place)
+        if let t = hours.nextChange(after: sim.now) {
+            sim.schedule(at: t, priority: .capacityChange, .acceptanceChange(resource: Int32(place.resource.index)))
+        }
+    }
+
+    func occupancyChanged(_ place: Place) {
+        let r = place.resource
+        place.occupancy.update(to: pool.busy(r), at: sim.now)
+        place.fullStat.update(to: pool.free(r) == 0 ? 1 : 0, at: sim.now)
     }
 
     func audit() {
         let day = spec.calendar.dayIndex(sim.now)
         if conservation.present > Self.maximumPatientsPresent {
-            let worst = units.compactMap { u in u.resource.map { (u.name, pool.queueLength($0)) } }.max { $0.1 < $1.1 }
+            let worst = placeOfResource.map { ($0.name, pool.queueLength($0.resource)) }.max { $0.1 < $1.1 }
             stoppedBecause = "stopped on day \(day): \(conservation.present) patients in the system (limit "
                 + "\(Self.maximumPatientsPresent)); the longest queue is at unit \(worst?.0 ?? "?") (\(worst?.1 ?? 0) waiting): "
                 + "its capacity is far below demand"
@@ -33,17 +48,18 @@ extension SystemSimulation {
         }
         if warmedUp {
             var occupied = 0, nctr = 0, capacity = 0
-            for unit in units where unit.resource != nil { unit.occupancy.audit() }
+            for place in placeOfResource { place.occupancy.audit() }
             for ward in acuteWards {
-                guard let r = ward.resource else { continue }
-                occupied += pool.busy(r)
+                for place in ward.places {
+                    occupied += pool.busy(place.resource)
+                    capacity += pool.capacity(place.resource)
+                }
                 nctr += ward.nctrCount
-                capacity += pool.capacity(r)
             }
             if spec.calendar.date(ofDay: day + 1).day == 1 { metrics.monthEndOver78Weeks.add(Double(electiveOver78Weeks())) }
-            let withPlaces = units.compactMap(\.resource)
             metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
-                          unitLevels: withPlaces.map { pool.busy($0) }, unitQueues: withPlaces.map { pool.queueLength($0) })
+                          unitLevels: placeOfResource.map { pool.busy($0.resource) },
+                          unitQueues: placeOfResource.map { pool.queueLength($0.resource) }, at: sim.now)
         }
         sim.schedule(after: Duration.day, priority: .audit, .audit)
     }
@@ -54,13 +70,17 @@ extension SystemSimulation {
         warmedUp = true
         let t = sim.now
         pool.resetStatistics(at: t)
-        for unit in units {
-            unit.occupancy.reset(at: t)
-            unit.fullStat.reset(at: t)
-            unit.capacityStat.reset(at: t)
+        for place in placeOfResource {
+            place.occupancy.reset(at: t)
+            place.fullStat.reset(at: t)
+            place.capacityStat.reset(at: t)
         }
-        for ward in acuteWards { ward.nctrStat.reset(at: t) }
-        metrics.resetCounts()
+        for ward in acuteWards {
+            ward.nctrStat.reset(at: t)
+            ward.outlierStat.reset(at: t)
+            ward.openedStat.reset(at: t)
+        }
+        metrics.resetCounts(at: t)
     }
 
     /// Patients on elective lists waiting longer than 78 weeks.

@@ -20,7 +20,8 @@ public final class SystemSimulation {
     let pool = ResourcePool()
     /// The units, compiled: each owns its parameters, streams, resource and statistics.
     let units: [FlowUnit]
-    /// The unit of each resource.
+    /// The place of each resource (by resource index), and its unit.
+    let placeOfResource: [Place]
     let unitOfResource: [Int32]
     /// The units of the kinds results and audits look at, in unit order.
     let acuteWards: [AcuteWardUnit]
@@ -43,6 +44,16 @@ public final class SystemSimulation {
     let olderAge: (attribute: Int, levels: [Bool])?
     /// The attribute mix of patients present at the start: the first arrivals unit's.
     let initialMix: [Keyed<EmpiricalChoice<Int>>?]?
+    /// The `arrival_mode` attribute, if the scenario has one (set on each front-door episode).
+    let arrivalMode: ArrivalModeAttribute?
+    /// The neighbourhood attribute (-1 without a population), and the neighbourhood team working with each
+    /// (neighbourhood, frailty level), -1 for none: read on every arrival, so kept flat rather than read from the
+    /// spec's population (which would copy its arrays).
+    let neighbourhoodAttribute: Int
+    let frailtyAttribute: Int
+    let teamOf: [[Int8]]
+    /// Each team's chance that an emergency of a resident it works with still happens.
+    let teamDemandFactor: [Double]
 
     /// Builds replication `replication` of `spec` (streams derived from the spec's seed and the replication).
     public init(spec: SystemSpec, replication: Int) {
@@ -50,25 +61,46 @@ public final class SystemSimulation {
         self.replication = replication
         self.endTime = spec.warmUp + spec.horizon
         metrics.prepare(spec: spec)
-        let pathwayIndex = metrics.pathwayIndexOfWard
-        var unitOf: [Int32] = []
+        arrivalMode = ArrivalModeAttribute(spec.attributes)
+        let context = BuildContext(spec: spec, pathwayMetricIndex: metrics.pathwayIndexOfWard, arrivalMode: arrivalMode)
+        var unitOf: [Int32] = [], placeOf: [Place] = []
         var built: [FlowUnit] = []
         for (i, u) in spec.units.enumerated() {
-            var resource: ResourceID?
-            if let places = u.kind.places {
-                resource = pool.add(name: u.name, capacity: places.capacity(at: 0))
+            var places: [Place] = []
+            for (k, p) in u.kind.placeSpecs.enumerated() {
+                let r = pool.add(name: p.metricName(unit: u.name), capacity: p.places.capacity(at: 0), discipline: p.discipline)
+                let place = Place(index: k, name: p.metricName(unit: u.name), resource: r, unit: i, spec: p)
+                places.append(place)
+                placeOf.append(place)
                 unitOf.append(Int32(i))
             }
             let streams = UnitStreams(seed: spec.seed, replication: replication, generator: spec.generator, unit: u.name)
-            built.append(FlowUnit.make(u, index: i, resource: resource, streams: streams,
-                                       pathwayMetricIndex: pathwayIndex[i] ?? []))
+            built.append(FlowUnit.make(u, index: i, places: places, streams: streams, context: context))
         }
         for u in built { u.link(built) }
         units = built
         unitOfResource = unitOf
+        placeOfResource = placeOf
         acuteWards = built.compactMap { $0 as? AcuteWardUnit }
         virtualWards = built.compactMap { $0 as? VirtualWardUnit }
         electiveLists = built.compactMap { $0 as? ElectiveListUnit }
+        // ED areas: ambulance patients may be handed over into an overflow area when theirs is full.
+        for ed in built.compactMap({ $0 as? EmergencyDepartmentUnit }) {
+            for (a, area) in ed.areas.enumerated() {
+                guard let o = area.ambulanceOverflow, ed.places.indices.contains(o) else { continue }
+                pool.setOverflow(ed.places[a].resource, to: [ed.places[o].resource], maxPriority: 0)
+            }
+        }
+        // Bed pools: outliers overflow into allowed pools; freed beds turn around before the next patient.
+        for ward in acuteWards {
+            for (home, rule) in ward.outliers.enumerated() {
+                guard let rule, ward.places.indices.contains(home) else { continue }
+                pool.setOverflow(ward.places[home].resource,
+                                 to: rule.to.filter(ward.places.indices.contains).map { ward.places[$0].resource })
+            }
+            if ward.turnaround != nil { for place in ward.places { pool.setTurnaround(place.resource, true) } }
+            for (place, reserve) in zip(ward.places, ward.reserves) { pool.setOverflowReserve(place.resource, reserve) }
+        }
         arrivalStreams = ArrivalStream.build(spec: spec, replication: replication)
         teamRoutes = TeamRoutes.build(spec: spec)
         if let a = spec.attributeIndex(named: StandardAttribute.ageBand) {
@@ -77,6 +109,22 @@ public final class SystemSimulation {
             olderAge = nil
         }
         initialMix = built.lazy.compactMap { $0 as? ArrivalsUnit }.first?.mix
+        if let pop = spec.population {
+            neighbourhoodAttribute = pop.attribute
+            frailtyAttribute = pop.frailtyAttribute ?? -1
+            let frailtyLevels = pop.frailtyAttribute.map { spec.attributes[$0].levels.count } ?? 0
+            teamOf = pop.neighbourhoods.indices.map { n in
+                (0..<frailtyLevels).map { f in
+                    Int8(pop.teams.firstIndex { $0.neighbourhoods.contains(n) && $0.frailtyLevels.contains(f) } ?? -1)
+                }
+            }
+            teamDemandFactor = pop.teams.map(\.demandFactor)
+        } else {
+            neighbourhoodAttribute = -1
+            frailtyAttribute = -1
+            teamOf = []
+            teamDemandFactor = []
+        }
     }
 
     // MARK: Running
@@ -102,6 +150,8 @@ public final class SystemSimulation {
         public var patient: Int
         public var person: Int
         public var unit: String
+        /// The place (the unit's own name, or "<unit>.<area or pool>") the patient holds or takes, if any.
+        public var place: String
         public var kind: Kind
     }
 
@@ -109,18 +159,28 @@ public final class SystemSimulation {
     @exclusivity(unchecked) public var trace: ((TraceEvent) -> Void)?
 
     func traceEvent(_ p: Int, _ unit: Int, _ kind: TraceEvent.Kind) {
-        trace?(TraceEvent(time: sim.now, patient: p, person: Int(patients[p].person), unit: units[unit].name, kind: kind))
+        let r = Int(patients[p].resource)
+        trace?(TraceEvent(time: sim.now, patient: p, person: Int(patients[p].person), unit: units[unit].name,
+                          place: r >= 0 ? placeOfResource[r].name : "", kind: kind))
     }
 
     func start() {
         for k in arrivalStreams.indices { scheduleNextArrival(Int32(k)) }
-        for unit in units {
-            if let s = unit.schedule, let t = s.nextChange(after: 0) {
-                sim.schedule(at: t, priority: .capacityChange, .capacityChange(unit: Int32(unit.index)))
+        for place in placeOfResource {
+            if let s = place.schedule, let t = s.nextChange(after: 0) {
+                sim.schedule(at: t, priority: .capacityChange, .capacityChange(resource: Int32(place.resource.index)))
             }
         }
         for unit in units { unit.start(self) }
         placeInitialPatients()
+        // Acceptance hours apply from the start, after the initial occupants are in place.
+        for place in placeOfResource {
+            guard let hours = place.accepts else { continue }
+            pool.setAccepting(place.resource, hours.isOpen(at: 0), at: 0)
+            if let t = hours.nextChange(after: 0) {
+                sim.schedule(at: t, priority: .capacityChange, .acceptanceChange(resource: Int32(place.resource.index)))
+            }
+        }
         sim.schedule(at: spec.auditTime, priority: .audit, .audit)
         if spec.warmUp > 0 {
             sim.schedule(at: spec.warmUp, priority: .audit, .warmUpEnd)
@@ -144,8 +204,14 @@ public final class SystemSimulation {
             }
         case .nctrDay(let p, let token):
             if current(p, token), let ward = units[Int(patients[Int(p)].unit)] as? AcuteWardUnit { ward.nctrDay(Int(p), self) }
-        case .capacityChange(let u):
-            capacityChanged(Int(u))
+        case .capacityChange(let r):
+            capacityChanged(placeOfResource[Int(r)])
+        case .acceptanceChange(let r):
+            acceptanceChanged(placeOfResource[Int(r)])
+        case .turnaroundEnd(let r):
+            pool.completeTurnaround(ResourceID(index: Int(r)), at: sim.now)
+        case .escalationCheck(let u, let rule):
+            (units[Int(u)] as? AcuteWardUnit)?.checkEscalation(Int(rule), self)
         case .audit:
             audit()
         case .warmUpEnd:
@@ -194,11 +260,11 @@ public final class SystemSimulation {
         var attrs = drawAttributes(mix: unit.mix, unit.streams.mix, fixed: a.fixed)
         let team = teamIndex(attrs)
         // A neighbourhood team prevents some of its residents' emergencies: those arrivals do not happen.
-        if team >= 0, a.isEmergencyDemand, let teams = spec.population?.teams,
-           !a.teamStream.bernoulli(teams[team].demandFactor) { return }
+        if team >= 0, a.isEmergencyDemand, !a.teamStream.bernoulli(teamDemandFactor[team]) { return }
         if warmedUp, case let n = neighbourhood(of: attrs), n >= 0 { metrics.arrivalsBy[n] += 1 }
         let person = persons.insert(Person(attributes: attrs))
         let p = newPatient(attributes: attrs, person: person, byAmbulance: unit.byAmbulance)
+        if let m = arrivalMode, let level = unit.arrivalMode { patients[p].attributes[m.attribute] = level }
         patients[p].team = Int8(team)
         if trace != nil { traceEvent(p, a.unit, .arrive) }
         attrs = patients[p].attributes
@@ -210,9 +276,13 @@ public final class SystemSimulation {
     func drawAttributes(mix: [Keyed<EmpiricalChoice<Int>>?], _ stream: RandomStream,
                         fixed: [(attribute: Int, level: Int)] = []) -> AttributeValues {
         var attrs = AttributeValues()
-        for f in fixed { attrs[f.attribute] = f.level }
-        for k in mix.indices where !fixed.contains(where: { $0.attribute == k }) {
-            if let choice = mix[k] { attrs[k] = choice.value(attrs).sample(stream) }
+        var isFixed: UInt32 = 0
+        for f in fixed {
+            attrs[f.attribute] = f.level
+            isFixed |= 1 << UInt32(f.attribute)
+        }
+        for k in mix.indices where isFixed & (1 << UInt32(k)) == 0 {
+            mix[k]?.sample(attrs, stream, into: &attrs, at: k)
         }
         return attrs
     }
@@ -238,22 +308,43 @@ public final class SystemSimulation {
     func moveTo(_ p: Int, unit destination: Int) {
         let dest = redirectIfFull(destination)
         let held = Int(patients[p].unit)
-        guard let r = units[dest].resource else {
-            if held >= 0, let h = units[held].resource {
-                // Release first: leave() records the unit's occupancy, which must be the one after the release.
+        let heldResource = patients[p].resource >= 0 ? ResourceID(index: Int(patients[p].resource)) : nil
+        guard !units[dest].places.isEmpty else {
+            if let h = heldResource {
+                // Release first: leave() records the place's occupancy, which must be the one after the release.
                 pool.release(h, at: sim.now)
                 leave(p, unit: held, to: dest)
             }
             units[dest].passThrough(p, self)
+            drainTurnarounds()
             return
         }
+        if units[dest].isFrontDoor && (held < 0 || !units[held].isFrontDoor) { startEpisode(p, at: dest) }
+        let (place, priority) = units[dest].requestTarget(p, self)
         patients[p].target = Int32(dest)
+        patients[p].requested = Int32(place.resource.index)
         patients[p].requestedAt = sim.now
         if patients[p].phase == .inService { patients[p].phase = .waiting }
-        if pool.request(r, entity: p, at: sim.now, releasing: held >= 0 ? units[held].resource : nil) {
+        if let granted = pool.requestPlace(place.resource, entity: p, at: sim.now, priority: priority, releasing: heldResource) {
             if held >= 0 { leave(p, unit: held, to: dest) }
-            enter(p, unit: dest, from: held)
+            enter(p, unit: dest, resource: granted, from: held)
         }
+        drainTurnarounds()
+    }
+
+    /// A new episode at the front door (DESIGN §3 "Episodes and clocks"): every arrival there, whether fresh, a
+    /// readmission, a UCR conveyance or a virtual-ward escalation, has its own clock for the handover, ED and
+    /// decision-to-admit times, and its own arrival mode.
+    ///
+    /// An episode that starts at an ambulance handover arrives by ambulance; one sent to the ED from another unit
+    /// (UCR, a virtual ward) walks in; a new patient (an arrival, a readmission) keeps the mode it was made with.
+    func startEpisode(_ p: Int, at dest: Int) {
+        patients[p].arrivalTime = sim.now
+        let ambulance = units[dest].kind == .ambulanceHandover
+        let sentOn = patients[p].unit >= 0
+        guard ambulance || sentOn else { return }
+        patients[p].byAmbulance = ambulance
+        if let m = arrivalMode { patients[p].attributes[m.attribute] = ambulance ? m.ambulance : m.walkIn }
     }
 
     /// A virtual ward takes a step-up only if a place is free now; otherwise the patient goes where they
@@ -276,7 +367,16 @@ public final class SystemSimulation {
             let dest = Int(unitOfResource[g.resource.index])
             let held = Int(patients[p].unit)
             if held >= 0 { leave(p, unit: held, to: dest) }
-            enter(p, unit: dest, from: held)
+            enter(p, unit: dest, resource: g.resource, from: held)
+        }
+        drainTurnarounds()
+    }
+
+    /// Schedules the end of every turnaround that started since the last call (beds being cleaned).
+    func drainTurnarounds() {
+        while let r = pool.nextTurnaround() {
+            let delay = (units[Int(unitOfResource[r.index])] as? AcuteWardUnit)?.turnaroundTime() ?? 0
+            sim.schedule(after: delay, priority: .release, .turnaroundEnd(resource: Int32(r.index)))
         }
     }
 
@@ -284,20 +384,48 @@ public final class SystemSimulation {
     func leave(_ p: Int, unit u: Int, to dest: Int) {
         if trace != nil { traceEvent(p, u, .leave) }
         units[u].leaving(p, to: dest, self)
+        let place = placeOfResource[Int(patients[p].resource)]
         patients[p].unit = -1
-        occupancyChanged(u)
+        patients[p].resource = -1
+        occupancyChanged(place)
     }
 
-    /// Patient `p` takes its place at unit `u`, coming from unit `from` (or -1).
-    func enter(_ p: Int, unit u: Int, from: Int) {
-        if trace != nil { traceEvent(p, u, .enter) }
+    /// Patient `p` takes its place (resource `r`) at unit `u`, coming from unit `from` (or -1).
+    func enter(_ p: Int, unit u: Int, resource r: ResourceID, from: Int) {
         patients[p].unit = Int32(u)
+        patients[p].resource = Int32(r.index)
+        if trace != nil { traceEvent(p, u, .enter) }
         patients[p].target = -1
+        patients[p].requested = -1
         patients[p].phase = .inService
-        occupancyChanged(u)
+        occupancyChanged(placeOfResource[r.index])
         let unit = units[u]
         setPersonState(p, unit.personState)
         unit.enter(p, from: from, self)
+    }
+
+    /// The place patient `p` holds (the patient must hold one).
+    func place(of p: Int) -> Place { placeOfResource[Int(patients[p].resource)] }
+
+    /// Moves waiting patient `p` from the place it holds to a free place of `to` in the same unit (keeping its
+    /// request), if `to` has a free place.
+    func transferHeld(_ p: Int, to place: Place) {
+        let old = self.place(of: p)
+        guard pool.transferHeld(entity: p, waitingFor: ResourceID(index: Int(patients[p].requested)), to: place.resource,
+                                at: sim.now) else { return }
+        patients[p].resource = Int32(place.resource.index)
+        occupancyChanged(old)
+        occupancyChanged(place)
+        processGrants()
+    }
+
+    /// Takes back `p`'s waiting request (the patient stays where it is).
+    func withdrawRequest(_ p: Int) {
+        if patients[p].requested >= 0 {
+            pool.withdraw(ResourceID(index: Int(patients[p].requested)), entity: p, at: sim.now)
+        }
+        patients[p].target = -1
+        patients[p].requested = -1
     }
 
     /// Schedules the end of `p`'s stay at its unit `delay` from now; a hand-over that came with the patient
@@ -326,11 +454,10 @@ public final class SystemSimulation {
 
     /// The team that works with a resident with these attributes, or -1.
     func teamIndex(_ attrs: AttributeValues) -> Int {
-        guard let pop = spec.population, let f = pop.frailtyAttribute else { return -1 }
-        return pop.teams.firstIndex { $0.neighbourhoods.contains(attrs[pop.attribute]) && $0.frailtyLevels.contains(attrs[f]) }
-            ?? -1
+        guard frailtyAttribute >= 0, !teamDemandFactor.isEmpty else { return -1 }
+        return Int(teamOf[attrs[neighbourhoodAttribute]][attrs[frailtyAttribute]])
     }
 
     /// The neighbourhood level of these attributes, or -1 without a population.
-    func neighbourhood(of attrs: AttributeValues) -> Int { spec.population.map { attrs[$0.attribute] } ?? -1 }
+    func neighbourhood(of attrs: AttributeValues) -> Int { neighbourhoodAttribute >= 0 ? attrs[neighbourhoodAttribute] : -1 }
 }

@@ -53,6 +53,13 @@ public struct DailySummary: Sendable {
     public var days: [MetricSummary]
 }
 
+/// One metric in one calendar month over replications (`monthly.csv`).
+public struct MonthlySummary: Sendable {
+    public var month: String
+    public var metric: String
+    public var summary: MetricSummary
+}
+
 public enum Summaries {
     /// Every metric of `results`, in the order of the first replication.
     public static func metrics(_ results: [ReplicationResult]) -> [MetricSummary] {
@@ -82,6 +89,9 @@ public final class StreamingSummaries: @unchecked Sendable {
     private var values: [[Double]] = []
     private var seriesNames: [String] = []
     private var days: [[Welford]] = []
+    /// Monthly values per (month, metric), in the first replication's order.
+    private var monthKeys: [(month: String, metric: String)] = []
+    private var monthValues: [[Double]] = []
     public private(set) var count = 0
 
     public init() {}
@@ -104,7 +114,10 @@ public final class StreamingSummaries: @unchecked Sendable {
             values = Array(repeating: [], count: ids.count)
             seriesNames = r.daily.map(\.name)
             days = Array(repeating: [], count: seriesNames.count)
+            monthKeys = r.monthly.map { ($0.month, $0.metric) }
+            monthValues = Array(repeating: [], count: monthKeys.count)
         }
+        for (i, m) in r.monthly.enumerated() where i < monthValues.count { monthValues[i].append(m.value) }
         for (i, id) in ids.enumerated() { values[i].append(r.metric(id) ?? .nan) }
         for (s, series) in r.daily.enumerated() where s < days.count {
             if days[s].count < series.values.count {
@@ -113,6 +126,13 @@ public final class StreamingSummaries: @unchecked Sendable {
             for (d, v) in series.values.enumerated() { days[s][d].add(v) }
         }
         count += 1
+    }
+
+    /// Every monthly metric over the replications added.
+    public var monthly: [MonthlySummary] {
+        zip(monthKeys, monthValues).map { key, values in
+            MonthlySummary(month: key.month, metric: key.metric, summary: MetricSummary(id: key.metric, values: values))
+        }
     }
 
     /// The value of every metric for every replication added, in order.

@@ -34,6 +34,15 @@ public enum Writers {
     }
 
     /// The metric table as CSV (`--format csv`).
+    /// `monthly.csv`: month, metric, mean, lower, upper, n (the front door's metrics by calendar month).
+    public static func monthlyCSV(_ monthly: [MonthlySummary]) -> String {
+        var s = "month,metric,mean,lower,upper,n\n"
+        for m in monthly {
+            s += "\(m.month),\(csv(m.metric)),\(cnum(m.summary.mean)),\(cnum(m.summary.lower)),\(cnum(m.summary.upper)),\(m.summary.count)\n"
+        }
+        return s
+    }
+
     public static func metricsCSV(_ metrics: [MetricSummary]) -> String {
         "metric,mean,sd,n,lower,upper\n" + metrics.map {
             "\(csv($0.id)),\(cnum($0.mean)),\(cnum($0.standardDeviation)),\($0.count),\(cnum($0.lower)),\(cnum($0.upper))\n"

@@ -177,6 +177,11 @@ extension ScenarioDecoder {
                     levels.append(s)
                 }
             }
+            if e.key == StandardAttribute.arrivalMode,
+               !(levels.contains(StandardAttribute.ambulance) && levels.contains(StandardAttribute.walkIn)) {
+                report(e.value, p, "the model sets arrival_mode on every front-door episode: its levels must include "
+                       + "\(StandardAttribute.ambulance) and \(StandardAttribute.walkIn)")
+            }
             out.append(AttributeSpec(name: e.key, levels: levels))
         }
         return count == before ? out : nil
@@ -228,7 +233,8 @@ extension ScenarioDecoder {
         // Tables keyed by attributes cannot be checked against attributes that are themselves wrong.
         guard attributesOK else { return nil }
         let system = SystemContext(decoder: self, unitNames: entries.map(\.key), unitKinds: kinds,
-                                   attributes: attributes, calendar: calendar, runLength: runLength, population: population)
+                                   attributes: attributes, calendar: calendar, runLength: runLength, population: population,
+                                   unitNodes: entries.map(\.value))
         var units: [UnitSpec] = []
         for (i, e) in entries.enumerated() {
             guard let kind = kinds[i], let form = UnitKindForms.form(kind) else { continue }

@@ -8,7 +8,8 @@ extension UnitKindForms {
     @Sendable static func acuteWard(_ u: UnitContext) -> UnitKind? {
         let (d, f, p) = (u.d, u.fields, u.path)
         let before = d.count
-        let beds = u.places("beds")
+        let pools = bedPools(u)
+        let poolNames = pools?.map(\.name) ?? []
         let (names, pathways) = acutePathways(u)
         let mix = pathwayMix(u, names: names)
         let next: NextRule = names.isEmpty ? .unknown
@@ -17,14 +18,196 @@ extension UnitKindForms {
             u.distribution($0, p.key("acute_stay"), rules: KeyRules(next: next))
         }
         let hours = dischargeHours(u)
+        let timing = f["discharge_timing"].flatMap { dischargeTiming($0, p.key("discharge_timing"), d) }
         let deconditioning = self.deconditioning(u, names: names)
-        let initial = d.initialState(f["initial"], p.key("initial"))
-        guard d.count == before, let pathways, let beds, let mix, let stay, let hours, let deconditioning, let initial
+        let home = homePool(u, pools: poolNames)
+        let outliers = outlierRules(u, pools: poolNames)
+        let rules = escalationRules(u, pools: poolNames)
+        let turnaround = f["turnaround"].flatMap { d.distribution($0, p.key("turnaround")) }
+        guard d.count == before, let pools, let pathways, let mix, let stay, let hours, let deconditioning, let outliers,
+              let rules else { return nil }
+        return .acuteWard(AcuteWardSpec(
+            pools: pools, homePool: home, outliers: outliers, escalationRules: rules, turnaround: turnaround,
+            pathways: pathways, pathwayMix: mix, acuteStay: stay, dischargeOpen: hours.0, dischargeClose: hours.1,
+            dischargeTiming: timing, escalationPerDay: deconditioning.escalation, escalateTo: deconditioning.to,
+            independenceLossPerDay: deconditioning.independenceLoss))
+    }
+
+    /// `beds` (one pool: the ward itself) or `pools: {NAME: {beds, initial}}`; nil after reporting.
+    static func bedPools(_ u: UnitContext) -> [BedPool]? {
+        let (d, f, p) = (u.d, u.fields, u.path)
+        guard let node = f["pools"] else {
+            let beds = u.places("beds")
+            let initial = d.initialState(f["initial"], p.key("initial"))
+            guard let beds, let initial else { return nil }
+            return [BedPool(beds: beds, initial: initial)]
+        }
+        for key in ["beds", "initial"] where f[key] != nil {
+            d.report(f[key]!, p.key(key), "with `pools`, \(key) belongs to each pool (pools.NAME.\(key))")
+        }
+        guard let entries = node.entries, !entries.isEmpty else {
+            d.expected("a mapping from pool names (e.g. medicine, frailty, surgery) to {beds, initial}", node, p.key("pools"))
+            return nil
+        }
+        let before = d.count
+        var pools: [BedPool] = []
+        for e in entries {
+            let pp = p.key("pools").key(e.key)
+            if SystemForm.reservedNames.contains(e.key) || !SystemForm.isUnitName(e.key) {
+                d.report(e.keyLocation, pp, "pool names use a-z, 0-9, _ and - only, and not 'by' or 'table'")
+            }
+            guard let g = d.fields(e.value, pp, allowed: ["beds", "initial", "reserve"],
+                                   expected: "a pool {beds: PLACES, initial: {occupied, queued}, reserve: N}") else { continue }
+            let beds = g.required("beds", PlacesLimits.expected).flatMap { d.places($0, pp.key("beds"), calendar: u.system.calendar) }
+            let initial = d.initialState(g["initial"], pp.key("initial"))
+            let reserve = g["reserve"].map {
+                d.integer($0, pp.key("reserve"), in: 0...(PlacesLimits.maximum - 1), "a number of beds kept free for the pool's own patients")
+            } ?? 0
+            if let beds, let initial, let reserve { pools.append(BedPool(name: e.key, beds: beds, initial: initial, reserve: reserve)) }
+        }
+        return d.count == before && pools.count == entries.count ? pools : nil
+    }
+
+    /// The index of pool `name`, or nil after reporting.
+    static func poolIndex(_ u: UnitContext, _ pools: [String], _ name: String, _ location: SourceLocation, _ path: NodePath) -> Int? {
+        guard let i = pools.firstIndex(of: name), !name.isEmpty else {
+            u.d.report(location, path, pools == [""] ? "this ward has no pools (add `pools` to name them)"
+                       : "unknown pool '\(name)'\(Suggest.didYouMean(name, in: pools)); pools: " + Suggest.names(pools))
+            return nil
+        }
+        return i
+    }
+
+    /// `home_pool`: a choice of pool by attributes, required with more than one pool.
+    static func homePool(_ u: UnitContext, pools: [String]) -> Keyed<EmpiricalChoice<Int>>? {
+        let (d, f, p) = (u.d, u.fields, u.path)
+        guard let node = f["home_pool"] else {
+            if pools.count > 1 {
+                _ = f.required("home_pool", "each admission's pool: a choice {\(Suggest.names(pools.map { "\($0): p" }))}, "
+                               + "possibly keyed by attributes")
+            }
+            return nil
+        }
+        guard pools.count > 1 else {
+            if pools == [""] { d.report(node, p.key("home_pool"), "home_pool needs `pools`") }
+            return nil
+        }
+        return d.keyed(node, p.key("home_pool"), attributes: u.attributes) { n, q in
+            d.choice(n, q, what: "pool") { poolIndex(u, pools, $0, $1, $2) }
+        }
+    }
+
+    /// `outliers: {POOL: {to: [POOL, ...], los_factor: x}}`: one rule per home pool (nil where none); nil after reporting.
+    static func outlierRules(_ u: UnitContext, pools: [String]) -> [OutlierRule?]? {
+        let (d, f, p) = (u.d, u.fields, u.path)
+        var rules = [OutlierRule?](repeating: nil, count: pools.count)
+        guard let node = f["outliers"] else { return rules }
+        let op = p.key("outliers")
+        guard pools.count > 1 else {
+            d.report(node, op, "outliers need at least two pools (`pools`)")
+            return nil
+        }
+        guard let g = d.fields(node, op, allowed: pools, expected: "a mapping from home pools to {to: [POOL, ...], los_factor: x}")
         else { return nil }
-        return .acuteWard(AcuteWardSpec(beds: beds, pathways: pathways, pathwayMix: mix, acuteStay: stay,
-                                        dischargeOpen: hours.0, dischargeClose: hours.1,
-                                        escalationPerDay: deconditioning.escalation, escalateTo: deconditioning.to,
-                                        independenceLossPerDay: deconditioning.independenceLoss, initial: initial))
+        let before = d.count
+        for (i, name) in pools.enumerated() {
+            guard let n = g[name] else { continue }
+            let rp = op.key(name)
+            guard let h = d.fields(n, rp, allowed: ["to", "los_factor"], expected: "{to: [POOL, ...], los_factor: x}") else { continue }
+            let to = h.required("to", "the pools this pool's patients may outlie in, in order").flatMap { t in
+                d.names(t, rp.key("to"), what: "pool name").flatMap { items -> [Int]? in
+                    let found = items.compactMap { s, n, q -> Int? in
+                        if s == name {
+                            d.report(n, q, "a pool's patients outlie in other pools: remove '\(s)'")
+                            return nil
+                        }
+                        return poolIndex(u, pools, s, n.location, q)
+                    }
+                    return found.count == items.count ? found : nil
+                }
+            }
+            let factor = h["los_factor"].map { d.number($0, rp.key("los_factor"), in: 0.1...10, "a factor from 0.1 to 10 on the acute stay of an outlier") } ?? 1
+            if let to, let factor { rules[i] = OutlierRule(to: to, losFactor: factor) }
+        }
+        return d.count == before ? rules : nil
+    }
+
+    /// `escalation_rules: [{pool, beds, check_at, open_when: {...}, close_when: {...}}]`; nil after reporting.
+    static func escalationRules(_ u: UnitContext, pools: [String]) -> [EscalationRule]? {
+        let (d, f, p) = (u.d, u.fields, u.path)
+        guard let node = f["escalation_rules"] else { return [] }
+        let rp = p.key("escalation_rules")
+        let what = "a list of {pool, beds, check_at: [\"HH:MM\", ...], open_when: {occupancy_at_least, boarders_at_least}, "
+            + "close_when: {occupancy_at_most, boarders_at_most}}"
+        guard let items = d.sequence(node, rp, what) else { return nil }
+        let before = d.count
+        var rules: [EscalationRule] = []
+        for (k, item) in items.enumerated() {
+            let ip = rp.index(k)
+            guard let g = d.fields(item, ip, allowed: ["pool", "beds", "check_at", "open_when", "close_when"], expected: what)
+            else { continue }
+            var pool: Int? = 0
+            if let n = g["pool"] {
+                pool = d.string(n, ip.key("pool"), "a pool name").flatMap { poolIndex(u, pools, $0, n.location, ip.key("pool")) }
+            } else if pools.count > 1 {
+                _ = g.required("pool", "the pool whose beds the rule opens")
+            }
+            let beds = g.required("beds", "the number of escalation beds the rule opens").flatMap {
+                d.integer($0, ip.key("beds"), in: 1...(PlacesLimits.maximum - 1), "a whole number of beds >= 1")
+            }
+            let times = g.required("check_at", "the times of day the rule is checked, e.g. [\"08:00\", \"20:00\"]").flatMap { n -> [SimTime]? in
+                let xs: [(ScenarioNode, NodePath)]
+                if case .sequence(let s) = n.value { xs = s.enumerated().map { ($1, ip.key("check_at").index($0)) } } else { xs = [(n, ip.key("check_at"))] }
+                let ts = xs.compactMap { d.clockTime($0.0, $0.1) }
+                guard ts.count == xs.count, !ts.isEmpty else { return nil }
+                return Array(Set(ts)).sorted()
+            }
+            var openOcc: Double?, openBoard: Int?, closeOcc: Double? = 0, closeBoard: Int? = 0
+            if let n = g.required("open_when", "{occupancy_at_least: fraction, boarders_at_least: N} (either or both)") {
+                let op = ip.key("open_when")
+                if let h = d.fields(n, op, allowed: ["occupancy_at_least", "boarders_at_least"],
+                                    expected: "{occupancy_at_least: fraction, boarders_at_least: N}") {
+                    openOcc = h["occupancy_at_least"].flatMap { d.number($0, op.key("occupancy_at_least"), in: 0...2, "a fraction of beds occupied, e.g. 0.97") }
+                    openBoard = h["boarders_at_least"].flatMap { d.integer($0, op.key("boarders_at_least"), in: 0...1_000_000, "a number of patients waiting for a bed") }
+                    if h["occupancy_at_least"] == nil && h["boarders_at_least"] == nil {
+                        d.report(n, op, "give occupancy_at_least, boarders_at_least or both")
+                    }
+                }
+            }
+            if let n = g.required("close_when", "{occupancy_at_most: fraction, boarders_at_most: N}") {
+                let cp = ip.key("close_when")
+                if let h = d.fields(n, cp, allowed: ["occupancy_at_most", "boarders_at_most"],
+                                    expected: "{occupancy_at_most: fraction, boarders_at_most: N}") {
+                    closeOcc = h["occupancy_at_most"].map { d.number($0, cp.key("occupancy_at_most"), in: 0...2, "a fraction of beds occupied, e.g. 0.92") } ?? 2
+                    closeBoard = h["boarders_at_most"].map { d.integer($0, cp.key("boarders_at_most"), in: 0...1_000_000, "a number of patients waiting for a bed") } ?? 1_000_000
+                }
+            }
+            if let o = openOcc, let c = closeOcc, c >= o {
+                d.report(item, ip, "close_when.occupancy_at_most (\(d.format(c))) must be below open_when.occupancy_at_least "
+                         + "(\(d.format(o))), or the beds would open and close at the same check")
+            }
+            if let pool, let beds, let times, let closeOcc, let closeBoard {
+                rules.append(EscalationRule(pool: pool, beds: beds, checkTimes: times, openOccupancy: openOcc,
+                                            openBoarders: openBoard, closeOccupancy: closeOcc, closeBoarders: closeBoard))
+            }
+        }
+        return d.count == before ? rules : nil
+    }
+
+    /// `discharge_timing: {per_day, hour_of_day: [24], day_of_week: [7]}`.
+    static func dischargeTiming(_ node: ScenarioNode, _ path: NodePath, _ d: ScenarioDecoder) -> DischargeTiming? {
+        guard let g = d.fields(node, path, allowed: ["per_day", "hour_of_day", "day_of_week"],
+                               expected: "{per_day: N, hour_of_day: [24 weights], day_of_week: [7 weights]}") else { return nil }
+        let perDay = g.required("per_day", "the daily rate at which ready patients leave, e.g. 3").flatMap {
+            d.number($0, path.key("per_day"), in: 0.01...1000, "a rate per day from 0.01 to 1000")
+        }
+        let hours = g.required("hour_of_day", "24 weights for the hours 00-23").flatMap {
+            d.weights($0, path.key("hour_of_day"), count: 24, "the hours of the day 00-23")
+        }
+        let days = g["day_of_week"].map { d.weights($0, path.key("day_of_week"), count: 7, "the days of the week, Monday first") }
+            ?? Array(repeating: 1, count: 7)
+        guard let perDay, let hours, let days else { return nil }
+        return DischargeTiming(perDay: perDay, hourOfDay: hours, dayOfWeek: days)
     }
 
     /// The pathways' names (even when some pathway has errors) and the pathways (nil after reporting).

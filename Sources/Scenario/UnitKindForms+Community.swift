@@ -252,10 +252,18 @@ extension UnitKindForms {
             }
         }
         let mix = u.mix(f["mix"])
+        var pool: Int? = 0
+        if let n = f["pool"], let ward {
+            // The ward's pools as written (the ward may be decoded after this list).
+            let pools = u.system.unitNodes[ward]["pools"]?.entries?.map(\.key) ?? [""]
+            pool = d.string(n, p.key("pool"), "a pool name of the ward").flatMap {
+                poolIndex(u, pools, $0, n.location, p.key("pool"))
+            }
+        }
         guard d.count == before, let referrals, let sessions, let ward, let stay, let route, let initialSize,
-              let initialWait, let mix else { return nil }
+              let initialWait, let mix, let pool else { return nil }
         return .electiveList(ElectiveListSpec(referrals: referrals, sessions: sessions, ward: ward, stay: stay, route: route,
-                                              initialSize: initialSize, initialWait: initialWait, mix: mix))
+                                              initialSize: initialSize, initialWait: initialWait, mix: mix, pool: pool))
     }
 
     /// `[{day, at, patients}, ...]` as (minutes from Monday 00:00, patients), in order of time of week.

@@ -16,10 +16,13 @@ struct SystemContext {
     let unitIndex: [String: Int]
     /// What units need to know of the top-level `population`, or nil if there is none.
     let population: PopulationContext?
+    /// Each unit's mapping as written (for references into another unit, e.g. an elective list's pool).
+    let unitNodes: [ScenarioNode]
 
     init(decoder: ScenarioDecoder, unitNames: [String], unitKinds: [UnitKindName?], attributes: [AttributeSpec],
-         calendar: SimCalendar, runLength: SimTime?, population: PopulationContext? = nil) {
+         calendar: SimCalendar, runLength: SimTime?, population: PopulationContext? = nil, unitNodes: [ScenarioNode] = []) {
         self.decoder = decoder
+        self.unitNodes = unitNodes
         self.population = population
         self.unitNames = unitNames
         self.unitKinds = unitKinds
@@ -180,20 +183,27 @@ struct UnitKindForm: Sendable {
 
 enum UnitKindForms {
     static let all: [UnitKindForm] = [
-        UnitKindForm(kind: .arrivals, required: ["rate", "route"], optional: ["by_ambulance", "mix", "from_population"],
+        UnitKindForm(kind: .arrivals, required: ["rate", "route"],
+                     optional: ["by_ambulance", "mix", "from_population", "arrival_mode"],
                      replacedWhole: ["route", "mix.*"], decode: arrivals),
         UnitKindForm(kind: .ambulanceHandover, required: ["route"], optional: ["handover"],
                      replacedWhole: ["route", "handover"], decode: ambulanceHandover),
-        UnitKindForm(kind: .emergencyDepartment, required: ["cubicles", "assessment", "route"], optional: ["initial"],
-                     replacedWhole: ["route", "assessment"], decode: emergencyDepartment),
-        UnitKindForm(kind: .acuteWard, required: ["beds", "pathways", "acute_stay"],
-                     optional: ["pathway_mix", "discharge_hours", "deconditioning", "initial"],
-                     replacedWhole: ["pathway_mix", "acute_stay", "discharge_hours", "pathways.*.delay",
-                                     "deconditioning.escalation_per_day", "deconditioning.escalate_to"], decode: acuteWard),
-        UnitKindForm(kind: .communityService, required: ["capacity", "stay", "route"], optional: ["initial"],
-                     replacedWhole: ["route", "stay"], decode: communityService),
-        UnitKindForm(kind: .beddedCare, required: ["beds", "stay", "route"], optional: ["initial"],
-                     replacedWhole: ["route", "stay"], decode: beddedCare),
+        UnitKindForm(kind: .emergencyDepartment, required: [],
+                     optional: ["cubicles", "assessment", "route", "discipline", "type", "initial", "areas", "streaming",
+                                "boarding_area", "bed_request_delay"],
+                     replacedWhole: ["route", "assessment", "streaming", "bed_request_delay", "areas.*.route", "areas.*.assessment",
+                                     "areas.*.hours"],
+                     decode: emergencyDepartment),
+        UnitKindForm(kind: .acuteWard, required: ["pathways", "acute_stay"],
+                     optional: ["beds", "pools", "home_pool", "outliers", "escalation_rules", "turnaround", "pathway_mix",
+                                "discharge_hours", "discharge_timing", "deconditioning", "initial"],
+                     replacedWhole: ["pathway_mix", "acute_stay", "discharge_hours", "pathways.*.delay", "home_pool",
+                                     "turnaround", "outliers.*.to", "deconditioning.escalation_per_day",
+                                     "deconditioning.escalate_to"], decode: acuteWard),
+        UnitKindForm(kind: .communityService, required: ["capacity", "stay", "route"], optional: ["initial", "accepts"],
+                     replacedWhole: ["route", "stay", "accepts"], decode: communityService),
+        UnitKindForm(kind: .beddedCare, required: ["beds", "stay", "route"], optional: ["initial", "accepts"],
+                     replacedWhole: ["route", "stay", "accepts"], decode: beddedCare),
         UnitKindForm(kind: .exit, required: ["destination"], optional: ["readmission", "death", "care_home_move", "event_time"],
                      replacedWhole: ["readmission.probability", "readmission.time", "readmission.route", "death",
                                      "care_home_move", "event_time"], decode: exit),
@@ -204,7 +214,7 @@ enum UnitKindForms {
         UnitKindForm(kind: .urgentCommunityResponse, required: ["crews", "visit", "route"], optional: [],
                      replacedWhole: ["route", "visit"], decode: urgentCommunityResponse),
         UnitKindForm(kind: .electiveList, required: ["referrals", "sessions", "ward", "stay", "route"],
-                     optional: ["initial_list", "mix"], replacedWhole: ["route", "stay", "initial_list.wait", "mix.*"],
+                     optional: ["initial_list", "mix", "pool"], replacedWhole: ["route", "stay", "initial_list.wait", "mix.*"],
                      decode: electiveList),
     ]
 
@@ -236,6 +246,20 @@ enum UnitKindForms {
             d.arrivalRate($0, p.key("rate"), calendar: u.system.calendar, runLength: u.system.runLength)
         }
         let byAmbulance = f["by_ambulance"].map { d.bool($0, p.key("by_ambulance")) } ?? false
+        var arrivalMode: Int?
+        if let n = f["arrival_mode"] {
+            if let a = u.attributes.firstIndex(where: { $0.name == StandardAttribute.arrivalMode }) {
+                let levels = u.attributes[a].levels
+                arrivalMode = d.keyword(n, p.key("arrival_mode"), allowed: levels, what: "arrival mode").flatMap(levels.firstIndex)
+            } else {
+                d.report(n, p.key("arrival_mode"), "arrival_mode needs an attribute `arrival_mode` with levels including "
+                         + "ambulance and walk_in (e.g. arrival_mode: [walk_in, ambulance, referral])")
+            }
+        }
+        if let mixNode = f["mix"], let v = mixNode[StandardAttribute.arrivalMode], !v.isNull {
+            d.report(v, p.key("mix").key(StandardAttribute.arrivalMode), "the arrival mode is set by the model (ambulance "
+                     + "through a handover, else walk_in, or this unit's arrival_mode): remove this mix entry")
+        }
         let fromPopulation = f["from_population"].map { d.bool($0, p.key("from_population")) } ?? false
         let mix = u.mix(f["mix"])
         let route = u.requiredRoute()
@@ -244,7 +268,7 @@ enum UnitKindForms {
         }
         guard d.count == before, let rate, let byAmbulance, let fromPopulation, let mix, let route else { return nil }
         return .arrivals(ArrivalsSpec(rate: rate, mix: mix, route: route, byAmbulance: byAmbulance,
-                                      fromPopulation: fromPopulation))
+                                      fromPopulation: fromPopulation, arrivalMode: arrivalMode))
     }
 
     /// An arrivals unit with `from_population: true`: there must be a population; the rate must be a profile
@@ -294,12 +318,10 @@ enum UnitKindForms {
             u.distribution($0, u.path.key(stayKey), rules: KeyRules(next: u.nextLevels(of: route)))
         }
         let initial = u.d.initialState(u.fields["initial"], u.path.key("initial"))
-        guard let places, let route, let stay, let initial else { return nil }
-        return ServiceSpec(places: places, stay: stay, route: route, initial: initial, atHome: atHome)
-    }
-
-    @Sendable static func emergencyDepartment(_ u: UnitContext) -> UnitKind? {
-        service(u, places: "cubicles", stay: "assessment", atHome: false).map(UnitKind.emergencyDepartment)
+        let before = u.d.count
+        let accepts = u.fields["accepts"].flatMap { openingHours($0, u.path.key("accepts"), calendar: u.system.calendar, u.d) }
+        guard let places, let route, let stay, let initial, u.d.count == before else { return nil }
+        return ServiceSpec(places: places, stay: stay, route: route, initial: initial, atHome: atHome, accepts: accepts)
     }
 
     @Sendable static func communityService(_ u: UnitContext) -> UnitKind? {

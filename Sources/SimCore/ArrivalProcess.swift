@@ -67,20 +67,81 @@ public struct RateProfile: PiecewiseConstantRate {
 /// A class holding a one-day cache: one per replication and thread, never shared.
 public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendable {
     public let profile: RateProfile
-    private var cachedDay = Int.min
-    private var cachedRate = 0.0
+    @exclusivity(unchecked) private var cachedDay = Int.min
+    @exclusivity(unchecked) private var cachedRate = 0.0
+    /// The cached day's rate per minute in each hour (`table[0..<24]`), and the expected arrivals from each
+    /// hour's start to the end of the day (`table[24...48]`, the last 0): one small buffer owned by this object.
+    private let table = UnsafeMutablePointer<Double>.allocate(capacity: 49)
 
-    public init(_ profile: RateProfile) { self.profile = profile }
+    public init(_ profile: RateProfile) {
+        self.profile = profile
+        table.initialize(repeating: 0, count: 49)
+    }
+
+    deinit { table.deallocate() }
+
+    @inline(__always) private func cache(day: Int) {
+        guard day != cachedDay else { return }
+        fill(day: day)
+    }
+
+    private func fill(day: Int) {
+        cachedDay = day
+        cachedRate = profile.dailyRate(day: day, at: Double(day) * Duration.day)
+        var sum = 0.0
+        table[48] = 0
+        for h in stride(from: 23, through: 0, by: -1) {
+            let r = cachedRate * profile.hourOfDay[h]
+            table[h] = r
+            sum += r * Duration.hour
+            table[24 + h] = sum
+        }
+    }
 
     public func segment(at t: SimTime) -> (rate: Double, end: SimTime) {
         let hourIndex = (t / Duration.hour).rounded(.down)
         let start = hourIndex * Duration.hour
         let day = profile.calendar.dayIndex(start)
-        if day != cachedDay {
-            cachedDay = day
-            cachedRate = profile.dailyRate(day: day, at: Double(day) * Duration.day)
+        cache(day: day)
+        return (table[Int(hourIndex) - day * 24], start + Duration.hour)
+    }
+
+    /// The first arrival after `t` of a Poisson process with this rate, spending the unit exponential `e`:
+    /// the same inversion as `PoissonArrivals.next`, but a day whose whole remaining expected count is below
+    /// what is left of `e` is skipped at once, and hours are walked in the cached table.
+    /// - Complexity: O(days skipped + hours walked in the arrival's day).
+    public func next(after t: SimTime, unitExponential e: Double, horizon: SimTime) -> SimTime? {
+        var remaining = e
+        var now = t
+        while now < horizon {
+            let day = profile.calendar.dayIndex(now)
+            cache(day: day)
+            let dayStart = Double(day) * Duration.day
+            var h = min(23, Int((now - dayStart) / Duration.hour))
+            var hourEnd = dayStart + Double(h + 1) * Duration.hour
+            let restOfDay = table[h] * (hourEnd - now) + table[25 + h]
+            if remaining > restOfDay {
+                remaining -= restOfDay
+                now = dayStart + Duration.day
+                continue
+            }
+            while true {
+                let r = table[h]
+                if r > 0 {
+                    let capacity = r * (hourEnd - now)
+                    if remaining <= capacity {
+                        let arrival = now + remaining / r
+                        return arrival < horizon ? arrival : nil
+                    }
+                    remaining -= capacity
+                }
+                now = hourEnd
+                h += 1
+                if h >= 24 { break }  // rounding left a sliver: continue on the next day
+                hourEnd += Duration.hour
+            }
         }
-        return (cachedRate * profile.hourOfDay[Int(hourIndex) - day * 24], start + Duration.hour)
+        return nil
     }
 }
 

@@ -80,6 +80,15 @@ public struct CapacitySchedule: Sendable, Equatable {
         return top + max(0, extra)
     }
 
+    /// The time-integral of the places dated periods add (positive deltas only) over [from, to]: place-minutes of
+    /// extra capacity, such as escalation beds open.
+    public func extraPlaceMinutes(from: SimTime, to: SimTime) -> Double {
+        periods.reduce(0) { sum, p in
+            guard p.delta > 0 else { return sum }
+            return sum + Double(p.delta) * max(0, min(to, p.to) - max(from, p.from))
+        }
+    }
+
     private func patternCapacity(at t: SimTime) -> Int {
         guard period.isFinite, steps.count > 1 else { return steps[0].capacity }
         let offset = t - (t / period).rounded(.down) * period

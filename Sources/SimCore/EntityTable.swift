@@ -3,7 +3,10 @@
 /// Ids are slot indices, valid from `insert` to `remove`. Memory is O(peak number present), never
 /// O(number ever inserted): the engine's guarantee that a long run does not grow.
 public struct EntityTable<Element> {
-    @usableFromInline var slots: [Element?] = []
+    /// Elements by slot; a slot's element stays (stale) after removal until the slot is reused, so reading a
+    /// field of a present entity is a direct access, with no copy of the whole element or of an optional.
+    @usableFromInline var slots: ContiguousArray<Element> = []
+    @usableFromInline var present: ContiguousArray<Bool> = []
     @usableFromInline var freeList: [Int] = []
     @usableFromInline var _count = 0
     /// Entities present now.
@@ -17,41 +20,43 @@ public struct EntityTable<Element> {
         _count += 1
         if let id = freeList.popLast() {
             slots[id] = element
+            present[id] = true
             return id
         }
         slots.append(element)
+        present.append(true)
         return slots.count - 1
     }
 
     /// Removes and returns the entity `id`.
     /// - Complexity: O(1).
     @inlinable @discardableResult public mutating func remove(_ id: Int) -> Element {
-        guard let e = slots[id] else { preconditionFailure("entity \(id) is not present") }
-        slots[id] = nil
+        precondition(present[id], "entity \(id) is not present")
+        present[id] = false
         freeList.append(id)
         _count -= 1
-        return e
+        return slots[id]
     }
 
     /// The entity `id`, which must be present.
     @inlinable public subscript(id: Int) -> Element {
-        get {
-            guard let e = slots[id] else { preconditionFailure("entity \(id) is not present") }
-            return e
+        _read {
+            precondition(present[id], "entity \(id) is not present")
+            yield slots[id]
         }
         _modify {
-            guard slots[id] != nil else { preconditionFailure("entity \(id) is not present") }
-            yield &slots[id]!
+            precondition(present[id], "entity \(id) is not present")
+            yield &slots[id]
         }
     }
 
-    public func contains(_ id: Int) -> Bool { id >= 0 && id < slots.count && slots[id] != nil }
+    public func contains(_ id: Int) -> Bool { id >= 0 && id < present.count && present[id] }
 
     /// Slots allocated: the peak number of entities present at once.
     public var slotCount: Int { slots.count }
 
     /// The entities present, with their ids.
-    public var present: [(id: Int, element: Element)] {
-        slots.enumerated().compactMap { i, e in e.map { (i, $0) } }
+    public var entities: [(id: Int, element: Element)] {
+        slots.indices.compactMap { i in present[i] ? (i, slots[i]) : nil }
     }
 }

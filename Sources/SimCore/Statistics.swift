@@ -177,3 +177,89 @@ public struct DailySeries: Sendable, Equatable {
     /// Drops what was recorded (end of warm-up).
     public mutating func reset() { values.removeAll(keepingCapacity: true) }
 }
+
+/// A piecewise-constant quantity integrated separately over slots of time: by hour of day (24 slots repeating
+/// daily) or by calendar month (one slot per month), so its time-weighted mean can be reported per slot.
+///
+/// `boundaries` are the times at which the slot changes, ascending; `slotOfSegment[k]` is the slot of the time
+/// from `boundaries[k - 1]` (or the start) to `boundaries[k]`. Hour-of-day slots repeat, so for those the
+/// boundaries cover one day and time is taken modulo `period`.
+public struct SlottedTimeWeighted: Sendable, Equatable {
+    public private(set) var value: Double = 0
+    private var last: SimTime
+    /// Integral of the quantity, and time covered, per slot.
+    public private(set) var area: [Double]
+    public private(set) var time: [Double]
+    private let period: SimTime
+    private let slotLength: SimTime
+    private let origin: SimTime
+    private let monthStarts: [SimTime]
+
+    /// 24 slots of an hour, repeating every day from `start`'s midnight (day 0 starts at 0).
+    public static func hourOfDay(start: SimTime) -> SlottedTimeWeighted {
+        SlottedTimeWeighted(start: start, slots: 24, period: 1440, slotLength: 60, origin: 0, monthStarts: [])
+    }
+
+    /// One slot per interval between consecutive `monthStarts` (ascending times; slot k is
+    /// [monthStarts[k], monthStarts[k + 1])); time before the first or after the last is not counted.
+    public static func months(start: SimTime, monthStarts: [SimTime]) -> SlottedTimeWeighted {
+        SlottedTimeWeighted(start: start, slots: max(0, monthStarts.count - 1), period: .infinity, slotLength: 0,
+                            origin: 0, monthStarts: monthStarts)
+    }
+
+    private init(start: SimTime, slots: Int, period: SimTime, slotLength: SimTime, origin: SimTime, monthStarts: [SimTime]) {
+        last = start
+        area = Array(repeating: 0, count: slots)
+        time = Array(repeating: 0, count: slots)
+        self.period = period
+        self.slotLength = slotLength
+        self.origin = origin
+        self.monthStarts = monthStarts
+    }
+
+    /// The slot at time t and when it ends (nil: outside every slot, until the returned end).
+    func slot(at t: SimTime) -> (slot: Int?, end: SimTime) {
+        if period.isFinite {
+            let k = ((t - origin) / slotLength).rounded(.down)
+            let slots = Int(period / slotLength)
+            return (((Int(k) % slots) + slots) % slots, origin + (k + 1) * slotLength)
+        }
+        guard let first = monthStarts.first, t >= first else { return (nil, monthStarts.first ?? .infinity) }
+        var lo = 0, hi = monthStarts.count - 1  // the last start <= t
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if monthStarts[mid] <= t { lo = mid } else { hi = mid - 1 }
+        }
+        return lo < monthStarts.count - 1 ? (lo, monthStarts[lo + 1]) : (nil, .infinity)
+    }
+
+    /// The quantity becomes `newValue` at `t`.
+    /// - Complexity: O(slots crossed since the last update).
+    public mutating func update(to newValue: Double, at t: SimTime) {
+        var from = last
+        while from < t {
+            let (s, end) = slot(at: from)
+            let to = Swift.min(end, t)
+            if let s {
+                area[s] += value * (to - from)
+                time[s] += to - from
+            }
+            from = to
+        }
+        last = Swift.max(last, t)
+        value = newValue
+    }
+
+    /// Restarts the integrals at `t` (end of warm-up), keeping the current value.
+    public mutating func reset(at t: SimTime) {
+        for i in area.indices { area[i] = 0; time[i] = 0 }
+        last = t
+    }
+
+    /// The time-weighted mean of each slot up to `t` (NaN for a slot with no time).
+    public func means(at t: SimTime) -> [Double] {
+        var copy = self
+        copy.update(to: value, at: t)
+        return zip(copy.area, copy.time).map { $1 > 0 ? $0 / $1 : .nan }
+    }
+}

@@ -96,6 +96,14 @@ struct _UnsafeRing<Element> {
         return base[i]
     }
 
+    /// Changes the element `k` places from the head in place. O(1).
+    mutating func update(at k: Int, _ change: (inout Element) -> Void) {
+        assert(k >= 0 && k < count)
+        var i = head &+ k
+        if i >= capacity { i &-= capacity }
+        change(&base[i])
+    }
+
     /// Removes the element `k` places from the head, keeping the order of the rest. O(count).
     mutating func remove(at k: Int) {
         var rest: [Element] = []

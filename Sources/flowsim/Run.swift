@@ -12,7 +12,8 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scenario and print every metric with its mean and 95% confidence interval.",
         discussion: """
-        Writes summary.json, replications.csv (replication, metric, value) and daily.csv (day, series, mean,
+        Writes summary.json, replications.csv (replication, metric, value), monthly.csv (month, metric, mean,
+        lower, upper, n: the front door by calendar month) and daily.csv (day, series, mean,
         lower, upper) to the output folder, and report.html with --report.
 
         Examples:
@@ -65,7 +66,7 @@ struct Run: ParsableCommand {
         }
         let folder = try outputFolder(options.out, name: spec.name)
         var files = [("summary.json", Writers.summaryJSON(report)), ("replications.csv", summaries.replicationsCSV),
-                     ("daily.csv", Writers.dailyCSV(report.daily))]
+                     ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly))]
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
         if trace {
             // Per-patient traces only on request: one replication, run again on its own (the same streams give

@@ -75,7 +75,7 @@ final class ErrorMessageTests: XCTestCase {
         let e = errors(Template.scenario().replacingOccurrences(of: "    beds: 5", with: "    capacity: 5"))
         let x = error(e, at: "units.ward.capacity")
         XCTAssertEqual(x?.message, "unknown key 'capacity' ('capacity' is a key of community_service units) "
-                       + "Allowed keys: kind, beds, stay, route, initial.")
+                       + "Allowed keys: kind, beds, stay, route, initial, accepts.")
         XCTAssertNotNil(error(e, at: "units.ward.beds"))
     }
 

@@ -76,9 +76,10 @@ final class ExampleScenarioTests: XCTestCase {
         XCTAssertEqual(w.beds.capacity(at: 61 * 1440), 79, "2025-06-01 is day 61: extra beds")
         XCTAssertEqual(w.beds.capacity(at: 91 * 1440), 75, "2025-07-01: back to base")
         guard case .emergencyDepartment(let ed) = s.spec.units[3].kind else { return XCTFail() }
-        XCTAssertEqual(ed.places.capacity(at: 9 * 60), 14)
-        XCTAssertEqual(ed.places.capacity(at: 23 * 60), 10)
-        XCTAssertEqual(ed.stay.value(AttributeValues(), next: 4), .lognormal(mean: 240, sd: 120))
+        XCTAssertEqual(ed.areas.count, 1, "an ED without areas is one area: the unit itself")
+        XCTAssertEqual(ed.areas[0].places.capacity(at: 9 * 60), 14)
+        XCTAssertEqual(ed.areas[0].places.capacity(at: 23 * 60), 10)
+        XCTAssertEqual(ed.areas[0].assessment.value(AttributeValues(), next: 4), .lognormal(mean: 240, sd: 120))
         guard case .exit(let home) = s.spec.units[7].kind else { return XCTFail() }
         XCTAssertEqual(home.readmissionRoute?.values.first?.values, [2])
         XCTAssertEqual(home.readmission.values, [0.05, 0.08, 0.12, 0.15])

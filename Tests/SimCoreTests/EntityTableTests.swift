@@ -21,8 +21,8 @@ final class EntityTableTests: XCTestCase {
         XCTAssertEqual(table.slotCount, 3)
         table[d] += "!"
         XCTAssertEqual(table[d], "d!")
-        XCTAssertEqual(table.present.map(\.id), [0, 1, 2])
-        XCTAssertEqual(table.present.map(\.element), ["a", "d!", "c"])
+        XCTAssertEqual(table.entities.map(\.id), [0, 1, 2])
+        XCTAssertEqual(table.entities.map(\.element), ["a", "d!", "c"])
     }
 
     /// An M/M/1 queue (lambda 0.9, mu 1) through 200,000 customers, each with its state in an EntityTable.

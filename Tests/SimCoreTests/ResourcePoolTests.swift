@@ -443,4 +443,126 @@ final class ResourcePoolTests: XCTestCase {
         XCTAssertEqual(quiet.busyStatistic(b).mean(at: 4), 0)
         XCTAssertEqual(quiet.queueStatistic(b).mean(at: 4), 0)
     }
+
+    // MARK: Overflow, turnaround, acceptance
+
+    /// A request for a full resource takes a free place of a resource it may overflow into; never of one it
+    /// may not. A freed place serves its own queue before the queues that overflow into it.
+    func testOverflowTakesAllowedFreePlacesOnly() {
+        let pool = ResourcePool()
+        let medicine = pool.add(name: "medicine", capacity: 1), surgery = pool.add(name: "surgery", capacity: 1)
+        let frailty = pool.add(name: "frailty", capacity: 1)
+        pool.setOverflow(medicine, to: [surgery])
+        XCTAssertEqual(pool.requestPlace(medicine, entity: 1, at: 0), medicine)
+        XCTAssertEqual(pool.requestPlace(medicine, entity: 2, at: 1), surgery, "home full: the allowed pool")
+        XCTAssertNil(pool.requestPlace(medicine, entity: 3, at: 2), "frailty is free but not allowed")
+        XCTAssertEqual(pool.busy(frailty), 0)
+        XCTAssertNil(pool.requestPlace(surgery, entity: 4, at: 3), "surgery's own patient waits for surgery")
+        pool.release(surgery, at: 4)
+        XCTAssertEqual(grants(pool), [grant(surgery, 4, askedAt: 3)], "own queue first")
+        pool.release(surgery, at: 5)
+        XCTAssertEqual(grants(pool), [grant(surgery, 3, askedAt: 2)], "then the queue that overflows into it")
+        XCTAssertEqual(pool.queueLength(medicine), 0)
+        for r in [medicine, surgery, frailty] { XCTAssertEqual(pool.grantsBeyondCapacity(r), 0) }
+    }
+
+    /// Overflow with blocking: the grant in the other resource releases the place held.
+    func testOverflowGrantReleasesTheHeldPlace() {
+        let pool = ResourcePool()
+        let cubicle = pool.add(name: "cubicle", capacity: 1)
+        let home = pool.add(name: "home", capacity: 0), other = pool.add(name: "other", capacity: 0)
+        pool.setOverflow(home, to: [other])
+        XCTAssertTrue(pool.request(cubicle, entity: 1, at: 0))
+        XCTAssertNil(pool.requestPlace(home, entity: 1, at: 1, releasing: cubicle))
+        pool.setCapacity(other, 1, at: 2)
+        XCTAssertEqual(grants(pool), [grant(other, 1, askedAt: 1, released: cubicle)])
+        XCTAssertEqual(pool.busy(cubicle), 0)
+    }
+
+    /// A released place under turnaround is neither held nor free until its turnaround completes, then goes
+    /// to the head of the queue.
+    func testTurnaroundDelaysTheNextGrant() {
+        let pool = ResourcePool()
+        let bed = pool.add(name: "bed", capacity: 1)
+        pool.setTurnaround(bed, true)
+        XCTAssertTrue(pool.request(bed, entity: 1, at: 0))
+        XCTAssertFalse(pool.request(bed, entity: 2, at: 1))
+        pool.release(bed, at: 5)
+        XCTAssertEqual(grants(pool), [], "no grant while the bed is cleaned")
+        XCTAssertEqual(pool.nextTurnaround(), bed)
+        XCTAssertNil(pool.nextTurnaround())
+        XCTAssertEqual(pool.busy(bed), 0)
+        XCTAssertEqual(pool.free(bed), 0)
+        XCTAssertEqual(pool.turningAround(bed), 1)
+        pool.completeTurnaround(bed, at: 6)
+        XCTAssertEqual(grants(pool), [grant(bed, 2, askedAt: 1)])
+        XCTAssertEqual(pool.turningAround(bed), 0)
+        pool.release(bed, at: 7)
+        pool.completeTurnaround(bed, at: 8)
+        XCTAssertEqual(pool.free(bed), 1, "a completed turnaround with nobody waiting leaves the place free")
+        XCTAssertEqual(pool.busyStatistic(bed).mean(at: 10), (5 + 1) / 10, accuracy: 1e-12,
+                       "held 0-5 and 6-7: cleaning time is not occupancy")
+    }
+
+    /// A resource that is not accepting queues requests and keeps freed places; accepting again fills them.
+    func testAcceptanceHours() {
+        let pool = ResourcePool()
+        let home = pool.add(name: "care home", capacity: 2)
+        pool.setAccepting(home, false, at: 0)
+        XCTAssertFalse(pool.request(home, entity: 1, at: 1))
+        XCTAssertFalse(pool.request(home, entity: 2, at: 2))
+        XCTAssertEqual(pool.free(home), 2)
+        pool.setAccepting(home, true, at: 3)
+        XCTAssertEqual(grants(pool), [grant(home, 1, askedAt: 1), grant(home, 2, askedAt: 2)])
+        XCTAssertFalse(pool.request(home, entity: 3, at: 4))
+        pool.setAccepting(home, false, at: 5)
+        pool.release(home, at: 6)
+        XCTAssertEqual(grants(pool), [], "closed: the freed place stays free")
+        XCTAssertEqual(pool.free(home), 1)
+        pool.setAccepting(home, true, at: 7)
+        XCTAssertEqual(grants(pool), [grant(home, 3, askedAt: 4)])
+    }
+
+    /// Overflow limited by priority: only requests at or below the maximum priority value may overflow.
+    func testOverflowOnlyForPriorityRequests() {
+        let pool = ResourcePool()
+        let majors = pool.add(name: "majors", capacity: 1, discipline: .priority), corridor = pool.add(name: "corridor", capacity: 2)
+        pool.setOverflow(majors, to: [corridor], maxPriority: 0)
+        XCTAssertEqual(pool.requestPlace(majors, entity: 1, at: 0, priority: 1), majors)
+        XCTAssertNil(pool.requestPlace(majors, entity: 2, at: 1, priority: 1), "a walk-in does not overflow")
+        XCTAssertEqual(pool.requestPlace(majors, entity: 3, at: 2, priority: 0), corridor, "an ambulance does")
+        pool.release(corridor, at: 3)
+        XCTAssertEqual(grants(pool), [], "the corridor place is not given to the waiting walk-in")
+        pool.release(majors, at: 4)
+        XCTAssertEqual(grants(pool), [grant(majors, 2, askedAt: 1)])
+    }
+
+    /// A reserve keeps places for the resource's own requests.
+    func testOverflowReserve() {
+        let pool = ResourcePool()
+        let a = pool.add(name: "a", capacity: 0), b = pool.add(name: "b", capacity: 3)
+        pool.setOverflow(a, to: [b])
+        pool.setOverflowReserve(b, 2)
+        XCTAssertEqual(pool.requestPlace(a, entity: 1, at: 0), b, "3 free > reserve 2")
+        XCTAssertNil(pool.requestPlace(a, entity: 2, at: 1), "2 free: kept for b's own patients")
+        XCTAssertEqual(pool.requestPlace(b, entity: 3, at: 2), b)
+        XCTAssertEqual(pool.requestPlace(b, entity: 4, at: 3), b)
+    }
+
+    /// A blocked entity moves from its held place to a free place elsewhere, keeping its request.
+    func testTransferHeld() {
+        let pool = ResourcePool()
+        let cubicle = pool.add(name: "cubicle", capacity: 1), corridor = pool.add(name: "corridor", capacity: 1)
+        let bed = pool.add(name: "bed", capacity: 0)
+        XCTAssertTrue(pool.request(cubicle, entity: 1, at: 0))
+        XCTAssertFalse(pool.request(cubicle, entity: 2, at: 0), "the next patient waits for the cubicle")
+        XCTAssertFalse(pool.request(bed, entity: 1, at: 1, releasing: cubicle))
+        XCTAssertTrue(pool.transferHeld(entity: 1, waitingFor: bed, to: corridor, at: 2))
+        XCTAssertEqual(grants(pool), [grant(cubicle, 2, askedAt: 0)], "the cubicle passed to the next patient")
+        XCTAssertEqual(pool.busy(corridor), 1)
+        XCTAssertFalse(pool.transferHeld(entity: 1, waitingFor: bed, to: corridor, at: 3), "the corridor is full")
+        pool.setCapacity(bed, 1, at: 4)
+        XCTAssertEqual(grants(pool), [grant(bed, 1, askedAt: 1, released: corridor)], "the bed grant frees the corridor")
+        XCTAssertEqual(pool.busy(corridor), 0)
+    }
 }

@@ -1,4 +1,5 @@
 import SimCore
+import Stochastics
 
 /// A categorical patient attribute and its levels, e.g. `age_band: [18-64, 65-74, 75-84, 85+]`.
 public struct AttributeSpec: Sendable, Equatable {
@@ -16,6 +17,11 @@ public enum StandardAttribute {
     public static let frailty = "frailty"
     public static let condition = "condition"
     public static let neighbourhood = "neighbourhood"
+    /// How the patient arrived at the front door: set by the model on each episode (levels must include
+    /// `ambulance` and `walk_in`; others, e.g. `referral`, are set by arrivals units that name them).
+    public static let arrivalMode = "arrival_mode"
+    public static let ambulance = "ambulance"
+    public static let walkIn = "walk_in"
     /// Not stored on the patient: the key for tables that depend on where the patient goes next from the
     /// unit (the destination or discharge pathway drawn on entry).
     public static let next = "next"
@@ -105,6 +111,7 @@ public struct Keyed<Value: Sendable>: Sendable {
     }
 
     /// Applies `transform` to every value, keeping the keys.
+    /// (Sampling helpers for tables of choices follow in the extension below.)
     public func map<T>(_ transform: (Value) throws -> T) rethrows -> Keyed<T> {
         Keyed<T>(keys: keys, sizes: sizes, values: try values.map(transform))
     }
@@ -116,5 +123,24 @@ public struct Keyed<Value: Sendable>: Sendable {
 extension Keyed: Equatable where Value: Equatable {
     public static func == (a: Keyed, b: Keyed) -> Bool {
         a.storage === b.storage || (a.keys == b.keys && a.sizes == b.sizes && a.values == b.values)
+    }
+}
+
+extension Keyed where Value == EmpiricalChoice<Int> {
+    /// One draw from the choice for `attributes` (and `next`), without handing the choice out of the table.
+    /// - Complexity: O(1).
+    @inlinable public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomStream) -> Int {
+        let s = storage
+        switch s.keys.count {
+        case 0: return s.values[0].sample(stream)
+        case 1: return s.values[index(s.keys[0], attributes, next)].sample(stream)
+        default:
+            return s.values[index(s.keys[0], attributes, next) * s.sizes[1] + index(s.keys[1], attributes, next)].sample(stream)
+        }
+    }
+
+    /// Draws a level for attribute `k` into `target`.
+    @inlinable func sample(_ attributes: AttributeValues, _ stream: RandomStream, into target: inout AttributeValues, at k: Int) {
+        target[k] = sample(attributes, stream)
     }
 }

@@ -42,7 +42,12 @@ extension SystemSpec {
             switch unit.kind {
             case .arrivals(let a): check(u, ["route"], targets(a.route), allowed: destinations, what: "a route")
             case .ambulanceHandover(let h): check(u, ["route"], targets(h.route), allowed: destinations, what: "a route")
-            case .emergencyDepartment(let s), .communityService(let s), .beddedCare(let s):
+            case .emergencyDepartment(let e):
+                for a in e.areas {
+                    check(u, a.name.isEmpty ? ["route"] : ["areas", a.name, "route"], targets(a.route), allowed: destinations,
+                          what: "a route")
+                }
+            case .communityService(let s), .beddedCare(let s):
                 check(u, ["route"], targets(s.route), allowed: destinations, what: "a route")
             case .acuteWard(let w):
                 for p in w.pathways {
@@ -118,8 +123,10 @@ extension SystemSpec {
                 break  // nothing enters them
             case .ambulanceHandover(let h):
                 add(u, h.route, ["route"])  // the crew moves on as soon as a place is free
-            case .emergencyDepartment(let s):
-                if s.stay.canBeZero { add(u, s.route, ["assessment"]) }
+            case .emergencyDepartment(let e):
+                for a in e.areas where a.assessment.canBeZero {
+                    add(u, a.route, a.name.isEmpty ? ["assessment"] : ["areas", a.name, "assessment"])
+                }
             case .communityService(let s), .beddedCare(let s):
                 if s.stay.canBeZero { add(u, s.route, ["stay"]) }
             case .acuteWard(let w):

@@ -25,6 +25,45 @@ public enum PlacesSpec: Sendable, Equatable {
     public static let unlimitedCapacity = 1 << 40
 }
 
+/// One place of a unit as the spec gives it: a unit's own places, an ED area or a bed pool.
+public struct PlaceSpec: Sendable {
+    /// The area or pool name ("" for a unit's own places).
+    public var name: String
+    public var places: PlacesSpec
+    public var initial: InitialState
+    /// How its queue is ordered (an ED area may hand ambulances over first).
+    public var discipline: QueueDiscipline
+    /// When it takes new patients (a care home admitting in the working day); nil: always.
+    public var accepts: OpeningHours?
+    public init(name: String = "", places: PlacesSpec, initial: InitialState = InitialState(), discipline: QueueDiscipline = .fifo,
+                accepts: OpeningHours? = nil) {
+        self.name = name
+        self.places = places
+        self.initial = initial
+        self.discipline = discipline
+        self.accepts = accepts
+    }
+
+    /// The name of the place in metrics: the unit's, or "<unit>.<area>".
+    public func metricName(unit: String) -> String { name.isEmpty ? unit : "\(unit).\(name)" }
+}
+
+/// The attribute that records how a patient arrived at the front door (`arrival_mode`), when a scenario has one:
+/// set on every front-door episode, so tables (ED streaming, admission) can depend on it.
+public struct ArrivalModeAttribute: Sendable {
+    public var attribute: Int
+    public var ambulance: Int
+    public var walkIn: Int
+    public init?(_ attributes: [AttributeSpec]) {
+        guard let a = attributes.firstIndex(where: { $0.name == StandardAttribute.arrivalMode }),
+              let amb = attributes[a].levels.firstIndex(of: StandardAttribute.ambulance),
+              let walk = attributes[a].levels.firstIndex(of: StandardAttribute.walkIn) else { return nil }
+        attribute = a
+        ambulance = amb
+        walkIn = walk
+    }
+}
+
 /// Where patients start when the run starts: a number in the unit and a number queueing for it.
 public struct InitialState: Sendable, Equatable {
     public var occupied: Int
@@ -58,7 +97,7 @@ public enum UnitKindName: String, Sendable, CaseIterable {
 public enum UnitKind: Sendable {
     case arrivals(ArrivalsSpec)
     case ambulanceHandover(HandoverSpec)
-    case emergencyDepartment(ServiceSpec)
+    case emergencyDepartment(EmergencyDepartmentSpec)
     case acuteWard(AcuteWardSpec)
     case communityService(ServiceSpec)
     case beddedCare(ServiceSpec)

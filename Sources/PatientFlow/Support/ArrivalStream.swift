@@ -87,7 +87,7 @@ final class PoissonArrivalsBox {
     }
 
     func next(after t: SimTime, unitExponential e: Double, horizon: SimTime) -> SimTime? {
-        if let profile { return profile.next(after: t, unitExponential: e, horizon: horizon) }
+        if let profile { return profile.rate.next(after: t, unitExponential: e, horizon: horizon) }
         return dated!.next(after: t, unitExponential: e, horizon: horizon)
     }
 }

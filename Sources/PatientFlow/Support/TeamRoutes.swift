@@ -8,14 +8,18 @@ enum TeamRoutes {
         let isVW = spec.units.map { $0.kind.kindName == .virtualWard }
         return pop.teams.map { team in
             spec.units.map { unit in
-                guard team.stepUpFactor != 1, let route = unit.kind.route,
-                      route.values.contains(where: { $0.values.contains { isVW[$0] } }) else { return nil }
-                return route.map { choice in
-                    let w = zip(choice.values, choice.probabilities).map { isVW[$0] ? $1 * team.stepUpFactor : $1 }
-                    return EmpiricalChoice(values: choice.values, weights: w) ?? choice
-                }
+                unit.kind.route.flatMap { adjust($0, stepUpFactor: team.stepUpFactor, isVirtualWard: isVW) }
             }
         }
     }
-}
 
+    /// `route` with its probabilities towards virtual wards multiplied by `stepUpFactor` and renormalised, or nil
+    /// if that changes nothing (a factor of 1, or no virtual ward on the route).
+    static func adjust(_ route: Keyed<Outcome>, stepUpFactor: Double, isVirtualWard isVW: [Bool]) -> Keyed<Outcome>? {
+        guard stepUpFactor != 1, route.values.contains(where: { $0.values.contains { isVW[$0] } }) else { return nil }
+        return route.map { choice in
+            let w = zip(choice.values, choice.probabilities).map { isVW[$0] ? $1 * stepUpFactor : $1 }
+            return EmpiricalChoice(values: choice.values, weights: w) ?? choice
+        }
+    }
+}

@@ -23,77 +23,198 @@ public struct PathwaySpec: Sendable {
     }
 }
 
-/// General and acute beds: an acute phase, then NCTR time until the pathway's service has room.
-public struct AcuteWardSpec: Sendable {
+/// A pool of acute beds (a specialty: medicine, frailty, surgery), with beds on a schedule.
+public struct BedPool: Sendable {
+    /// The pool's name ("" for a ward without pools: the unit itself).
+    public var name: String
     public var beds: PlacesSpec
+    public var initial: InitialState
+    /// Beds kept for the pool's own patients: other pools' patients outlie here only while more are free.
+    public var reserve: Int
+    public init(name: String = "", beds: PlacesSpec, initial: InitialState = InitialState(), reserve: Int = 0) {
+        self.name = name
+        self.beds = beds
+        self.initial = initial
+        self.reserve = reserve
+    }
+}
+
+/// Where a patient whose home pool is full may go: a free bed in one of `to` (in order), staying `losFactor`
+/// times as long in the acute phase there (outliers stay longer).
+public struct OutlierRule: Sendable, Equatable {
+    public var to: [Int]
+    public var losFactor: Double
+    public init(to: [Int], losFactor: Double = 1) {
+        self.to = to
+        self.losFactor = losFactor
+    }
+}
+
+/// Escalation beds opened by a rule: at each check time, if closed and occupancy (of the pool's beds) or the
+/// number waiting for a bed in the ward (boarders) reaches a threshold, `beds` open in `pool`; if open and both
+/// are at or below the closing thresholds, they close (occupied beds are not evicted, as with any reduction).
+public struct EscalationRule: Sendable, Equatable {
+    public var pool: Int
+    public var beds: Int
+    /// Minutes after midnight, sorted.
+    public var checkTimes: [SimTime]
+    /// Open when occupancy >= `openOccupancy` (a fraction) or boarders >= `openBoarders` (either may be nil).
+    public var openOccupancy: Double?
+    public var openBoarders: Int?
+    /// Close when occupancy <= `closeOccupancy` and boarders <= `closeBoarders`.
+    public var closeOccupancy: Double
+    public var closeBoarders: Int
+    public init(pool: Int, beds: Int, checkTimes: [SimTime], openOccupancy: Double?, openBoarders: Int?,
+                closeOccupancy: Double, closeBoarders: Int) {
+        self.pool = pool
+        self.beds = beds
+        self.checkTimes = checkTimes
+        self.openOccupancy = openOccupancy
+        self.openBoarders = openBoarders
+        self.closeOccupancy = closeOccupancy
+        self.closeBoarders = closeBoarders
+    }
+}
+
+/// When discharges happen: the discharge (or transfer) of a patient whose process is done happens at the next
+/// point of a Poisson process with rate `perDay` x `hourOfDay[h]` x `dayOfWeek[d]` (shapes with mean 1), so
+/// departures cluster in the afternoon and thin at night and at weekends.
+public struct DischargeTiming: Sendable, Equatable {
+    public var perDay: Double
+    public var hourOfDay: [Double]
+    public var dayOfWeek: [Double]
+    public init(perDay: Double, hourOfDay: [Double], dayOfWeek: [Double] = Array(repeating: 1, count: 7)) {
+        self.perDay = perDay
+        self.hourOfDay = hourOfDay
+        self.dayOfWeek = dayOfWeek
+    }
+}
+
+/// General and acute beds: pools of beds, an acute phase, then NCTR time until the pathway's service has room.
+public struct AcuteWardSpec: Sendable {
+    public var pools: [BedPool]
+    /// A patient's home pool (index into `pools`), by attributes; one pool needs none.
+    public var homePool: Keyed<EmpiricalChoice<Int>>?
+    /// For each pool, where its patients may outlie when it is full (nil: nowhere).
+    public var outliers: [OutlierRule?]
+    public var escalationRules: [EscalationRule]
+    /// Time a freed bed takes before the next patient can have it (cleaning); nil: none.
+    public var turnaround: Distribution?
     public var pathways: [PathwaySpec]
     /// Which pathway a patient will leave by, drawn on admission (index into `pathways`).
     public var pathwayMix: Keyed<EmpiricalChoice<Int>>
     /// Length of the acute phase; may be keyed by `next` (the pathway).
     public var acuteStay: Keyed<Distribution>
-    /// Discharge hours, as minutes after midnight: [open, close).
+    /// Discharge hours, as minutes after midnight: [open, close), for pathways `withinDischargeHours` when
+    /// there is no `dischargeTiming`.
     public var dischargeOpen: SimTime
     public var dischargeClose: SimTime
+    /// When discharges and transfers of pathways `withinDischargeHours` happen (replaces discharge hours).
+    public var dischargeTiming: DischargeTiming?
     /// Deconditioning: chance per NCTR day of moving to the next pathway up (index `escalateTo`).
     public var escalationPerDay: [Double]
     public var escalateTo: [Int?]
     /// Deconditioning: chance per NCTR day of losing independence (a care-home move within 91 days).
     public var independenceLossPerDay: Double
-    public var initial: InitialState
-    public init(beds: PlacesSpec, pathways: [PathwaySpec], pathwayMix: Keyed<EmpiricalChoice<Int>>,
-                acuteStay: Keyed<Distribution>, dischargeOpen: SimTime, dischargeClose: SimTime,
-                escalationPerDay: [Double], escalateTo: [Int?], independenceLossPerDay: Double,
-                initial: InitialState = InitialState()) {
-        self.beds = beds
+
+    public init(pools: [BedPool], homePool: Keyed<EmpiricalChoice<Int>>? = nil, outliers: [OutlierRule?] = [],
+                escalationRules: [EscalationRule] = [], turnaround: Distribution? = nil, pathways: [PathwaySpec],
+                pathwayMix: Keyed<EmpiricalChoice<Int>>, acuteStay: Keyed<Distribution>, dischargeOpen: SimTime,
+                dischargeClose: SimTime, dischargeTiming: DischargeTiming? = nil, escalationPerDay: [Double],
+                escalateTo: [Int?], independenceLossPerDay: Double) {
+        self.pools = pools
+        self.homePool = homePool
+        self.outliers = outliers.count == pools.count ? outliers : Array(repeating: nil, count: pools.count)
+        self.escalationRules = escalationRules
+        self.turnaround = turnaround
         self.pathways = pathways
         self.pathwayMix = pathwayMix
         self.acuteStay = acuteStay
         self.dischargeOpen = dischargeOpen
         self.dischargeClose = dischargeClose
+        self.dischargeTiming = dischargeTiming
         self.escalationPerDay = escalationPerDay
         self.escalateTo = escalateTo
         self.independenceLossPerDay = independenceLossPerDay
-        self.initial = initial
     }
+
+    /// A ward without pools: one set of beds.
+    public init(beds: PlacesSpec, pathways: [PathwaySpec], pathwayMix: Keyed<EmpiricalChoice<Int>>,
+                acuteStay: Keyed<Distribution>, dischargeOpen: SimTime, dischargeClose: SimTime,
+                escalationPerDay: [Double], escalateTo: [Int?], independenceLossPerDay: Double,
+                initial: InitialState = InitialState()) {
+        self.init(pools: [BedPool(beds: beds, initial: initial)], pathways: pathways, pathwayMix: pathwayMix,
+                  acuteStay: acuteStay, dischargeOpen: dischargeOpen, dischargeClose: dischargeClose,
+                  escalationPerDay: escalationPerDay, escalateTo: escalateTo, independenceLossPerDay: independenceLossPerDay)
+    }
+
+    /// The beds of a ward without pools (its first pool's).
+    public var beds: PlacesSpec { pools[0].beds }
+    public var initial: InitialState { pools[0].initial }
 }
 
-/// General and acute beds. An emergency admission has an acute phase (meets the criteria to reside), then NCTR
-/// time: the pathway's discharge process or assessment, then a wait for a place in the pathway's service while
-/// holding the bed. Each NCTR day may decondition the patient (a higher pathway). Elective patients called from
-/// a list use the same beds for a planned stay.
+/// General and acute beds in pools. An emergency admission asks for a bed in its home pool, or outlies in an
+/// allowed pool when the home pool is full (staying longer); its acute phase (meets the criteria to reside) is
+/// followed by NCTR time: the pathway's discharge process or assessment, then a wait for a place in the
+/// pathway's service while holding the bed. Each NCTR day may decondition the patient (a higher pathway).
+/// Elective patients called from a list use the same beds for a planned stay. Escalation rules open beds when
+/// occupancy or boarding passes a threshold; a freed bed may need a turnaround before the next patient.
 final class AcuteWardUnit: FlowUnit {
     let pathways: [PathwaySpec]
     let pathwayMix: Keyed<EmpiricalChoice<Int>>
     let acuteStay: Keyed<Distribution>
     let dischargeOpen: SimTime
     let dischargeClose: SimTime
+    /// Departure times of pathways within discharge hours, when the ward has a discharge profile.
+    let dischargeProcess: PoissonArrivals<DailyCachedProfile>?
     let escalationPerDay: [Double]
     let escalateTo: [Int?]
     let independenceLossPerDay: Double
+    let homePool: Keyed<EmpiricalChoice<Int>>?
+    let outliers: [OutlierRule?]
+    let escalationRules: [EscalationRule]
+    let turnaround: Distribution?
+    /// Beds each pool keeps for its own patients (outliers take one only while more are free).
+    let reserves: [Int]
     /// Each pathway's position in the run's list of pathway names (metrics).
     let pathwayMetricIndex: [Int]
 
     /// NCTR patients now in the ward's beds, and their time-weighted number.
     @exclusivity(unchecked) var nctrCount = 0
     @exclusivity(unchecked) var nctrStat = TimeWeighted(start: 0)
+    /// Patients in a pool other than their home pool, and their time-weighted number (outlier bed-days).
+    @exclusivity(unchecked) var outlierCount = 0
+    @exclusivity(unchecked) var outlierStat = TimeWeighted(start: 0)
+    /// Beds opened by escalation rules now, and their time-weighted number (escalation bed-days).
+    @exclusivity(unchecked) var ruleOpen: [Bool]
+    @exclusivity(unchecked) var openedStat = TimeWeighted(start: 0)
     /// The virtual wards this ward's inpatients may step down to, in unit order.
     @exclusivity(unchecked) private(set) var stepDownTargets: [VirtualWardUnit] = []
     /// The elective lists, by unit index (nil for other units), whose patients use these beds.
     @exclusivity(unchecked) private(set) var electiveLists: [ElectiveListUnit?] = []
 
-    init(_ spec: UnitSpec, _ w: AcuteWardSpec, index: Int, resource: ResourceID?, streams: UnitStreams,
-         pathwayMetricIndex: [Int]) {
+    init(_ spec: UnitSpec, _ w: AcuteWardSpec, index: Int, places: [Place], streams: UnitStreams, context: BuildContext) {
         let copy = w.replicaCopy()
         pathways = copy.pathways
         pathwayMix = copy.pathwayMix
         acuteStay = copy.acuteStay
         dischargeOpen = copy.dischargeOpen
         dischargeClose = copy.dischargeClose
+        dischargeProcess = copy.dischargeTiming.map { t in
+            PoissonArrivals(rate: DailyCachedProfile(RateProfile(perDay: t.perDay, hourOfDay: t.hourOfDay,
+                                                                 dayOfWeek: t.dayOfWeek, calendar: context.spec.calendar)))
+        }
         escalationPerDay = copy.escalationPerDay
         escalateTo = copy.escalateTo
         independenceLossPerDay = copy.independenceLossPerDay
-        self.pathwayMetricIndex = pathwayMetricIndex
-        super.init(spec, index: index, resource: resource, streams: streams)
+        homePool = copy.homePool
+        outliers = copy.outliers
+        escalationRules = copy.escalationRules
+        turnaround = copy.turnaround
+        reserves = copy.pools.map(\.reserve)
+        ruleOpen = Array(repeating: false, count: copy.escalationRules.count)
+        pathwayMetricIndex = context.pathwayMetricIndex[index] ?? []
+        super.init(spec, index: index, places: places, streams: streams)
     }
 
     override func link(_ units: [FlowUnit]) {
@@ -110,10 +231,39 @@ final class AcuteWardUnit: FlowUnit {
         return e >= 0 ? electiveLists[e] : nil
     }
 
+    /// Schedules the escalation rules' first checks.
+    override func start(_ s: SystemSimulation) {
+        for (k, rule) in escalationRules.enumerated() {
+            if let t = PullRounds.next(after: -1, rule.checkTimes) {
+                s.sim.schedule(at: t, priority: .audit, .escalationCheck(unit: Int32(index), rule: Int32(k)))
+            }
+        }
+    }
+
     // MARK: Entering, the end of the acute phase, leaving
+
+    /// An admission asks for a bed in its home pool (by attributes; an elective list's pool for electives); the
+    /// pool itself lets it outlie in allowed pools when full (`ResourcePool.setOverflow`).
+    override func requestTarget(_ p: Int, _ s: SystemSimulation) -> (place: Place, priority: Int) {
+        var home = 0
+        if let list = electiveList(of: p, s) {
+            home = list.pool
+        } else if let homePool {
+            home = homePool.value(s.patients[p].attributes).sample(streams.stream)
+        }
+        s.patients[p].homePlace = Int16(home)
+        return (places[home], 0)
+    }
 
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
         let attrs = s.patients[p].attributes
+        let pool = s.place(of: p).index, home = Int(s.patients[p].homePlace)
+        let outlier = pool != home
+        if outlier {
+            s.patients[p].outlier = true
+            outlierCount += 1
+            outlierStat.update(to: Double(outlierCount), at: s.sim.now)
+        }
         if let list = electiveList(of: p, s) {
             // A planned stay, then the list's route.
             s.patients[p].admissionTime = s.sim.now
@@ -126,8 +276,9 @@ final class AcuteWardUnit: FlowUnit {
         let pathway = pathwayMix.value(attrs).sample(streams.route)
         s.patients[p].next = Int32(pathway)
         s.noteReadmission(p)
-        if s.warmedUp { s.metrics.admission(neighbourhood: s.neighbourhood(of: attrs)) }
-        let stay = acuteStay.value(attrs, next: pathway).sample(streams.stay)
+        if s.warmedUp { s.metrics.admission(neighbourhood: s.neighbourhood(of: attrs), at: s.sim.now) }
+        var stay = acuteStay.value(attrs, next: pathway).sample(streams.stay)
+        if outlier, let rule = outliers[home] { stay *= rule.losFactor }
         s.patients[p].acuteEnd = s.sim.now + stay
         s.scheduleStayEnd(p, after: stay)
         for vw in stepDownTargets where vw.drawEligibility(p, acuteStay: stay, s) { break }
@@ -151,6 +302,11 @@ final class AcuteWardUnit: FlowUnit {
 
     override func leaving(_ p: Int, to dest: Int, _ s: SystemSimulation) {
         let pt = s.patients[p]
+        if pt.outlier {
+            s.patients[p].outlier = false
+            outlierCount -= 1
+            outlierStat.update(to: Double(outlierCount), at: s.sim.now)
+        }
         if pt.electiveUnit >= 0 {
             s.patients[p].token = s.freshToken()
             return
@@ -162,9 +318,13 @@ final class AcuteWardUnit: FlowUnit {
             nctrStat.update(to: Double(nctrCount), at: s.sim.now)
         }
         if s.warmedUp {
+            if !s.units[dest].endsInDeath {
+                let day = s.spec.calendar.dayIndex(s.sim.now)
+                s.metrics.acuteDeparture(hour: s.spec.calendar.hourOfDay(s.sim.now), weekday: s.spec.calendar.weekday(ofDay: day))
+            }
             s.metrics.acuteDischarge(los: s.sim.now - pt.admissionTime, nctr: inNCTR ? nctr : nil,
                                      pathway: pathwayMetricIndex[Int(pt.next)],
-                                     neighbourhood: s.neighbourhood(of: pt.attributes))
+                                     neighbourhood: s.neighbourhood(of: pt.attributes), at: s.sim.now)
         }
         if !s.units[dest].endsInDeath { s.startFollowUp(p, ward: self, nctr: nctr) }
         s.patients[p].token = s.freshToken()  // stops the deconditioning clock
@@ -174,9 +334,41 @@ final class AcuteWardUnit: FlowUnit {
         let attrs = s.patients[p].attributes
         s.patients[p].admissionTime = 0
         s.patients[p].acuteUnit = Int32(index)
+        s.patients[p].homePlace = Int16(s.place(of: p).index)
         let pathway = pathwayMix.value(attrs).sample(streams.route)
         s.patients[p].next = Int32(pathway)
         s.scheduleStayEnd(p, after: acuteStay.value(attrs, next: pathway).sampleResidual(streams.initial))
+    }
+
+    /// How long a freed bed takes before the next patient can have it.
+    func turnaroundTime() -> SimTime { turnaround?.sample(streams.turnaround) ?? 0 }
+
+    // MARK: Escalation rules
+
+    /// A rule's check: open its beds when occupancy or boarding passes the opening threshold, close them when
+    /// both are at or below the closing thresholds.
+    func checkEscalation(_ k: Int, _ s: SystemSimulation) {
+        let rule = escalationRules[k]
+        if let t = PullRounds.next(after: s.sim.now, rule.checkTimes) {
+            s.sim.schedule(at: t, priority: .audit, .escalationCheck(unit: Int32(index), rule: Int32(k)))
+        }
+        let place = places[rule.pool]
+        let capacity = s.pool.capacity(place.resource)
+        let occupancy = capacity > 0 ? Double(s.pool.busy(place.resource)) / Double(capacity) : 1
+        let boarders = places.reduce(0) { $0 + s.pool.queueLength($1.resource) }
+        if !ruleOpen[k] {
+            let byOccupancy = rule.openOccupancy.map { occupancy >= $0 } ?? false
+            let byBoarders = rule.openBoarders.map { boarders >= $0 } ?? false
+            guard byOccupancy || byBoarders else { return }
+            ruleOpen[k] = true
+            place.opened += rule.beds
+        } else {
+            guard occupancy <= rule.closeOccupancy && boarders <= rule.closeBoarders else { return }
+            ruleOpen[k] = false
+            place.opened -= rule.beds
+        }
+        openedStat.update(to: Double(zip(ruleOpen, escalationRules).reduce(0) { $0 + ($1.0 ? $1.1.beds : 0) }), at: s.sim.now)
+        s.applyCapacity(place)
     }
 
     // MARK: NCTR: discharge process, waiting for a service, deconditioning
@@ -185,7 +377,11 @@ final class AcuteWardUnit: FlowUnit {
         let k = Int(s.patients[p].next)
         var end = s.sim.now + pathways[k].delay.value(s.patients[p].attributes).sample(streams.delay)
         if pathways[k].withinDischargeHours {
-            end = DischargeHours.next(end, open: dischargeOpen, close: dischargeClose)
+            if let process = dischargeProcess {
+                end = process.next(after: end, unitExponential: streams.timing.exponential(mean: 1), horizon: .infinity) ?? end
+            } else {
+                end = DischargeHours.next(end, open: dischargeOpen, close: dischargeClose)
+            }
         }
         s.sim.schedule(at: end, priority: .release, .delayEnd(patient: Int32(p), token: s.patients[p].token))
     }
@@ -204,8 +400,7 @@ final class AcuteWardUnit: FlowUnit {
             let target = Int(s.patients[p].target)
             if s.patients[p].phase == .nctrWaiting, target >= 0 {
                 // Leave the old service's queue; the new pathway needs its own assessment.
-                if let r = s.units[target].resource { s.pool.withdraw(r, entity: p, at: s.sim.now) }
-                s.patients[p].target = -1
+                s.withdrawRequest(p)
             }
             s.patients[p].token = s.freshToken()
             s.patients[p].phase = .nctrDelay

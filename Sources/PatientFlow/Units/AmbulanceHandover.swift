@@ -18,11 +18,11 @@ final class HandoverUnit: FlowUnit {
     let handover: Keyed<Distribution>
     let next: Keyed<Outcome>
 
-    init(_ spec: UnitSpec, _ h: HandoverSpec, index: Int, resource: ResourceID?, streams: UnitStreams) {
+    init(_ spec: UnitSpec, _ h: HandoverSpec, index: Int, places: [Place], streams: UnitStreams) {
         let copy = h.replicaCopy()
         handover = copy.handover
         next = copy.route
-        super.init(spec, index: index, resource: resource, streams: streams)
+        super.init(spec, index: index, places: places, streams: streams)
     }
 
 
@@ -38,6 +38,6 @@ final class HandoverUnit: FlowUnit {
     override func leaving(_ p: Int, to dest: Int, _ s: SystemSimulation) {
         let extra = handover.value(s.patients[p].attributes).sample(streams.stay)
         s.patients[p].startDelay = extra
-        if s.warmedUp { s.metrics.handover(time: s.sim.now - s.patients[p].arrivalTime + extra) }
+        if s.warmedUp { s.metrics.handover(time: s.sim.now - s.patients[p].arrivalTime + extra, at: s.sim.now) }
     }
 }

@@ -17,8 +17,12 @@ public struct ArrivalsSpec: Sendable {
     /// Demand comes from the system's registered population: one stream per (neighbourhood, age band), with
     /// `rate` giving the total per day and the shapes, and neighbourhood and age set by the stream.
     public var fromPopulation: Bool
+    /// The level of the `arrival_mode` attribute its patients arrive with (nil: ambulance if `byAmbulance`,
+    /// else walk-in), e.g. `referral` for GP referrals to SDEC.
+    public var arrivalMode: Int?
     public init(rate: Rate, mix: [Keyed<EmpiricalChoice<Int>>?], route: Keyed<Outcome>, byAmbulance: Bool,
-                fromPopulation: Bool = false) {
+                fromPopulation: Bool = false, arrivalMode: Int? = nil) {
+        self.arrivalMode = arrivalMode
         self.rate = rate
         self.mix = mix
         self.route = route
@@ -34,12 +38,20 @@ final class ArrivalsUnit: FlowUnit {
     let firstRoute: Keyed<Outcome>
     let byAmbulance: Bool
 
-    init(_ spec: UnitSpec, _ a: ArrivalsSpec, index: Int, streams: UnitStreams) {
+    /// The `arrival_mode` level this stream's patients arrive with (nil without the attribute).
+    let arrivalMode: Int?
+
+    init(_ spec: UnitSpec, _ a: ArrivalsSpec, index: Int, streams: UnitStreams, context: BuildContext) {
         let copy = a.replicaCopy()
         mix = copy.mix
         firstRoute = copy.route
         byAmbulance = copy.byAmbulance
-        super.init(spec, index: index, resource: nil, streams: streams)
+        if let m = context.arrivalMode {
+            arrivalMode = copy.arrivalMode ?? (copy.byAmbulance ? m.ambulance : m.walkIn)
+        } else {
+            arrivalMode = nil
+        }
+        super.init(spec, index: index, places: [], streams: streams)
     }
 
 }

@@ -12,6 +12,8 @@ public struct ElectiveListSpec: Sendable {
     public var sessions: [(timeOfWeek: SimTime, patients: Int)]
     /// The ward whose beds electives use, the stay there, and where they go after.
     public var ward: UnitIndex
+    /// The ward's pool whose beds the list uses (0 for a ward without pools).
+    public var pool: Int
     public var stay: Keyed<Distribution>
     public var route: Keyed<Outcome>
     /// The list at the start: its size and how long each has waited (a distribution of waits).
@@ -22,7 +24,8 @@ public struct ElectiveListSpec: Sendable {
 
     public init(referrals: RateProfile, sessions: [(timeOfWeek: SimTime, patients: Int)], ward: UnitIndex,
                 stay: Keyed<Distribution>, route: Keyed<Outcome>, initialSize: Int, initialWait: Distribution,
-                mix: [Keyed<EmpiricalChoice<Int>>?]) {
+                mix: [Keyed<EmpiricalChoice<Int>>?], pool: Int = 0) {
+        self.pool = pool
         self.referrals = referrals
         self.sessions = sessions
         self.ward = ward
@@ -40,6 +43,7 @@ final class ElectiveListUnit: FlowUnit {
     let referrals: RateProfile
     let sessions: [(timeOfWeek: SimTime, patients: Int)]
     let ward: UnitIndex
+    let pool: Int
     let stay: Keyed<Distribution>
     let next: Keyed<Outcome>
     let initialSize: Int
@@ -53,12 +57,13 @@ final class ElectiveListUnit: FlowUnit {
         referrals = copy.referrals
         sessions = copy.sessions
         ward = copy.ward
+        pool = copy.pool
         stay = copy.stay
         next = copy.route
         initialSize = copy.initialSize
         initialWait = copy.initialWait
         mix = copy.mix
-        super.init(spec, index: index, resource: nil, streams: streams)
+        super.init(spec, index: index, places: [], streams: streams)
     }
 
     /// The initial list, the first referral and every session's first call.
@@ -98,7 +103,8 @@ final class ElectiveListUnit: FlowUnit {
     /// A session calls the longest waiters; each needs a free bed on the day or is cancelled back onto the list.
     func session(_ i: Int, _ s: SystemSimulation) {
         s.sim.schedule(after: Duration.week, priority: .normal, .session(unit: Int32(index), index: Int32(i)))
-        guard let bed = s.units[ward].resource else { return }
+        guard s.units[ward].places.indices.contains(pool) else { return }
+        let bed = s.units[ward].places[pool].resource
         var cancelled: [(SimTime, Int32)] = []
         for _ in 0..<sessions[i].patients {
             guard let (t, p) = queue.pop() else { break }

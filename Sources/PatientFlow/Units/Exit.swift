@@ -47,7 +47,7 @@ final class ExitUnit: FlowUnit {
         death = copy.death
         careHomeMove = copy.careHomeMove
         eventTime = copy.eventTime
-        super.init(spec, index: index, resource: nil, streams: streams)
+        super.init(spec, index: index, places: [], streams: streams)
     }
 
     override var endsInDeath: Bool { destination == .died }
@@ -102,7 +102,9 @@ final class ExitUnit: FlowUnit {
         let attrs = s.persons[person].attributes
         let p = s.newPatient(attributes: attrs, person: person, byAmbulance: false)
         let first = route.value(attrs).sample(streams.route)
-        if s.units[first].kind == .ambulanceHandover { s.patients[p].byAmbulance = true }
+        let ambulance = s.units[first].kind == .ambulanceHandover
+        s.patients[p].byAmbulance = ambulance
+        if let m = s.arrivalMode { s.patients[p].attributes[m.attribute] = ambulance ? m.ambulance : m.walkIn }
         s.moveTo(p, unit: first)
     }
 }

@@ -12,40 +12,35 @@ class FlowUnit {
     let index: Int
     let name: String
     let kind: UnitKindName
-    /// The unit's places in the replication's pool, or nil for units patients pass through (arrivals, exits).
-    let resource: ResourceID?
-    /// The capacity schedule of the places, if they follow one.
-    let schedule: CapacitySchedule?
+    /// The unit's places (ED areas, bed pools, or one for most kinds), each a resource of the replication's
+    /// pool; empty for units patients pass through (arrivals, exits).
+    let places: [Place]
     /// Where a patient in this unit is, for the 91-day follow-up.
     let personState: PersonState
-    /// Patients here at the start, and queueing for a place (units that can start occupied).
-    let initial: InitialState
     /// Random streams are keyed by (seed, replication, "<unit>/<purpose>"); each kind makes the ones it draws from.
     let streams: UnitStreams
     /// A virtual ward's `when_full`: where a step-up goes when no place is free (-1 for other kinds).
     let whenFull: Int
+    /// Whether a patient arriving here from elsewhere starts a new episode at the front door (handover, ED).
+    let isFrontDoor: Bool
 
-    // Per-unit statistics, owned here and updated by the simulation when occupancy or capacity changes.
-    /// Time at each occupancy level, and the level at each daily audit.
-    @exclusivity(unchecked) var occupancy = OccupancyHistogram(start: 0)
-    /// Time-weighted capacity (available places).
-    @exclusivity(unchecked) var capacityStat: TimeWeighted
-    /// Time-weighted indicator that no place is free (a virtual ward's `vw_full_percent`).
-    @exclusivity(unchecked) var fullStat = TimeWeighted(start: 0)
-
-    init(_ spec: UnitSpec, index: Int, resource: ResourceID?, streams: UnitStreams, whenFull: Int = -1) {
+    init(_ spec: UnitSpec, index: Int, places: [Place], streams: UnitStreams, whenFull: Int = -1) {
         self.index = index
-        self.whenFull = whenFull
         self.name = spec.name
         self.kind = spec.kind.kindName
-        self.resource = resource
-        let places = spec.kind.places
-        if case .schedule(let s)? = places { schedule = s } else { schedule = nil }
+        self.places = places
         self.personState = spec.kind.personState
-        self.initial = spec.kind.initial ?? InitialState()
         self.streams = streams
-        capacityStat = TimeWeighted(start: 0, value: Double(places?.capacity(at: 0) ?? 0))
+        self.whenFull = whenFull
+        isFrontDoor = kind == .ambulanceHandover || kind == .emergencyDepartment
     }
+
+    /// The unit's (first) place's resource, or nil for units without places.
+    var resource: ResourceID? { places.first?.resource }
+
+    /// The place a patient coming here asks for, and the priority of the request (lower first, for places with
+    /// a priority queue). Most kinds have one place and no priorities.
+    func requestTarget(_ p: Int, _ s: SystemSimulation) -> (place: Place, priority: Int) { (places[0], 0) }
 
     // MARK: What kinds override
 
@@ -74,8 +69,8 @@ class FlowUnit {
     /// Schedules what the unit does on its own from the start (pull rounds, elective referrals and sessions).
     func start(_ s: SystemSimulation) {}
 
-    /// The remaining stay of an initial occupant, and what it does next: drawn from the equilibrium residual of
-    /// the unit's stay (decision 20). Units without a stay cannot start occupied.
+    /// The remaining stay of an initial occupant of one of the unit's places, and what it does next: drawn from
+    /// the equilibrium residual of the unit's stay (decision 20). Units without a stay cannot start occupied.
     func startInitialOccupant(_ p: Int, _ s: SystemSimulation) {
         preconditionFailure("unit \(name) (\(kind.rawValue)) cannot start occupied")
     }
@@ -102,9 +97,15 @@ final class UnitStreams {
 
     /// What a unit draws for; each purpose is one stream, named "<unit>/<purpose>".
     enum Purpose: Int, CaseIterable {
-        case arrivals, mix, route, stay, delay, deconditioning, followUp, initial
+        case arrivals, mix, route, stay, delay, deconditioning, followUp, initial, stream, turnaround, timing
 
-        var name: String { self == .followUp ? "follow-up" : "\(self)" }
+        var name: String {
+            switch self {
+            case .followUp: return "follow-up"
+            case .stream: return "streaming"
+            default: return "\(self)"
+            }
+        }
     }
 
     /// Makes the stream for `purpose` and keeps it in `slot`.
@@ -123,6 +124,9 @@ final class UnitStreams {
     @exclusivity(unchecked) private var _deconditioning: RandomStream?
     @exclusivity(unchecked) private var _followUp: RandomStream?
     @exclusivity(unchecked) private var _initial: RandomStream?
+    @exclusivity(unchecked) private var _stream: RandomStream?
+    @exclusivity(unchecked) private var _turnaround: RandomStream?
+    @exclusivity(unchecked) private var _timing: RandomStream?
 
     var arrival: RandomStream { _arrival ?? make(.arrivals, &_arrival) }
     var mix: RandomStream { _mix ?? make(.mix, &_mix) }
@@ -132,33 +136,81 @@ final class UnitStreams {
     var deconditioning: RandomStream { _deconditioning ?? make(.deconditioning, &_deconditioning) }
     var followUp: RandomStream { _followUp ?? make(.followUp, &_followUp) }
     var initial: RandomStream { _initial ?? make(.initial, &_initial) }
+    var stream: RandomStream { _stream ?? make(.stream, &_stream) }
+    var turnaround: RandomStream { _turnaround ?? make(.turnaround, &_turnaround) }
+    var timing: RandomStream { _timing ?? make(.timing, &_timing) }
 }
 
 extension FlowUnit {
     /// The behaviour of each kind: the one switch over kinds, and it has no default, so a new kind that lacks
     /// a behaviour does not compile.
-    static func make(_ spec: UnitSpec, index: Int, resource: ResourceID?, streams: UnitStreams,
-                     pathwayMetricIndex: [Int]) -> FlowUnit {
+    static func make(_ spec: UnitSpec, index: Int, places: [Place], streams: UnitStreams, context: BuildContext) -> FlowUnit {
         switch spec.kind {
         case .arrivals(let a):
-            return ArrivalsUnit(spec, a, index: index, streams: streams)
+            return ArrivalsUnit(spec, a, index: index, streams: streams, context: context)
         case .ambulanceHandover(let h):
-            return HandoverUnit(spec, h, index: index, resource: resource, streams: streams)
+            return HandoverUnit(spec, h, index: index, places: places, streams: streams)
         case .emergencyDepartment(let e):
-            return EmergencyDepartmentUnit(spec, e, index: index, resource: resource, streams: streams)
+            return EmergencyDepartmentUnit(spec, e, index: index, places: places, streams: streams, context: context)
         case .acuteWard(let w):
-            return AcuteWardUnit(spec, w, index: index, resource: resource, streams: streams,
-                                 pathwayMetricIndex: pathwayMetricIndex)
+            return AcuteWardUnit(spec, w, index: index, places: places, streams: streams, context: context)
         case .communityService(let c), .beddedCare(let c):
-            return ServiceUnit(spec, c, index: index, resource: resource, streams: streams)
+            return ServiceUnit(spec, c, index: index, places: places, streams: streams)
         case .exit(let x):
             return ExitUnit(spec, x, index: index, streams: streams)
         case .virtualWard(let v):
-            return VirtualWardUnit(spec, v, index: index, resource: resource, streams: streams)
+            return VirtualWardUnit(spec, v, index: index, places: places, streams: streams)
         case .urgentCommunityResponse(let u):
-            return UrgentResponseUnit(spec, u, index: index, resource: resource, streams: streams)
+            return UrgentResponseUnit(spec, u, index: index, places: places, streams: streams)
         case .electiveList(let e):
             return ElectiveListUnit(spec, e, index: index, streams: streams)
         }
     }
+}
+
+/// What a unit's behaviour may need of the whole system when it is built.
+struct BuildContext {
+    let spec: SystemSpec
+    /// For each acute ward (unit index), its pathways' positions in the run's list of pathway names (metrics).
+    let pathwayMetricIndex: [Int: [Int]]
+    /// The attribute holding the arrival mode (`arrival_mode`), and its ambulance and walk-in levels, if the
+    /// scenario has one.
+    let arrivalMode: ArrivalModeAttribute?
+}
+
+/// One place of a unit (the unit itself, an ED area, a bed pool): a resource of the pool with its schedule,
+/// its initial occupants and its statistics.
+final class Place {
+    /// Index within the unit, and the name used in metrics (`unit.<name>.*`): the unit's own name for a unit
+    /// with one place, "<unit>.<area>" for an area or pool.
+    let index: Int
+    let name: String
+    let resource: ResourceID
+    /// The unit's index.
+    let unit: Int
+    let schedule: CapacitySchedule?
+    let initial: InitialState
+    /// When the place takes new patients (nil: always).
+    let accepts: OpeningHours?
+    @exclusivity(unchecked) var occupancy = OccupancyHistogram(start: 0)
+    /// Time-weighted capacity (available places).
+    @exclusivity(unchecked) var capacityStat: TimeWeighted
+    /// Time-weighted indicator that no place is free (a virtual ward's `vw_full_percent`).
+    @exclusivity(unchecked) var fullStat = TimeWeighted(start: 0)
+    /// Places opened on top of the schedule by an escalation rule.
+    @exclusivity(unchecked) var opened = 0
+
+    init(index: Int, name: String, resource: ResourceID, unit: Int, spec: PlaceSpec) {
+        self.index = index
+        self.name = name
+        self.resource = resource
+        self.unit = unit
+        if case .schedule(let s) = spec.places { schedule = s } else { schedule = nil }
+        initial = spec.initial
+        accepts = spec.accepts
+        capacityStat = TimeWeighted(start: 0, value: Double(spec.places.capacity(at: 0)))
+    }
+
+    /// The capacity at `t`: the schedule's, plus places opened by a rule.
+    func capacity(at t: SimTime) -> Int { (schedule?.capacity(at: t) ?? PlacesSpec.unlimitedCapacity) + opened }
 }

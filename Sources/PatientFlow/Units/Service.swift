@@ -12,8 +12,11 @@ public struct ServiceSpec: Sendable {
     public var initial: InitialState
     /// Patients here are at home (caseload services): they count as "at home" for the 91-day follow-up.
     public var atHome: Bool
+    /// When the service takes new patients (a care home that admits 09:00-17:00 on weekdays); nil: any time.
+    public var accepts: OpeningHours?
     public init(places: PlacesSpec, stay: Keyed<Distribution>, route: Keyed<Outcome>,
-                initial: InitialState = InitialState(), atHome: Bool) {
+                initial: InitialState = InitialState(), atHome: Bool, accepts: OpeningHours? = nil) {
+        self.accepts = accepts
         self.places = places
         self.stay = stay
         self.route = route
@@ -31,11 +34,11 @@ class ServiceUnit: FlowUnit {
     let stay: Keyed<Distribution>
     let next: Keyed<Outcome>
 
-    init(_ spec: UnitSpec, _ c: ServiceSpec, index: Int, resource: ResourceID?, streams: UnitStreams) {
+    init(_ spec: UnitSpec, _ c: ServiceSpec, index: Int, places: [Place], streams: UnitStreams) {
         let copy = c.replicaCopy()
         stay = copy.stay
         next = copy.route
-        super.init(spec, index: index, resource: resource, streams: streams)
+        super.init(spec, index: index, places: places, streams: streams)
     }
 
 

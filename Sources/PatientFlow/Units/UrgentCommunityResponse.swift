@@ -23,11 +23,11 @@ final class UrgentResponseUnit: FlowUnit {
     let visit: Keyed<Distribution>
     let next: Keyed<Outcome>
 
-    init(_ spec: UnitSpec, _ u: UrgentResponseSpec, index: Int, resource: ResourceID?, streams: UnitStreams) {
+    init(_ spec: UnitSpec, _ u: UrgentResponseSpec, index: Int, places: [Place], streams: UnitStreams) {
         let copy = u.replicaCopy()
         visit = copy.visit
         next = copy.route
-        super.init(spec, index: index, resource: resource, streams: streams)
+        super.init(spec, index: index, places: places, streams: streams)
     }
 
 

@@ -71,7 +71,7 @@ final class VirtualWardUnit: FlowUnit {
     @exclusivity(unchecked) var eligible: [(patient: Int32, token: UInt32)] = []
     @exclusivity(unchecked) var eligibleHead = 0
 
-    init(_ spec: UnitSpec, _ v: VirtualWardSpec, index: Int, resource: ResourceID?, streams: UnitStreams) {
+    init(_ spec: UnitSpec, _ v: VirtualWardSpec, index: Int, places: [Place], streams: UnitStreams) {
         let copy = v.replicaCopy()
         stay = copy.stay
         policy = copy.policy
@@ -81,7 +81,7 @@ final class VirtualWardUnit: FlowUnit {
         escalation = copy.escalation
         escalateTo = copy.escalateTo
         next = copy.route
-        super.init(spec, index: index, resource: resource, streams: streams, whenFull: copy.whenFull)
+        super.init(spec, index: index, places: places, streams: streams, whenFull: copy.whenFull)
     }
 
 

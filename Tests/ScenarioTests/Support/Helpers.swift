@@ -92,7 +92,10 @@ extension XCTestCase {
             return nil
         }
         switch u.kind {
-        case .beddedCare(let x), .communityService(let x), .emergencyDepartment(let x): return x
+        case .beddedCare(let x), .communityService(let x): return x
+        case .emergencyDepartment(let e):
+            let a = e.areas[0]
+            return ServiceSpec(places: a.places, stay: a.assessment, route: a.route, initial: a.initial, atHome: false)
         default:
             XCTFail("\(name) is not a service unit", line: line)
             return nil
