@@ -9,16 +9,18 @@ import Glibc
 
 /// Loads a scenario, optionally with `KEY=VALUE` overrides (dotted paths into the file, as `--set` gives them).
 /// Bad input prints every error and exits with code 2.
-func loadScenario(_ path: String, overrides: [(key: String, value: String)] = []) throws -> Scenario {
+///
+/// - Parameter folders: folders besides the scenario's own that `extends` and `csv` may read.
+func loadScenario(_ path: String, overrides: [(key: String, value: String)] = [], allowing folders: [String] = []) throws -> Scenario {
     do {
-        guard !overrides.isEmpty else { return try Scenario.load(path: path) }
+        guard !overrides.isEmpty else { return try Scenario.load(path: path, allowing: folders) }
         // The overrides are a small scenario that extends the file: the same merge as any option file.
         let url = URL(fileURLWithPath: path)
         var tree: [String: Any] = [:]
         for (key, value) in overrides { insert(&tree, key.split(separator: ".").map(String.init), value) }
         let yaml = "extends: \"\(url.lastPathComponent)\"\n" + render(tree, indent: 0)
         let file = url.deletingLastPathComponent().appendingPathComponent("(--set on \(url.lastPathComponent))").path
-        return try Scenario.load(yaml: yaml, file: file)
+        return try Scenario.load(yaml: yaml, file: file, allowing: folders)
     } catch {
         for e in error.errors { printError(e.description) }
         throw ExitCode(2)

@@ -81,7 +81,7 @@ final class ErrorMessageTests: XCTestCase {
 
     func testWrongTypes() {
         let cases: [(String, String, String)] = [
-            ("- a\n- b", "", "expected a scenario"),
+            ("- a\n- b", "", "is not a scenario file"),
             ("name: x\nhorizon: 1d\nunits: [a, b]", "units", "found a list"),
             ("name: [x]\nhorizon: 1d\nunits: {}", "name", "expected a string, found a list"),
             ("name: x\nhorizon: 1d\nunits: {}", "units", "needs at least one unit"),
