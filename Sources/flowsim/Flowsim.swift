@@ -1,4 +1,5 @@
 import ArgumentParser
+import Scenario
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,6 +21,9 @@ struct Flowsim: ParsableCommand {
 
     /// Parses and runs, mapping usage errors to exit code 2 (the parser's default is 64).
     static func main() {
+        // Before anything else: an interrupt while a scenario loads must still leave no temporary files.
+        Interrupts.install()
+        checkHelpTopic()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -31,5 +35,18 @@ struct Flowsim: ParsableCommand {
             }
             Self.exit(withError: error)
         }
+    }
+
+    /// `flowsim help NAME` for a NAME that is not a command is a usage error (the parser prints the general help
+    /// and exits 0).
+    static func checkHelpTopic() {
+        let args = Array(CommandLine.arguments.dropFirst())
+        guard args.first == "help", args.count > 1 else { return }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName ?? String(describing: $0).lowercased() }
+        let topic = args[1]
+        guard !names.contains(topic) && !topic.hasPrefix("-") else { return }
+        let hint = Scenario.nearest(topic, in: names).map { "; did you mean '\($0)'?" } ?? ""
+        printError("Error: unknown command '\(topic)'\(hint) Commands: \(names.joined(separator: ", ")).")
+        Glibc.exit(2)
     }
 }
