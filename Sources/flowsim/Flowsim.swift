@@ -21,11 +21,14 @@ struct Flowsim: ParsableCommand {
 
     /// Parses and runs, mapping usage errors to exit code 2 (the parser's default is 64).
     static func main() {
-        // Before anything else: an interrupt while a scenario loads must still leave no temporary files.
-        Interrupts.install()
         checkHelpTopic()
         do {
             var command = try parseAsRoot()
+            // Commands that run replications or write folders handle interrupts (before they load anything, so
+            // an interrupt never leaves temporary files); the others stop at once, as any program does.
+            if command is Run || command is Compare || command is SweepCommand || command is Size || command is Regress {
+                Interrupts.install()
+            }
             try command.run()
         } catch {
             let code = exitCode(for: error)

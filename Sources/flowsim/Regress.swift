@@ -49,6 +49,12 @@ struct Regress: ParsableCommand {
         for f in files {
             let s = try loadScenario("\(folder)/\(f)", allowing: [(folder as NSString).appendingPathComponent("..")] + fileOptions.allowDirs)
             let results = runReplications(s.spec, replications: s.replications, jobs: jobs, quiet: true, label: f)
+            // Replications cut short by an interrupt are neither compared (they would look like drift) nor
+            // made into goldens.
+            if interruption.isCancelled {
+                printError("interrupted during \(f): nothing compared or updated for it (\(drifted) drifted before)")
+                throw interruptedExitCode
+            }
             try checkResults(results)
             let name = (f as NSString).deletingPathExtension
             let path = "\(golden)/\(name).json"
