@@ -16,9 +16,9 @@ public enum Experiment {
     /// As `run`, but stops starting replications once `cancellation` is set (an interrupt): returns the
     /// replications handed on in order before the interrupt (see `stream`).
     public static func run(_ spec: SystemSpec, replications: Int, jobs: Int, cancellation: Cancellation?,
-                           progress: (@Sendable (Int) -> Void)? = nil) -> [ReplicationResult] {
+                           abort: Cancellation? = nil, progress: (@Sendable (Int) -> Void)? = nil) -> [ReplicationResult] {
         let collected = Collected()
-        stream(spec, replications: replications, jobs: jobs, cancellation: cancellation, progress: progress) {
+        stream(spec, replications: replications, jobs: jobs, cancellation: cancellation, abort: abort, progress: progress) {
             collected.results.append($0)  // called in order, under the hand-off's lock
         }
         return collected.results
@@ -27,10 +27,11 @@ public enum Experiment {
     /// Runs replications and hands each result to `consume` in replication order (0, 1, 2, ...), keeping only
     /// those that finished ahead of a slower one: memory does not grow with the number of replications, and
     /// anything `consume` accumulates is added in the same order whatever `jobs` is, so sums are identical.
-    /// Returns how many replications were consumed (fewer than asked only after a cancellation).
+    /// Returns how many replications were consumed (fewer than asked only after a cancellation). Once `abort`
+    /// is set, replications under way end part-way and are dropped.
     @discardableResult
     public static func stream(_ spec: SystemSpec, replications: Int, jobs: Int, cancellation: Cancellation? = nil,
-                              progress: (@Sendable (Int) -> Void)? = nil,
+                              abort: Cancellation? = nil, progress: (@Sendable (Int) -> Void)? = nil,
                               consume: @escaping @Sendable (ReplicationResult) -> Void) -> Int {
         precondition(replications >= 1 && jobs >= 1)
         let order = InOrder(consume: consume)
@@ -38,8 +39,12 @@ public enum Experiment {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var r = worker
             while r < replications {
-                if cancellation?.isCancelled == true { return }
-                let done = order.add(SystemSimulation(spec: spec, replication: r).run())
+                if cancellation?.isCancelled == true || abort?.isCancelled == true { return }
+                let simulation = SystemSimulation(spec: spec, replication: r)
+                simulation.abort = abort
+                let result = simulation.run()
+                if simulation.wasAborted { return }
+                let done = order.add(result)
                 progress?(done)
                 r += workers
             }

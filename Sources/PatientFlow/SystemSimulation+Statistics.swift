@@ -36,13 +36,25 @@ extension SystemSimulation {
         place.fullStat.update(to: pool.free(r) == 0 ? 1 : 0, at: sim.now)
     }
 
+    /// The place to blame when the system holds too many patients: the longest queue, or, when nobody queues
+    /// (unlimited places), the place or elective list holding the most patients.
+    func whereThePatientsAre() -> String {
+        let queues = placeOfResource.map { (name: $0.name, waiting: pool.queueLength($0.resource)) }
+        if let worst = queues.max(by: { $0.waiting < $1.waiting }), worst.waiting > 0 {
+            return "the longest queue is at unit \(worst.name) (\(worst.waiting) waiting): its capacity is far below demand"
+        }
+        var held = placeOfResource.map { (name: $0.name, count: pool.busy($0.resource)) }
+        for case let list as ElectiveListUnit in units { held.append((list.name, list.queue.count)) }
+        guard let most = held.max(by: { $0.count < $1.count }) else { return "no unit holds them" }
+        return "nobody is queueing; the most patients are at unit \(most.name) (\(most.count)): they arrive there faster than "
+            + "they leave"
+    }
+
     func audit() {
         let day = spec.calendar.dayIndex(sim.now)
         if conservation.present > Self.maximumPatientsPresent {
-            let worst = placeOfResource.map { ($0.name, pool.queueLength($0.resource)) }.max { $0.1 < $1.1 }
             stoppedBecause = "stopped on day \(day): \(conservation.present) patients in the system (limit "
-                + "\(Self.maximumPatientsPresent)); the longest queue is at unit \(worst?.0 ?? "?") (\(worst?.1 ?? 0) waiting): "
-                + "its capacity is far below demand"
+                + "\(Self.maximumPatientsPresent)); " + whereThePatientsAre()
             sim.stop()
             return
         }

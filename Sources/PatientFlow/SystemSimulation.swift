@@ -130,10 +130,74 @@ public final class SystemSimulation {
     // MARK: Running
 
     /// Runs the replication to the end of the horizon and returns what it measured.
+    ///
+    /// The loop stops the replication early (with `stopped` saying why) if more than
+    /// `maximumEventsAtOneInstant` events happen at one instant, and returns at once, unfinished, once `abort`
+    /// is set (checked every 65,536 events; `wasAborted` tells).
     public func run() -> ReplicationResult {
         start()
-        sim.run(until: endTime) { handle($0) }
+        if stoppedBecause == nil {
+            var instant = -SimTime.infinity, atInstant = 0, untilCheck = 1 << 16
+            var seen: [Int: Int] = [:]  // units the patients were at, once past the limit
+            sim.run(until: endTime) { event in
+                if sim.now == instant {
+                    atInstant &+= 1
+                    if atInstant > eventsAtOneInstantLimit {
+                        if let u = unit(of: event) { seen[u, default: 0] += 1 }
+                        if atInstant > eventsAtOneInstantLimit + 10_000 { return stopAtOneInstant(seen) }
+                    }
+                } else {
+                    instant = sim.now
+                    atInstant = 0
+                }
+                untilCheck &-= 1
+                if untilCheck == 0 {
+                    untilCheck = 1 << 16
+                    if abort?.isCancelled == true {
+                        wasAborted = true
+                        return sim.stop()
+                    }
+                }
+                handle(event)
+            }
+        }
         return finish()
+    }
+
+    /// Most events one instant may hold before the replication stops: ten per patient the system may hold.
+    /// Only a loop of moves that take no time (which `SystemSpec.problems()` rejects when it can see one) comes
+    /// near it; without the guard such a run never leaves that instant.
+    public static let maximumEventsAtOneInstant = 10 * maximumPatientsPresent
+    /// This replication's instant limit (`maximumEventsAtOneInstant` unless a test lowers it).
+    @exclusivity(unchecked) public var eventsAtOneInstantLimit = maximumEventsAtOneInstant
+
+    /// Set by the caller to end the replication part-way (a second interrupt): its results are then not a
+    /// replication and should be dropped (`wasAborted`).
+    @exclusivity(unchecked) public var abort: Cancellation?
+    /// Whether `run` returned because `abort` was set.
+    @exclusivity(unchecked) public private(set) var wasAborted = false
+
+    /// The unit an event concerns, if any (for the message when one instant holds too many events).
+    func unit(of event: FlowEvent) -> Int? {
+        switch event {
+        case .stayEnd(let p, _), .delayEnd(let p, _), .nctrDay(let p, _), .escalate(let p, _), .eligible(let p, _):
+            return patients.contains(Int(p)) && patients[Int(p)].unit >= 0 ? Int(patients[Int(p)].unit) : nil
+        case .readmission(_, let exit): return Int(exit)
+        case .capacityChange(let r), .acceptanceChange(let r), .turnaroundEnd(let r): return placeOfResource[Int(r)].unit
+        case .escalationCheck(let u, _), .pullRound(let u), .electiveReferral(let u), .session(let u, _): return Int(u)
+        case .arrival(let k): return arrivalStreams[Int(k)].unit
+        case .audit, .warmUpEnd, .followUpEnd, .careHomeMove, .death: return nil
+        }
+    }
+
+    func stopAtOneInstant(_ seen: [Int: Int]) {
+        let names = seen.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(8).map { units[$0.key].name }
+        let t = sim.now
+        stoppedBecause = "stopped on day \(spec.calendar.dayIndex(t)) at minute \(Int(t) % 1440): more than "
+            + "\(eventsAtOneInstantLimit) events at one instant, among patients at unit"
+            + (names.count == 1 ? " " : "s ") + names.joined(separator: ", ")
+            + ": a loop of moves that take no time (stays of 0)?"
+        sim.stop()
     }
 
     /// The most patients a replication may hold at once before it stops: ~200 bytes each, so ~100 MB. A valid
@@ -165,6 +229,12 @@ public final class SystemSimulation {
     }
 
     func start() {
+        // Patients at the start count against the limit too, before any of them is made.
+        let initial = spec.initialPatients
+        if initial > Self.maximumPatientsPresent {
+            stoppedBecause = "stopped at the start: the units start with \(initial) patients (limit \(Self.maximumPatientsPresent))"
+            return
+        }
         for k in arrivalStreams.indices { scheduleNextArrival(Int32(k)) }
         for place in placeOfResource {
             if let s = place.schedule, let t = s.nextChange(after: 0) {

@@ -161,7 +161,8 @@ public enum HTMLReport {
             + " excludes 0 in that direction.</p>\n"
         for c in comparisons {
             s += "<div class=\"comparison\">\n<h3>\(esc(c.option)) vs \(esc(c.baseline))</h3>\n"
-            s += "<p class=\"meta\">\(c.replications) paired replication\(c.replications == 1 ? "" : "s")</p>\n"
+            s += "<p class=\"meta\">\(c.replications) paired replication\(c.replications == 1 ? "" : "s")"
+                + (c.incomplete ? " (interrupted: \(c.replications) of \(c.planned) finished; verdicts rest on those)" : "") + "</p>\n"
             if c.rows.isEmpty {
                 s += "<p class=\"nodata\">No metrics in common.</p>\n</div>\n"
                 continue

@@ -48,21 +48,36 @@ public struct Comparison: Sendable {
     public var baseline: String
     public var option: String
     public var replications: Int
+    /// Paired replications asked for: more than `replications` when an interrupt stopped the run.
+    public var planned: Int
     public var rows: [ComparisonRow]
+
+    /// Not every paired replication asked for finished: the verdicts rest on the `replications` that did.
+    public var incomplete: Bool { replications < planned }
 
     /// Pairs replication r of the option with replication r of the baseline (same streams: common random
     /// numbers), so the difference's CI is that of the paired differences.
-    public init(baseline: String, option: String, baselineResults: [ReplicationResult], optionResults: [ReplicationResult]) {
+    ///
+    /// - Parameter planned: the paired replications asked for (default: as many as paired).
+    public init(baseline: String, option: String, baselineResults: [ReplicationResult], optionResults: [ReplicationResult],
+                planned: Int? = nil) {
         self.baseline = baseline
         self.option = option
         // Pair by replication index: after an interrupt the finished sets need not be the same prefix.
         let optionByReplication = Dictionary(optionResults.map { ($0.replication, $0) }, uniquingKeysWith: { a, _ in a })
         let pairs = baselineResults.compactMap { b in optionByReplication[b.replication].map { (b, $0) } }
         self.replications = pairs.count
+        self.planned = max(planned ?? pairs.count, pairs.count)
         let ids = baselineResults.first?.metrics.map(\.id) ?? []
+        // Each replication's metrics by id, once (looking each id up in each list was quadratic).
+        func table(_ r: ReplicationResult) -> [String: Double] {
+            Dictionary(r.metrics.map { ($0.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        let tables = pairs.map { (table($0.0), table($0.1)) }
+        let optionIDs = Set(optionResults.first?.metrics.map(\.id) ?? [])
         rows = ids.compactMap { id in
-            guard optionResults.first?.metric(id) != nil else { return nil }
-            let b = pairs.map { $0.0.metric(id) ?? .nan }, o = pairs.map { $0.1.metric(id) ?? .nan }
+            guard optionIDs.contains(id) else { return nil }
+            let b = tables.map { $0.0[id] ?? .nan }, o = tables.map { $0.1[id] ?? .nan }
             let d = zip(o, b).map { $0 - $1 }
             let diff = MetricSummary(id: id, values: d)
             let direction = MetricCatalog.direction(of: id)

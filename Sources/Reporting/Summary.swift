@@ -64,8 +64,10 @@ public enum Summaries {
     /// Every metric of `results`, in the order of the first replication.
     public static func metrics(_ results: [ReplicationResult]) -> [MetricSummary] {
         guard let first = results.first else { return [] }
-        return first.metrics.map { m in
-            MetricSummary(id: m.id, values: results.map { $0.metric(m.id) ?? .nan })
+        return first.metrics.enumerated().map { i, m in
+            MetricSummary(id: m.id, values: results.map { r in
+                i < r.metrics.count && r.metrics[i].id == m.id ? r.metrics[i].value : (r.metric(m.id) ?? .nan)
+            })
         }
     }
 
@@ -118,7 +120,11 @@ public final class StreamingSummaries: @unchecked Sendable {
             monthValues = Array(repeating: [], count: monthKeys.count)
         }
         for (i, m) in r.monthly.enumerated() where i < monthValues.count { monthValues[i].append(m.value) }
-        for (i, id) in ids.enumerated() { values[i].append(r.metric(id) ?? .nan) }
+        // Replications of one spec list their metrics in the same order: match by position, and look up by id
+        // only where they differ (looking every id up was quadratic in the number of metrics).
+        for (i, id) in ids.enumerated() {
+            values[i].append(i < r.metrics.count && r.metrics[i].id == id ? r.metrics[i].value : (r.metric(id) ?? .nan))
+        }
         for (s, series) in r.daily.enumerated() where s < days.count {
             if days[s].count < series.values.count {
                 days[s] += Array(repeating: Welford(), count: series.values.count - days[s].count)

@@ -49,19 +49,22 @@ public enum Writers {
         }.joined()
     }
 
-    /// A comparison as CSV: one row per metric.
+    /// A comparison as CSV: one row per metric; `pairs` is the number of paired replications behind it (fewer
+    /// than asked for after an interrupt).
     public static func comparisonCSV(_ c: Comparison) -> String {
-        "baseline,option,metric,baseline_mean,option_mean,difference,difference_lower,difference_upper,verdict\n"
+        "baseline,option,metric,baseline_mean,option_mean,difference,difference_lower,difference_upper,verdict,pairs\n"
             + c.rows.map {
                 "\(csv(c.baseline)),\(csv(c.option)),\(csv($0.metric)),\(cnum($0.baseline.mean)),\(cnum($0.option.mean)),"
-                    + "\(cnum($0.difference.mean)),\(cnum($0.difference.lower)),\(cnum($0.difference.upper)),\($0.verdict.rawValue)\n"
+                    + "\(cnum($0.difference.mean)),\(cnum($0.difference.lower)),\(cnum($0.difference.upper)),\($0.verdict.rawValue),"
+                    + "\(c.replications)\n"
             }.joined()
     }
 
-    /// A comparison as JSON.
+    /// A comparison as JSON; `planned` and `incomplete` say whether every paired replication asked for finished.
     public static func comparisonJSON(_ cs: [Comparison]) -> String {
         "{\"comparisons\": [\n" + cs.map { c in
-            "  {\"baseline\": \(json(c.baseline)), \"option\": \(json(c.option)), \"replications\": \(c.replications), \"metrics\": [\n"
+            "  {\"baseline\": \(json(c.baseline)), \"option\": \(json(c.option)), \"replications\": \(c.replications), "
+                + "\"planned\": \(c.planned), \"incomplete\": \(c.incomplete), \"metrics\": [\n"
                 + c.rows.map {
                     "    {\"id\": \(json($0.metric)), \"baseline\": \(num($0.baseline.mean)), \"option\": \(num($0.option.mean)), "
                         + "\"difference\": \(num($0.difference.mean)), \"lower\": \(num($0.difference.lower)), "
@@ -82,25 +85,138 @@ public enum Writers {
         return s
     }
 
-    /// Reads the points of a sweep CSV written by `sweepCSV` for these parameters (`--resume`); nil if the file's
-    /// columns are not this sweep's.
-    public static func readSweepCSV(_ text: String, parameters: [String]) -> [SweepPoint]? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        guard !lines.isEmpty else { return [] }
-        let header = lines.removeFirst()
-        guard header == parameters.map(csv).joined(separator: ",") + ",metric,mean,sd,lower,upper,n" else { return nil }
-        var points: [[Double]: [MetricSummary]] = [:], order: [[Double]] = []
-        for line in lines {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == parameters.count + 6 else { return nil }
-            let values = f[0..<parameters.count].compactMap(Double.init)
-            guard values.count == parameters.count, let n = Int(f[parameters.count + 5]) else { return nil }
-            let x = f[parameters.count...].map { Double($0) ?? .nan }
-            let m = MetricSummary(id: f[parameters.count], mean: x[1], standardDeviation: x[2], count: n, lower: x[3], upper: x[4])
-            if points[values] == nil { order.append(values) }
-            points[values, default: []].append(m)
+    /// A sweep as JSON: the parameters and, per point, its values and every metric's summary.
+    public static func sweepJSON(_ sweep: Sweep) -> String {
+        var s = "{\"scenario\": \(json(sweep.scenario)), \"parameters\": [\(sweep.parameters.map(json).joined(separator: ", "))],\n"
+        s += " \"shown\": [\(sweep.shown.map(json).joined(separator: ", "))],\n \"points\": [\n"
+        s += sweep.points.map { p in
+            "  {\"values\": [\(p.values.map(num).joined(separator: ", "))], \"metrics\": [\n" + p.metrics.map { m in
+                "    {\"id\": \(json(m.id)), \"mean\": \(num(m.mean)), \"sd\": \(num(m.standardDeviation)), "
+                    + "\"n\": \(m.count), \"lower\": \(num(m.lower)), \"upper\": \(num(m.upper))}"
+            }.joined(separator: ",\n") + "\n  ]}"
+        }.joined(separator: ",\n")
+        return s + "\n]}\n"
+    }
+
+    /// A problem in a sweep CSV read back (`--resume`), on a line of it.
+    public struct SweepFileError: Error, CustomStringConvertible, Equatable {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    /// Reads the points of a sweep CSV written by `sweepCSV` for these parameters (`--resume`).
+    ///
+    /// A UTF-8 byte order mark and CRLF line ends (a file saved by a spreadsheet) are accepted. Anything else
+    /// that `sweepCSV` does not write is an error naming its line: another sweep's header, a row with the wrong
+    /// number of fields, a value that is not a number (`abc` is not read as NaN), a metric twice for one point,
+    /// a point whose rows are split up, a point with fewer metrics than the others, or a last line without its
+    /// end (a truncated file).
+    public static func readSweepCSV(_ data: Data, parameters: [String]) throws(SweepFileError) -> [SweepPoint] {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.isEmpty { return [] }
+        // Lines split on bytes: in Swift "\r\n" is one Character, which splitting on "\n" would not see.
+        let raw = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var lines: [String] = []
+        for (i, r) in raw.enumerated() {
+            let body = r.last == 0x0D ? r.dropLast() : r[...]
+            guard let line = String(validating: body, as: UTF8.self) else {
+                throw SweepFileError(line: i + 1, message: "the line is not valid UTF-8 text")
+            }
+            lines.append(line)
         }
-        return order.map { SweepPoint(values: $0, metrics: points[$0]!) }
+        // Every row sweepCSV writes ends with a newline: a last line without one was cut short.
+        guard lines.last == "" else {
+            throw SweepFileError(line: lines.count, message: "the last line has no end: the file was cut short (truncated)")
+        }
+        lines.removeLast()
+        let expectedHeader = parameters.map(csv).joined(separator: ",") + ",metric,mean,sd,lower,upper,n"
+        guard let header = lines.first, header == expectedHeader else {
+            let found = lines.first.map { String($0.prefix(200)) } ?? ""
+            throw SweepFileError(line: 1, message: "the header is `\(found)`; a sweep over \(parameters.joined(separator: ", ")) "
+                                 + "has the header `\(expectedHeader)`")
+        }
+        let k = parameters.count
+        var points: [SweepPoint] = [], firstLine: [Int] = [], index: [[Double]: Int] = [:]
+        var seen: [[Double]: [String: Int]] = [:]
+        for (i, line) in lines.enumerated().dropFirst() {
+            let number = i + 1
+            func fail(_ message: String) -> SweepFileError { SweepFileError(line: number, message: message) }
+            guard !line.isEmpty else { throw fail("an empty line") }
+            guard let f = csvFields(line), f.count == k + 6 else {
+                throw fail("expected \(k + 6) fields (\(expectedHeader)), found \(csvFields(line)?.count.description ?? "unbalanced quotes")")
+            }
+            var values: [Double] = []
+            for (j, p) in parameters.enumerated() {
+                guard let v = Double(f[j]), v.isFinite else { throw fail("\(p): `\(f[j].prefix(40))` is not a number") }
+                values.append(v)
+            }
+            let id = f[k]
+            guard !id.isEmpty else { throw fail("the metric is empty") }
+            var x: [Double] = []
+            for (j, column) in ["mean", "sd", "lower", "upper"].enumerated() {
+                let cell = f[k + 1 + j]
+                if cell.isEmpty { x.append(.nan); continue }  // a missing value (NaN is written as nothing)
+                guard let v = Double(cell), v.isFinite else { throw fail("\(column): `\(cell.prefix(40))` is not a number") }
+                x.append(v)
+            }
+            guard let n = Int(f[k + 5]), n >= 0 else { throw fail("n: `\(f[k + 5].prefix(40))` is not a count of replications") }
+            if let earlier = seen[values]?[id] {
+                throw fail("metric \(id) of point \(values.map(cnum).joined(separator: ", ")) appears twice (first on line \(earlier))")
+            }
+            if let p = index[values], p != points.count - 1 {
+                throw fail("point \(values.map(cnum).joined(separator: ", ")) continues here, but its rows start on line "
+                           + "\(firstLine[p]) and another point came between")
+            }
+            if index[values] == nil {
+                index[values] = points.count
+                firstLine.append(number)
+                points.append(SweepPoint(values: values, metrics: []))
+            }
+            seen[values, default: [:]][id] = number
+            points[points.count - 1].metrics.append(MetricSummary(id: id, mean: x[0], standardDeviation: x[1], count: n,
+                                                                  lower: x[2], upper: x[3]))
+        }
+        // Every point has the metrics the first has: a point cut short at a line end has fewer.
+        if let first = points.first {
+            let ids = first.metrics.map(\.id)
+            for (p, point) in points.enumerated().dropFirst() where point.metrics.map(\.id) != ids {
+                throw SweepFileError(line: firstLine[p], message: "point \(point.values.map(cnum).joined(separator: ", ")) has "
+                                     + "\(point.metrics.count) metrics where the first point has \(ids.count): the file is "
+                                     + "incomplete or was edited")
+            }
+        }
+        return points
+    }
+
+    /// The fields of one CSV line as `csv` writes them (quoted when they hold a comma or a quote); nil if the
+    /// quotes do not balance.
+    static func csvFields(_ line: String) -> [String]? {
+        var fields: [String] = [], field = "", quoted = false, wasQuoted = false
+        var chars = line.makeIterator()
+        while let c = chars.next() {
+            if quoted {
+                if c == "\"" {
+                    quoted = false
+                } else {
+                    field.append(c)
+                }
+            } else if c == "\"" {
+                if wasQuoted { field.append("\"") }  // "" inside quotes
+                quoted = true
+                wasQuoted = true
+            } else if c == "," {
+                fields.append(field)
+                field = ""
+                wasQuoted = false
+            } else {
+                field.append(c)
+            }
+        }
+        guard !quoted else { return nil }
+        fields.append(field)
+        return fields
     }
 
     /// Writes `contents` to `path` atomically: a temporary file in the same folder, then a rename, so a

@@ -27,21 +27,29 @@ public struct Scenario: Sendable {
 
     /// Loads the scenario file at `path` (relative paths are relative to the working directory; `extends`
     /// and CSV paths are relative to the file that names them).
-    public static func load(path: String) throws(ScenarioErrors) -> Scenario {
-        let d = ScenarioDecoder()
-        let root = ScenarioNode.parse(contentsOf: path, displayPath: path, decoder: d)
+    ///
+    /// - Parameter folders: folders besides the scenario file's own (and their subfolders) that `extends` and
+    ///   `csv` may name files in; by default they may name files only in the scenario's folder tree.
+    public static func load(path: String, allowing folders: [String] = []) throws(ScenarioErrors) -> Scenario {
+        let d = ScenarioDecoder(scope: FileScope(scenarioFile: path, allowing: folders))
+        let root = ScenarioNode.parse(file: path, decoder: d)
         return try finish(root, file: path, decoder: d)
     }
 
-    /// Loads a scenario from text; `file` names it in messages and anchors relative paths.
-    public static func load(yaml: String, file: String = "<scenario>") throws(ScenarioErrors) -> Scenario {
-        let d = ScenarioDecoder()
-        return try finish(ScenarioNode.parse(yaml: yaml, file: file, decoder: d), file: file, decoder: d)
+    /// Loads a scenario from text; `file` names it in messages and anchors relative paths (its folder is the
+    /// scenario's folder for `extends` and `csv`).
+    public static func load(yaml: String, file: String = "<scenario>", allowing folders: [String] = []) throws(ScenarioErrors) -> Scenario {
+        let d = ScenarioDecoder(scope: FileScope(scenarioFile: file, allowing: folders))
+        let root = ScenarioNode.parse(yaml: yaml, file: file, decoder: d).flatMap { root in
+            ScenarioNode.looksLikeScenario(root, file: file, at: SourceLocation(file: file, line: 1, column: 1), .root,
+                                           decoder: d) ? root : nil
+        }
+        return try finish(root, file: file, decoder: d)
     }
 
     /// Loads a scenario from bytes (which must be UTF-8); `file` names it in messages and anchors relative paths.
-    public static func load(data: Data, file: String) throws(ScenarioErrors) -> Scenario {
-        let d = ScenarioDecoder()
+    public static func load(data: Data, file: String, allowing folders: [String] = []) throws(ScenarioErrors) -> Scenario {
+        let d = ScenarioDecoder(scope: FileScope(scenarioFile: file, allowing: folders))
         let root = ScenarioNode.decodeUTF8(data, file: file, decoder: d).flatMap {
             ScenarioNode.parse(yaml: $0, file: file, decoder: d)
         }
@@ -49,9 +57,9 @@ public struct Scenario: Sendable {
     }
 
     /// Every problem in the scenario file at `path`; empty if it loads.
-    public static func validate(path: String) -> [ScenarioError] {
+    public static func validate(path: String, allowing folders: [String] = []) -> [ScenarioError] {
         do {
-            _ = try load(path: path)
+            _ = try load(path: path, allowing: folders)
             return []
         } catch {
             return error.errors
@@ -59,13 +67,32 @@ public struct Scenario: Sendable {
     }
 
     /// Every problem in a scenario given as text; empty if it loads.
-    public static func validate(yaml: String, file: String = "<scenario>") -> [ScenarioError] {
+    public static func validate(yaml: String, file: String = "<scenario>", allowing folders: [String] = []) -> [ScenarioError] {
         do {
-            _ = try load(yaml: yaml, file: file)
+            _ = try load(yaml: yaml, file: file, allowing: folders)
             return []
         } catch {
             return error.errors
         }
+    }
+
+    /// The nearest of `candidates` to a misspelt `name`, if one is near enough to be a likely typo (the
+    /// suggestions scenario errors make, for the command line's metric names).
+    public static func nearest(_ name: String, in candidates: [String]) -> String? {
+        Suggest.nearest(name, in: candidates)
+    }
+
+    /// A fingerprint of the resolved scenario (FNV-1a, 64 bits, of `resolved` as YAML): it changes when any
+    /// value of the scenario or of a file it extends changes, and not with comments or layout. Result folders
+    /// record it so `--resume` can tell a changed scenario.
+    public var fingerprint: String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in resolved.yaml().utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        let hex = String(h, radix: 16)
+        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The kinds a unit may have, in the order the docs list them.

@@ -123,9 +123,11 @@ extension ScenarioDecoder {
     func initialState(_ node: ScenarioNode?, _ path: NodePath) -> InitialState? {
         guard let node else { return InitialState() }
         guard let f = fields(node, path, allowed: ["occupied", "queued"], expected: "{occupied: N, queued: N}") else { return nil }
-        let range = 0...(PlacesLimits.maximum - 1)
-        let occupied = f["occupied"].map { integer($0, path.key("occupied"), in: range, PlacesLimits.count) } ?? 0
-        let queued = f["queued"].map { integer($0, path.key("queued"), in: range, PlacesLimits.count) } ?? 0
+        // At most as many as a replication may hold at once (checked before any patient is made).
+        let limit = SystemSimulation.maximumPatientsPresent
+        let what = "a whole number of patients from 0 to \(limit) (at most \(limit) patients may be in the system at once)"
+        let occupied = f["occupied"].map { integer($0, path.key("occupied"), in: 0...limit, what) } ?? 0
+        let queued = f["queued"].map { integer($0, path.key("queued"), in: 0...limit, what) } ?? 0
         guard let occupied, let queued else { return nil }
         return InitialState(occupied: occupied, queued: queued)
     }

@@ -99,11 +99,14 @@ extension ScenarioDecoder {
     /// the run; returned from the start date on. Errors name the CSV file and line.
     func datedRates(file name: String, node: ScenarioNode, path: NodePath, calendar: SimCalendar,
                     runLength: SimTime?) -> [Double]? {
-        let display = Paths.resolve(name, relativeTo: node.location.file)
-        guard let data = FileManager.default.contents(atPath: display) else {
-            report(node, path, "cannot read the rates file '\(display)' (paths are relative to the scenario file)")
+        guard !name.utf8.contains(0) else {
+            report(node, path, "a file name may not contain a NUL character")
             return nil
         }
+        let display = Paths.resolve(name, relativeTo: node.location.file)
+        guard let data = scope.read(display, limit: ScenarioFiles.maximumCSVBytes,
+                                    what: "the rates file", hint: " (paths are relative to the scenario file)",
+                                    reference: node.location, path, decoder: self) else { return nil }
         guard let text = String(validatingUTF8Bytes: data) else {
             let (line, column) = ScenarioNode.firstInvalidUTF8(data)
             report(SourceLocation(file: display, line: line, column: column), path, "the rates file is not valid UTF-8 text")
@@ -123,7 +126,10 @@ extension ScenarioDecoder {
             if !sawHeader {
                 sawHeader = true
                 if cells != ["date", "per_day"] {
-                    fail(lineNumber, "the first line must be the header `date,per_day`, found `\(line.prefix(60))`")
+                    // Not echoed: a file that is not a rates file (named by mistake, or to make the loader print
+                    // it) is never quoted in messages.
+                    fail(lineNumber, "the first line must be the header `date,per_day`; this file does not start "
+                         + "with it, so it is not read as a rates file (its contents are not shown)")
                     return nil
                 }
                 continue

@@ -14,6 +14,9 @@ enum SystemForm {
     static let maximumRun: SimTime = 20 * 365.25 * Duration.day
     static let maximumAttributes = AttributeValues.capacity
     static let maximumLevels = 255
+    /// Most units in a scenario: a whole health system is a few dozen; per-unit statistics and lookups grow with
+    /// the number of units, and 50,000 units took 262 s and 2.2 GB for one replication.
+    static let maximumUnits = 1_000
     /// Names that would be read as the keys of a table.
     static let reservedNames = ["by", "table"]
 
@@ -164,12 +167,15 @@ extension ScenarioDecoder {
             guard let items = sequence(e.value, p, "a list of level names") else { continue }
             if items.isEmpty { report(e.value, p, "an attribute needs at least one level") }
             if items.count > SystemForm.maximumLevels {
+                // Reported before the levels are looked at: checking 100,000 of them one by one took 41 s.
                 report(e.value, p, "\(items.count) levels; at most \(SystemForm.maximumLevels) are allowed")
+                continue
             }
             var levels: [String] = []
+            var seen = Set<String>()
             for (i, item) in items.enumerated() {
                 guard let s = string(item, p.index(i), "a level name") else { continue }
-                if levels.contains(s) {
+                if !seen.insert(s).inserted {
                     report(item, p.index(i), "level '\(s)' appears twice")
                 } else if SystemForm.reservedNames.contains(s) {
                     report(item, p.index(i), "'\(s)' is reserved (it marks a table); choose another level name")
@@ -196,6 +202,10 @@ extension ScenarioDecoder {
         }
         guard !entries.isEmpty else {
             report(node, path, "needs at least one unit, including one of kind arrivals")
+            return nil
+        }
+        guard entries.count <= SystemForm.maximumUnits else {
+            report(node, path, "\(entries.count) units; at most \(SystemForm.maximumUnits) are allowed")
             return nil
         }
         let before = count
@@ -248,6 +258,8 @@ extension ScenarioDecoder {
                 report(e.value, p, "unit '\(e.key)' could not be built")  // a decoder failed without saying why
             }
         }
-        return count == before && units.count == entries.count ? units : nil
+        guard count == before && units.count == entries.count else { return nil }
+        initialPatientLimit(units, entries, path)
+        return count == before ? units : nil
     }
 }

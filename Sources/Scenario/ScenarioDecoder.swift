@@ -22,6 +22,12 @@ final class ScenarioDecoder {
     private var seen = Set<ScenarioError>()
     /// Errors found past `maximumErrors` (counted, not kept).
     private(set) var dropped = 0
+    /// Nodes the rest of the `extends` chain may still expand to (`ScenarioNode.nodeBudget` in all).
+    var nodesLeft = ScenarioNode.nodeBudget
+    /// The folders `extends` and `csv` may read from.
+    let scope: FileScope
+
+    init(scope: FileScope) { self.scope = scope }
 
     /// Records an error; the message is only built if it is kept.
     func report(_ location: SourceLocation, _ path: NodePath, _ message: @autoclosure () -> String) {

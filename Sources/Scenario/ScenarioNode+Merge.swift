@@ -101,6 +101,10 @@ enum Extends {
             d.expected("the path of the scenario this one extends, relative to this file", ext, path)
             return nil
         }
+        guard !relative.utf8.contains(0) else {
+            d.report(ext, path, "a file name may not contain a NUL character")
+            return nil
+        }
         let parentFile = Paths.resolve(relative, relativeTo: file)
         let parentCanonical = canonical(parentFile)
         if let i = chain.firstIndex(where: { $0.canonical == parentCanonical }) {
@@ -112,8 +116,8 @@ enum Extends {
             d.report(ext, path, "extends goes more than \(maximumDepth) files deep")
             return nil
         }
-        guard let parent = ScenarioNode.parse(contentsOf: parentFile, displayPath: parentFile, decoder: d,
-                                              reference: (ext.location, path)) else { return nil }
+        guard let parent = ScenarioNode.parse(referenced: parentFile, scope: d.scope, reference: (ext.location, path),
+                                              decoder: d) else { return nil }
         guard let (base, files) = resolve(parent, file: parentFile, decoder: d,
                                           chain: chain + [(parentCanonical, parentFile)]) else { return nil }
         return (ScenarioNode.merged(base, node.removing("extends")), [file] + files)

@@ -2,13 +2,15 @@ import Foundation
 import Yams
 
 extension ScenarioNode {
-    /// Most nodes a scenario may expand to (aliases can multiply a small file: "billion laughs").
+    /// Most nodes a scenario may expand to (aliases can multiply a small file: "billion laughs"), over the whole
+    /// `extends` chain.
     static let nodeBudget = 500_000
 
     /// Parses YAML text into a tree; problems go to `decoder` and the result is nil.
     ///
     /// An empty document gives an empty mapping (so the loader reports the missing keys). libyaml limits
-    /// nesting to 1000 levels, so the recursion here stays shallow.
+    /// nesting to 1000 levels, so the recursion here stays shallow. The node budget is shared by every file of
+    /// an `extends` chain (`decoder.nodesLeft`), so a chain of large files cannot add up past it.
     static func parse(yaml text: String, file: String, decoder d: ScenarioDecoder) -> ScenarioNode? {
         let root: Node?
         do {
@@ -21,9 +23,10 @@ extension ScenarioNode {
             return nil
         }
         guard let root else { return ScenarioNode(.mapping([]), at: SourceLocation(file: file, line: 1, column: 1)) }
-        var budget = nodeBudget
+        var budget = d.nodesLeft
         var converter = Converter(file: file, decoder: d)
         let node = converter.convert(root, budget: &budget)
+        d.nodesLeft = max(budget, 0)
         if budget < 0 {
             d.report(SourceLocation(file: file, line: 1, column: 1), .root,
                      "the document is too large: it expands to more than \(nodeBudget) values (check aliases)")
@@ -32,19 +35,45 @@ extension ScenarioNode {
         return converter.failed ? nil : node
     }
 
-    /// Reads and parses a file; a missing file or text that is not UTF-8 is reported at `reference` (where the
-    /// file was named), or at the file's start.
-    static func parse(contentsOf path: String, displayPath: String, decoder d: ScenarioDecoder,
-                      reference: (SourceLocation, NodePath)? = nil) -> ScenarioNode? {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            let why = exists ? "cannot be read" : "does not exist"
-            d.report(reference?.0 ?? SourceLocation(file: displayPath, line: 1, column: 1), reference?.1 ?? .root,
-                     "the file '\(displayPath)' \(why)")
+    /// Reads and parses the scenario file a user named (it may be anywhere); a file that cannot be read, is
+    /// larger than `ScenarioFiles.maximumScenarioBytes` or is not UTF-8 is reported at its start.
+    static func parse(file path: String, decoder d: ScenarioDecoder) -> ScenarioNode? {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        switch ScenarioFiles.read(path, limit: ScenarioFiles.maximumScenarioBytes) {
+        case .failure(let f):
+            d.report(start, .root, "the file '\(path)' \(f.reason)")
             return nil
+        case .success(let data):
+            guard let text = decodeUTF8(data, file: path, decoder: d), let root = parse(yaml: text, file: path, decoder: d)
+            else { return nil }
+            return looksLikeScenario(root, file: path, at: start, .root, decoder: d) ? root : nil
         }
-        guard let text = decodeUTF8(data, file: displayPath, decoder: d) else { return nil }
-        return parse(yaml: text, file: displayPath, decoder: d)
+    }
+
+    /// Reads and parses a file named by `extends` at `reference`; it must lie in `scope`'s folders. Problems
+    /// reading it are reported at the reference.
+    static func parse(referenced path: String, scope: FileScope, reference: (SourceLocation, NodePath),
+                      decoder d: ScenarioDecoder) -> ScenarioNode? {
+        guard let data = scope.read(path, limit: ScenarioFiles.maximumScenarioBytes, what: "the file",
+                                    reference: reference.0, reference.1, decoder: d),
+              let text = decodeUTF8(data, file: path, decoder: d),
+              let root = parse(yaml: text, file: path, decoder: d) else { return nil }
+        return looksLikeScenario(root, file: path, at: reference.0, reference.1, decoder: d) ? root : nil
+    }
+
+    /// Whether a parsed file is recognisably a scenario: a mapping that is empty or has at least one top-level
+    /// key that is a scenario key or a near miss of one (a typo still gets its "did you mean"). Otherwise one
+    /// error is reported, and nothing of the file's contents is echoed: a file that is not a scenario (named by
+    /// mistake, or to make the loader print it) is never quoted in messages.
+    static func looksLikeScenario(_ root: ScenarioNode, file: String, at location: SourceLocation, _ path: NodePath,
+                                  decoder d: ScenarioDecoder) -> Bool {
+        if let entries = root.entries,
+           entries.isEmpty || entries.contains(where: { SystemForm.keys.contains($0.key) || Suggest.nearest($0.key, in: SystemForm.keys) != nil }) {
+            return true
+        }
+        d.report(location, path, "the file '\(file)' is not a scenario file: a scenario is a YAML mapping with name, horizon "
+                 + "and units (its contents are not shown)")
+        return false
     }
 
     /// The data as UTF-8 text, or nil after reporting where the first invalid byte is.
@@ -131,6 +160,15 @@ extension ScenarioNode {
     }
 }
 
+extension ScenarioNode {
+    /// A short identifier-like word (letters, digits, `_`, `-`, `.`, `+`), safe to quote in a message.
+    static func isNameLike(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 60 && s.unicodeScalars.allSatisfy {
+            ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.+".unicodeScalars.contains($0)) && $0.isASCII
+        }
+    }
+}
+
 extension Node {
     fileprivate var shortKind: String {
         switch self {
@@ -173,8 +211,10 @@ extension YamlError {
         case .reader(let problem, _, _, _):
             return "invalid YAML text: \(problem)"
         case .duplicatedKeysInMapping(let duplicates, _):
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return "duplicate key \(keys) in a mapping: each key may appear once"
+            // Only names are echoed: a duplicate in a file that is not a scenario must not print its contents.
+            let names = duplicates.sorted().filter(ScenarioNode.isNameLike)
+            let keys = names.isEmpty ? "" : " " + names.map { "'\($0)'" }.joined(separator: ", ")
+            return "duplicate key\(keys) in a mapping: each key may appear once"
         case .memory:
             return "invalid YAML: out of memory while parsing"
         default:

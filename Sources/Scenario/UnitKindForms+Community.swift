@@ -19,7 +19,8 @@ enum CommunityForms {
     static let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     static let longDays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     static let maximumSessionPatients = 10_000
-    static let maximumInitialList = 1_000_000
+    /// At most as many patients as a replication may hold at once.
+    static let maximumInitialList = SystemSimulation.maximumPatientsPresent
     /// Default waits of the patients on the list at the start: uniform over a year.
     static let defaultInitialWait = Distribution.uniform(low: 0, high: 52 * Duration.week)
 }

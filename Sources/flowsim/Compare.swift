@@ -39,32 +39,49 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let base = try loadScenario(baseline)
-        let opts = try options.map { try loadScenario($0) }
+        let base = try loadScenario(baseline, allowing: common.files.allowDirs)
+        let opts = try options.map { try loadScenario($0, allowing: common.files.allowDirs) }
         let n = common.replications ?? base.replications
         let seed = common.seed ?? base.spec.seed
         var spec = base.spec
         spec.seed = seed
+        let folder = try openOutputFolder(common.out, name: "compare-\(spec.name)")
+        defer { folder.close() }
         let baseResults = runReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet, label: spec.name)
         try checkResults(baseResults)
+        guard !baseResults.isEmpty else {
+            printError("interrupted before any replication finished: nothing written")
+            throw interruptedExitCode
+        }
         var comparisons: [Comparison] = []
-        for o in opts where !interruption.isCancelled {
+        var notRun: [String] = []
+        for o in opts {
             var os = o.spec
             os.seed = seed
+            if interruption.isCancelled {
+                notRun.append(os.name)
+                continue
+            }
             let results = runReplications(os, replications: n, jobs: common.jobs, quiet: common.quiet, label: os.name)
             try checkResults(results)
-            comparisons.append(Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
-                                          optionResults: results))
+            // Verdicts rest on the pairs that finished; `planned` says how many were asked for.
+            if !results.isEmpty {
+                comparisons.append(Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
+                                              optionResults: results, planned: n))
+            } else {
+                notRun.append(os.name)
+            }
         }
+        let incomplete = baseResults.count < n || !notRun.isEmpty || comparisons.contains { $0.incomplete }
         switch format {
         case .table:
             for c in comparisons { print(table(c)) }
         case .csv: print(comparisons.map(Writers.comparisonCSV).joined(), terminator: "")
         case .json: print(Writers.comparisonJSON(comparisons), terminator: "")
         }
-        let folder = try outputFolder(common.out, name: "compare-\(spec.name)")
-        let baseReport = RunReport(scenario: spec.name, replications: n, seed: seed,
-                                   metrics: Summaries.metrics(baseResults), daily: Summaries.daily(baseResults))
+        let baseReport = RunReport(scenario: spec.name, replications: baseResults.count, seed: seed,
+                                   metrics: Summaries.metrics(baseResults), daily: Summaries.daily(baseResults),
+                                   incomplete: incomplete)
         var files = [("comparison.csv", comparisons.map(Writers.comparisonCSV).joined()),
                      ("comparison.json", Writers.comparisonJSON(comparisons)),
                      ("summary.json", Writers.summaryJSON(baseReport))]
@@ -72,10 +89,18 @@ struct Compare: ParsableCommand {
             files.append(("report.html", HTMLReport.render(title: "\(spec.name) vs \(comparisons.map(\.option).joined(separator: ", "))",
                                                             run: baseReport, comparisons: comparisons)))
         }
-        try writeFiles(files, to: folder)
-        if !common.quiet { printError("wrote \(folder)/") }
-        if interruption.isCancelled {
-            printError("interrupted: wrote the comparisons that finished (\(comparisons.count) of \(opts.count) options)")
+        try commit(folder, files, manifest: Manifest(command: "compare", scenario: baseline, scenarioName: spec.name,
+                                                     scenarioHash: base.fingerprint, seed: seed, replications: n,
+                                                     options: options, incomplete: incomplete))
+        if !common.quiet || incomplete { printError("wrote \(folder.path)/" + (incomplete ? " (incomplete)" : "")) }
+        if incomplete {
+            var parts = comparisons.map { c in
+                c.incomplete ? "\(c.option): verdicts on the \(c.replications) of \(c.planned) pairs that finished"
+                    : "\(c.option): all \(c.replications) pairs"
+            }
+            parts += notRun.map { "\($0): not run" }
+            printError("interrupted: wrote comparisons for \(comparisons.count) of \(opts.count) options ("
+                       + parts.joined(separator: "; ") + ")")
             throw interruptedExitCode
         }
     }
@@ -89,6 +114,8 @@ struct Compare: ParsableCommand {
                 : "\(TableWriter.format(d.mean)) (\(TableWriter.format(d.lower)) .. \(TableWriter.format(d.upper)))"
             t.append([r.metric, TableWriter.format(r.baseline.mean), TableWriter.format(r.option.mean), ci, r.verdict.rawValue])
         }
-        return "\(c.option) vs \(c.baseline): \(c.replications) paired replications\n" + TableWriter.render(t, rightAligned: [1, 2, 3])
+        let pairs = c.incomplete ? "\(c.replications) of \(c.planned) paired replications (interrupted: verdicts rest on these \(c.replications))"
+            : "\(c.replications) paired replications"
+        return "\(c.option) vs \(c.baseline): \(pairs)\n" + TableWriter.render(t, rightAligned: [1, 2, 3])
     }
 }

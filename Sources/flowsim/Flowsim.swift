@@ -1,4 +1,5 @@
 import ArgumentParser
+import Scenario
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,8 +21,14 @@ struct Flowsim: ParsableCommand {
 
     /// Parses and runs, mapping usage errors to exit code 2 (the parser's default is 64).
     static func main() {
+        checkHelpTopic()
         do {
             var command = try parseAsRoot()
+            // Commands that run replications or write folders handle interrupts (before they load anything, so
+            // an interrupt never leaves temporary files); the others stop at once, as any program does.
+            if command is Run || command is Compare || command is SweepCommand || command is Size || command is Regress {
+                Interrupts.install()
+            }
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -31,5 +38,18 @@ struct Flowsim: ParsableCommand {
             }
             Self.exit(withError: error)
         }
+    }
+
+    /// `flowsim help NAME` for a NAME that is not a command is a usage error (the parser prints the general help
+    /// and exits 0).
+    static func checkHelpTopic() {
+        let args = Array(CommandLine.arguments.dropFirst())
+        guard args.first == "help", args.count > 1 else { return }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName ?? String(describing: $0).lowercased() }
+        let topic = args[1]
+        guard !names.contains(topic) && !topic.hasPrefix("-") else { return }
+        let hint = Scenario.nearest(topic, in: names).map { "; did you mean '\($0)'?" } ?? ""
+        printError("Error: unknown command '\(topic)'\(hint) Commands: \(names.joined(separator: ", ")).")
+        Glibc.exit(2)
     }
 }

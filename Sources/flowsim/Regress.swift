@@ -12,6 +12,8 @@ struct Regress: ParsableCommand {
         Each scenario runs its own `replications` with its own `seed`; every metric of every replication must
         match results/golden/<name>.json (to 1e-9 relative). Exit code 3 with the differences when anything
         moved. scripts/update-golden rewrites the goldens on purpose (flowsim regress --update).
+        Regression scenarios may extend files in the folder above DIR (scenarios/examples/ from
+        scenarios/regression/) as well as their own; --allow-dir allows more.
 
         Examples:
           flowsim regress
@@ -28,8 +30,14 @@ struct Regress: ParsableCommand {
     @Flag(help: "Rewrite the goldens from this run instead of comparing (what scripts/update-golden does).")
     var update = false
 
-    @Option(name: .shortAndLong, help: "Threads (default: all cores). Results do not depend on it.")
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Threads (default: all cores). Results do not depend on it.")
     var jobs: Int?
+
+    @OptionGroup var fileOptions: FileOptions
+
+    func validate() throws {
+        if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1 (got \(j)).") }
+    }
 
     func run() throws {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
@@ -39,8 +47,14 @@ struct Regress: ParsableCommand {
         }
         var drifted = 0
         for f in files {
-            let s = try loadScenario("\(folder)/\(f)")
+            let s = try loadScenario("\(folder)/\(f)", allowing: [(folder as NSString).appendingPathComponent("..")] + fileOptions.allowDirs)
             let results = runReplications(s.spec, replications: s.replications, jobs: jobs, quiet: true, label: f)
+            // Replications cut short by an interrupt are neither compared (they would look like drift) nor
+            // made into goldens.
+            if interruption.isCancelled {
+                printError("interrupted during \(f): nothing compared or updated for it (\(drifted) drifted before)")
+                throw interruptedExitCode
+            }
             try checkResults(results)
             let name = (f as NSString).deletingPathExtension
             let path = "\(golden)/\(name).json"

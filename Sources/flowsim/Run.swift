@@ -42,10 +42,17 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try loadScenario(scenario)
+        let loaded = try loadScenario(scenario, allowing: options.files.allowDirs)
         var spec = loaded.spec
         if let seed = options.seed { spec.seed = seed }
         let n = options.replications ?? loaded.replications
+        if trace && traceReplication >= n {
+            printError("error: --trace-replication \(traceReplication): the run has replications 0 to \(n - 1)")
+            throw ExitCode(2)
+        }
+        // The folder is checked (and locked) before anything runs: a bad --out fails in a second, not after the run.
+        let folder = try openOutputFolder(options.out, name: spec.name)
+        defer { folder.close() }
         // Streamed: each replication is summarised as it finishes and dropped, so 10,000 replications (or a
         // 10-year horizon) need no more memory than a few.
         let summaries = StreamingSummaries()
@@ -58,44 +65,69 @@ struct Run: ParsableCommand {
         }
         let report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
                                metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete)
+        let count = incomplete ? "\(outcome.consumed) of \(n) replications (interrupted)" : "\(n) replications"
         switch format {
         case .table:
-            print(TableWriter.metrics(report.metrics, title: "\(spec.name): \(n) replications, seed \(spec.seed)"), terminator: "")
+            print(TableWriter.metrics(report.metrics, title: "\(spec.name): \(count), seed \(spec.seed)"), terminator: "")
         case .csv: print(Writers.metricsCSV(report.metrics), terminator: "")
         case .json: print(Writers.summaryJSON(report), terminator: "")
         }
-        let folder = try outputFolder(options.out, name: spec.name)
         var files = [("summary.json", Writers.summaryJSON(report)), ("replications.csv", summaries.replicationsCSV),
                      ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly))]
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
-        if trace {
-            // Per-patient traces only on request: one replication, run again on its own (the same streams give
-            // the same replication), written to a temporary file and renamed like every output.
-            let sim = SystemSimulation(spec: spec, replication: traceReplication)
-            let tmpPath = "\(folder)/.trace.csv.tmp"
-            guard FileManager.default.createFile(atPath: tmpPath, contents: nil),
-                  let out = FileHandle(forWritingAtPath: tmpPath) else {
-                printError("error: cannot write \(folder)/trace.csv")
-                throw ExitCode(1)
-            }
-            var buffer = "time_minutes,patient,person,unit,event\n"
-            sim.trace = { e in
-                buffer += "\(e.time),\(e.patient),\(e.person),\(Writers.csv(e.unit)),\(e.kind.rawValue)\n"
-                if buffer.utf8.count > 1 << 20 { out.write(Data(buffer.utf8)); buffer = "" }
-            }
-            _ = sim.run()
-            out.write(Data(buffer.utf8))
-            try out.close()
-            if rename(tmpPath, "\(folder)/trace.csv") != 0 {
-                printError("error: cannot write \(folder)/trace.csv")
-                throw ExitCode(1)
-            }
+        if trace && !interruption.isCancelled {
+            try writeTrace(spec, into: folder)
+        } else if trace {
+            printError("trace.csv not written: the run was interrupted")
         }
-        try writeFiles(files, to: folder)
+        try commit(folder, files, manifest: Manifest(command: "run", scenario: scenario, scenarioName: spec.name,
+                                                     scenarioHash: loaded.fingerprint, seed: spec.seed, replications: n,
+                                                     incomplete: incomplete))
         if !options.quiet || incomplete {
-            printError("wrote \(folder)/" + (incomplete ? " (incomplete: \(outcome.consumed) of \(n) replications)" : ""))
+            printError("wrote \(folder.path)/" + (incomplete ? " (incomplete: \(outcome.consumed) of \(n) replications)" : ""))
         }
         try checkOutcome(outcome)
         if incomplete { throw interruptedExitCode }
+    }
+
+    /// Per-patient traces only on request: one replication, run again on its own (the same streams give the
+    /// same replication), streamed into the output folder's staging area so it is committed with the other
+    /// files. A write error (a full disk) stops the replication and fails the run (exit 1); a second interrupt
+    /// stops it and the trace is left out.
+    func writeTrace(_ spec: SystemSpec, into folder: ResultFolder) throws {
+        let sim = SystemSimulation(spec: spec, replication: traceReplication)
+        let file: StagedFile
+        do {
+            file = try StagedFile("\(folder.staging)/trace.csv")
+            try file.append("time_minutes,patient,person,unit,event\n")
+        } catch {
+            printError("error: cannot write \(folder.path)/trace.csv: \(error)")
+            throw ExitCode(1)
+        }
+        let stop = Cancellation()
+        sim.abort = stop
+        var failure: Error?
+        sim.trace = { e in
+            guard failure == nil else { return }
+            do {
+                try file.append("\(e.time),\(e.patient),\(e.person),\(Writers.csv(e.unit)),\(e.kind.rawValue)\n")
+            } catch {
+                failure = error
+                stop.cancel()
+            }
+            if Interrupts.abort.isCancelled { stop.cancel() }
+        }
+        _ = sim.run()
+        if failure == nil {
+            do { try file.finish() } catch { failure = error }
+        }
+        if let failure {
+            printError("error: cannot write \(folder.path)/trace.csv: \(failure); nothing was written")
+            throw ExitCode(1)
+        }
+        if sim.wasAborted {
+            try? FileManager.default.removeItem(atPath: file.path)
+            printError("trace.csv not written: the run was interrupted")
+        }
     }
 }

@@ -36,11 +36,16 @@ struct Size: ParsableCommand {
 
     @OptionGroup var common: RunOptions
 
-    @Flag(help: "Reuse the values already in the output folder's size.csv (needs --out): finish an interrupted search.")
+    @Flag(help: """
+        Finish an interrupted search (needs --out): reuse the values already in the folder's size.csv (the target \
+        may differ). Refused (exit 2) if the folder's search ran with another scenario, seed, replications or \
+        parameter.
+        """)
     var resume = false
 
     func validate() throws {
         if resume && common.out == nil { throw ValidationError("--resume needs --out: the folder of the search to finish.") }
+        if let problem = keyProblem(param) { throw ValidationError("--param: \(problem).") }
         guard Target(parsing: target) != nil else {
             throw ValidationError("--target must read 'METRIC <= X' or 'METRIC >= X', e.g. 'vw_full_percent.frailty_hub <= 5' (got '\(target)').")
         }
@@ -49,42 +54,65 @@ struct Size: ParsableCommand {
     }
 
     func run() throws {
-        let goal = Target(parsing: target)!
+        guard let goal = Target(parsing: target) else { throw ExitCode(2) }  // checked in validate()
         let values = try ParameterValues.parseValues(range, for: "--range")
-        let base = try loadScenario(scenario)
+        guard let low = values.first, let high = values.last else { throw ExitCode(2) }
+        let base = try loadScenario(scenario, allowing: common.files.allowDirs)
         let n = common.replications ?? base.replications
-        var evaluated: [Int: SweepPoint] = [:]
-        let folder = try outputFolder(common.out, name: "size-\(base.spec.name)")
-        if resume {
-            for p in try finishedPoints("\(folder)/size.csv", parameters: [param]) {
-                if let i = values.firstIndex(of: p.values[0]) { evaluated[i] = p }
-            }
-            if !common.quiet { printError("resuming: \(evaluated.count) values already in \(folder)/size.csv") }
+        let seed = common.seed ?? base.spec.seed
+        func spec(at value: Double) throws -> SystemSpec {
+            var s = try loadScenario(scenario, overrides: [(param, formatValue(value))], allowing: common.files.allowDirs).spec
+            s.seed = seed
+            return s
         }
-        func save() throws {
-            let points = evaluated.keys.sorted().map { evaluated[$0]! }
-            try writeFiles([("size.csv", Writers.sweepCSV(Sweep(scenario: base.spec.name, parameters: [param],
-                                                                 points: points, shown: [])))], to: folder)
+        // The parameter (at both ends of the range) and the target's metric are checked before anything runs.
+        let lowSpec = try spec(at: low)
+        _ = try spec(at: high)
+        try requireMetric(goal.metric, in: metricIDs(of: lowSpec), option: "--target")
+        let folder = try openOutputFolder(common.out, name: "size-\(base.spec.name)")
+        defer { folder.close() }
+        let manifest = Manifest(command: "size", scenario: scenario, scenarioName: base.spec.name, scenarioHash: base.fingerprint,
+                                seed: seed, replications: n, parameters: [param], target: goal.description, incomplete: true)
+        var evaluated: [Int: SweepPoint] = [:]
+        // Values run before that are not in this range: kept in size.csv, never dropped.
+        var others: [SweepPoint] = []
+        if resume {
+            for p in try resumedPoints(folder, file: "size.csv", manifest: manifest, command: resumeCommand) {
+                if let i = values.firstIndex(of: p.values[0]) { evaluated[i] = p } else { others.append(p) }
+            }
+            if !common.quiet { printError("resuming: \(evaluated.count + others.count) values already in \(folder.path)/size.csv") }
+        }
+        func points() -> [SweepPoint] {
+            (evaluated.keys.sorted().compactMap { evaluated[$0] } + others).sorted { $0.values[0] < $1.values[0] }
+        }
+        func save(complete: Bool, shown: [String] = [], report: Bool = false) throws {
+            let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: points(), shown: shown,
+                              target: report ? goal : nil)
+            var files = [("size.csv", Writers.sweepCSV(sweep))]
+            if report { files.append(("report.html", HTMLReport.render(title: "size \(param) for \(goal)", run: nil, sweep: sweep))) }
+            var m = manifest
+            m.incomplete = !complete
+            try commit(folder, files, manifest: m)
         }
 
         func evaluate(_ i: Int) throws -> Bool {
-            if let p = evaluated[i] { return goal.isMet(by: p.metric(goal.metric)!) }
-            var spec = try loadScenario(scenario, overrides: [(param, formatValue(values[i]))]).spec
-            spec.seed = common.seed ?? base.spec.seed
-            let results = runReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet,
+            // A value run before (whatever its target was) is reused when it has the metric.
+            if let p = evaluated[i], let m = p.metric(goal.metric) { return goal.isMet(by: m) }
+            let results = runReplications(try spec(at: values[i]), replications: n, jobs: common.jobs, quiet: common.quiet,
                                           label: "\(param)=\(formatValue(values[i]))")
             try checkResults(results)
             if results.count < n {
-                printError("interrupted: no answer; the values that finished are above")
+                try save(complete: false)
+                printError("interrupted: no answer; the \(points().count) values that finished are in \(folder.path)/size.csv")
                 throw interruptedExitCode
             }
             let point = SweepPoint(values: [values[i]], metrics: Summaries.metrics(results))
             guard let m = point.metric(goal.metric) else {
-                printError("error: --target \(goal.metric): no such metric in this scenario's results")
+                try requireMetric(goal.metric, in: point.metrics.map(\.id), option: "--target")
                 throw ExitCode(2)
             }
             evaluated[i] = point
-            try save()  // after every value, so an interrupted search keeps what finished
+            try save(complete: false)  // after every value, so an interrupted search keeps what finished
             let met = goal.isMet(by: m)
             if !common.quiet {
                 printError("\(param) = \(formatValue(values[i])): \(goal.metric) \(TableWriter.format(m.mean)) "
@@ -106,17 +134,21 @@ struct Size: ParsableCommand {
             answer = hi
         }
 
-        let points = evaluated.keys.sorted().map { evaluated[$0]! }
-        let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: points, shown: [goal.metric], target: goal)
-        print("evidence (\(points.count) of \(values.count) values run, \(n) replications each, seed \(common.seed ?? base.spec.seed)):")
+        let shown = points()
+        let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: shown, shown: [goal.metric], target: goal)
+        print("evidence (\(evaluated.count) of \(values.count) values run, \(n) replications each, seed \(seed)):")
         print(sweepTable(sweep), terminator: "")
-        var files = [("size.csv", Writers.sweepCSV(sweep))]
-        if common.report { files.append(("report.html", HTMLReport.render(title: "size \(param) for \(goal)", run: nil, sweep: sweep))) }
-        try writeFiles(files, to: folder)
+        try save(complete: true, shown: [goal.metric], report: common.report)
         guard let a = answer else {
-            print("no value of \(param) in \(formatValue(values.first!))...\(formatValue(values.last!)) meets \(goal) with 95% confidence")
+            print("no value of \(param) in \(formatValue(low))...\(formatValue(high)) meets \(goal) with 95% confidence")
             throw ExitCode(1)
         }
         print("answer: \(param) = \(formatValue(values[a])) is the smallest value that meets \(goal) with 95% confidence")
+    }
+
+    /// The command that would finish the search in a folder with these settings.
+    func resumeCommand(_ m: Manifest) -> String {
+        "flowsim size \(shellQuote(m.scenario)) --param \(shellQuote(m.parameters.first ?? param)) --range \(shellQuote(range)) "
+            + "--target \(shellQuote(target)) -r \(m.replications) --seed \(m.seed) --out \(shellQuote(common.out ?? "DIR")) --resume"
     }
 }

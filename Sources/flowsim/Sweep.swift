@@ -11,10 +11,11 @@ struct ParameterValues {
 
     /// Parses `KEY=VALUES`; nil with a reason on bad input.
     static func parse(_ text: String) throws -> ParameterValues {
-        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty else {
             throw ValidationError("--set needs KEY=VALUES, e.g. units.frailty_hub.places=20,30,40 or units.frailty_hub.places=20...60:10 (got '\(text)').")
         }
+        if let problem = keyProblem(parts[0]) { throw ValidationError("--set \(text): \(problem).") }
         return ParameterValues(key: parts[0], values: try parseValues(parts[1], for: parts[0]))
     }
 
@@ -28,11 +29,13 @@ struct ParameterValues {
             }
             return stride(from: a, through: b + step * 1e-9, by: step).map { $0 }
         }
-        let vs = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !vs.isEmpty, vs.allSatisfy({ $0 != nil && $0!.isFinite }) else {
+        let vs = text.split(separator: ",", omittingEmptySubsequences: false).compactMap {
+            Double($0.trimmingCharacters(in: .whitespaces)).flatMap { $0.isFinite ? $0 : nil }
+        }
+        guard !vs.isEmpty, vs.count == text.split(separator: ",", omittingEmptySubsequences: false).count else {
             throw ValidationError("\(key): values are numbers separated by commas, or a range A...B:STEP (got '\(text)').")
         }
-        return vs.map { $0! }
+        return vs
     }
 }
 
@@ -66,10 +69,14 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var common: RunOptions
 
-    @Option(name: .shortAndLong, help: "How to print: table or csv.")
+    @Option(name: .shortAndLong, help: "How to print: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Flag(help: "Skip the points already in the output folder's sweep.csv (needs --out): finish an interrupted sweep.")
+    @Flag(help: """
+        Finish an interrupted sweep (needs --out): skip the points already in the folder's sweep.csv and keep \
+        every point there. Refused (exit 2) if the folder's sweep ran with another scenario, seed, \
+        replications or parameters.
+        """)
     var resume = false
 
     func validate() throws {
@@ -83,47 +90,83 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let params = try sets.map(ParameterValues.parse)
-        let base = try loadScenario(scenario)
+        let keys = params.map(\.key)
+        let base = try loadScenario(scenario, allowing: common.files.allowDirs)
         let n = common.replications ?? base.replications
+        let seed = common.seed ?? base.spec.seed
         var grid: [[Double]] = [[]]
         for p in params { grid = grid.flatMap { prefix in p.values.map { prefix + [$0] } } }
-        let folder = try outputFolder(common.out, name: "sweep-\(base.spec.name)")
-        let done = resume ? try finishedPoints("\(folder)/sweep.csv", parameters: params.map(\.key)) : []
-        if resume && !common.quiet { printError("resuming: \(done.count) points already in \(folder)/sweep.csv") }
-        var points: [SweepPoint] = []
-        for values in grid where !interruption.isCancelled {
-            if let finished = done.first(where: { $0.values == values }) {
-                points.append(finished)
-                continue
-            }
+        func spec(at values: [Double]) throws -> SystemSpec {
             let overrides = zip(params, values).map { (key: $0.key, value: formatValue($1)) }
-            var spec = try loadScenario(scenario, overrides: overrides).spec
-            spec.seed = common.seed ?? base.spec.seed
+            var s = try loadScenario(scenario, overrides: overrides, allowing: common.files.allowDirs).spec
+            s.seed = seed
+            return s
+        }
+        // Every point's scenario and the metrics asked for are checked before the first point runs.
+        let specs = try grid.map(spec(at:))
+        let ids = metricIDs(of: specs[0])
+        for m in metrics { try requireMetric(m, in: ids, option: "--metric") }
+        let folder = try openOutputFolder(common.out, name: "sweep-\(base.spec.name)")
+        defer { folder.close() }
+        var manifest = Manifest(command: "sweep", scenario: scenario, scenarioName: base.spec.name,
+                                scenarioHash: base.fingerprint, seed: seed, replications: n, parameters: keys, incomplete: true)
+        var earlier: [SweepPoint] = []
+        if resume {
+            earlier = try resumedPoints(folder, file: "sweep.csv", manifest: manifest, command: resumeCommand)
+            if !common.quiet { printError("resuming: \(earlier.count) points already in \(folder.path)/sweep.csv") }
+        }
+        var finished: [[Double]: SweepPoint] = Dictionary(earlier.map { ($0.values, $0) }, uniquingKeysWith: { a, _ in a })
+        /// Every finished point: this grid's in its order, then earlier ones it does not cover (all sorted by
+        /// value if there are any), so a sweep finished in two goes equals one run straight through.
+        func allPoints() -> [SweepPoint] {
+            let inGrid = grid.compactMap { finished[$0] }
+            let gridSet = Set(grid)
+            let others = earlier.filter { !gridSet.contains($0.values) }
+            guard !others.isEmpty else { return inGrid }
+            return (inGrid + others).sorted { $0.values.lexicographicallyPrecedes($1.values) }
+        }
+        func sweep(shown: [String]) -> Sweep {
+            Sweep(scenario: base.spec.name, parameters: keys, points: allPoints(), shown: shown)
+        }
+        for (values, s) in zip(grid, specs) where !interruption.isCancelled {
+            if finished[values] != nil { continue }
             let label = zip(params, values).map { "\($0.key)=\(formatValue($1))" }.joined(separator: " ")
-            let results = runReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet, label: label)
+            let results = runReplications(s, replications: n, jobs: common.jobs, quiet: common.quiet, label: label)
             try checkResults(results)
             if results.count == n {
-                points.append(SweepPoint(values: values, metrics: Summaries.metrics(results)))
-                // Written after every point, so an interrupted sweep keeps what finished (and --resume skips it).
-                try writeFiles([("sweep.csv", Writers.sweepCSV(Sweep(scenario: base.spec.name, parameters: params.map(\.key),
-                                                                      points: points, shown: [])))], to: folder)
+                finished[values] = SweepPoint(values: values, metrics: Summaries.metrics(results))
+                // Written after every point (the whole folder, at once), so an interrupted sweep keeps what
+                // finished and --resume skips it.
+                try commit(folder, [("sweep.csv", Writers.sweepCSV(sweep(shown: [])))], manifest: manifest)
             }
         }
+        let points = allPoints()
         let shown = metrics.isEmpty ? Headline.present(in: points.first?.metrics ?? []) : metrics
-        for m in shown where points.first?.metric(m) == nil {
-            printError("error: --metric \(m): no such metric in this scenario's results")
-            throw ExitCode(2)
+        let result = sweep(shown: shown)
+        switch format {
+        case .table: print(sweepTable(result), terminator: "")
+        case .csv: print(Writers.sweepCSV(result), terminator: "")
+        case .json: print(Writers.sweepJSON(result), terminator: "")
         }
-        let sweep = Sweep(scenario: base.spec.name, parameters: params.map(\.key), points: points, shown: shown)
-        print(format == .csv ? Writers.sweepCSV(sweep) : sweepTable(sweep), terminator: "")
-        var files = [("sweep.csv", Writers.sweepCSV(sweep))]
-        if common.report { files.append(("report.html", HTMLReport.render(title: "sweep of \(base.spec.name)", run: nil, sweep: sweep))) }
-        try writeFiles(files, to: folder)
-        if !common.quiet { printError("wrote \(folder)/") }
+        var files = [("sweep.csv", Writers.sweepCSV(result))]
+        if common.report { files.append(("report.html", HTMLReport.render(title: "sweep of \(base.spec.name)", run: nil, sweep: result))) }
+        let missing = grid.filter { finished[$0] == nil }.count
+        manifest.incomplete = missing > 0
+        try commit(folder, files, manifest: manifest)
+        if !common.quiet { printError("wrote \(folder.path)/") }
         if interruption.isCancelled {
-            printError("interrupted: wrote the \(points.count) of \(grid.count) points that finished")
+            printError("interrupted: \(grid.count - missing) of \(grid.count) points finished"
+                       + (points.count > grid.count - missing ? " (\(points.count) points in sweep.csv in all)" : ""))
             throw interruptedExitCode
         }
+    }
+
+    /// The command that would finish the sweep in a folder with these settings.
+    func resumeCommand(_ m: Manifest) -> String {
+        let sets = m.parameters == sets.compactMap({ try? ParameterValues.parse($0).key }) ? sets
+            : m.parameters.map { "\($0)=VALUES" }
+        return "flowsim sweep \(shellQuote(m.scenario)) " + sets.map { "--set \(shellQuote($0))" }.joined(separator: " ")
+            + " -r \(m.replications) --seed \(m.seed) --out \(shellQuote(common.out ?? "DIR")) --resume"
     }
 }
 
@@ -148,13 +191,53 @@ enum Headline {
     }
 }
 
-/// The points of an earlier run of the same sweep (`--resume`): none if there is no file yet; bad input (exit 2)
-/// if the file is another sweep's.
-func finishedPoints(_ path: String, parameters: [String]) throws -> [SweepPoint] {
-    guard let data = FileManager.default.contents(atPath: path) else { return [] }
-    guard let points = Writers.readSweepCSV(String(decoding: data, as: UTF8.self), parameters: parameters) else {
-        printError("error: \(path) is not a sweep over \(parameters.joined(separator: ", ")); --resume needs the folder of the same sweep")
+/// The points of an earlier run of the same sweep or search in `folder` (`--resume`): none if the folder holds
+/// nothing yet. Bad input (exit 2) if the folder's run had other settings (saying which, and the command that
+/// would match), if it has no manifest to check them against, or if the file is damaged (naming the line).
+func resumedPoints(_ folder: ResultFolder, file: String, manifest: Manifest, command: (Manifest) -> String) throws -> [SweepPoint] {
+    let data = folder.existingFile(file)
+    guard let earlier = folder.manifest else {
+        guard data != nil else { return [] }
+        printError("error: --resume: \(folder.path)/\(file) has no \(Manifest.fileName) (an older flowsim wrote it), so its "
+                   + "seed, replications and scenario cannot be checked; run the \(manifest.command) again into a new folder")
         throw ExitCode(2)
     }
-    return points
+    var differences: [String] = []
+    if earlier.command != manifest.command {
+        differences.append("it holds the results of `flowsim \(earlier.command)`, not of `flowsim \(manifest.command)`")
+    } else {
+        if earlier.scenarioHash != manifest.scenarioHash {
+            differences.append("the scenario differs (\(earlier.scenario) then, \(manifest.scenario) now: their resolved "
+                               + "contents are not the same)")
+        }
+        if earlier.seed != manifest.seed { differences.append("seed \(earlier.seed) (this command: \(manifest.seed))") }
+        if earlier.replications != manifest.replications {
+            differences.append("\(earlier.replications) replications (this command: \(manifest.replications))")
+        }
+        if earlier.parameters != manifest.parameters {
+            differences.append("parameters \(earlier.parameters.joined(separator: ", ")) (this command: "
+                               + "\(manifest.parameters.joined(separator: ", ")))")
+        }
+    }
+    guard differences.isEmpty else {
+        printError("error: --resume: \(folder.path) was written with other settings: " + differences.joined(separator: "; ") + ".")
+        if earlier.command == manifest.command {
+            printError("To finish that \(earlier.command), run: \(command(earlier))")
+        }
+        throw ExitCode(2)
+    }
+    guard let data else { return [] }
+    do {
+        return try Writers.readSweepCSV(data, parameters: manifest.parameters)
+    } catch {
+        printError("error: --resume: \(folder.path)/\(file): \(error.description); it was not written as flowsim writes it, "
+                   + "so nothing in it is reused (fix that line, or run again into a new folder)")
+        throw ExitCode(2)
+    }
+}
+
+/// A word for a shell command line, quoted if it needs to be.
+func shellQuote(_ s: String) -> String {
+    let safe = !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "/._-=,:+@".unicodeScalars.contains($0)) }
+    return safe ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

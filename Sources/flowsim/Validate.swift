@@ -18,6 +18,8 @@ struct Validate: ParsableCommand {
     @Argument(help: "Scenario files.")
     var files: [String] = []
 
+    @OptionGroup var fileOptions: FileOptions
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Give at least one scenario file.") }
     }
@@ -25,7 +27,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         var bad = 0
         for f in files {
-            let errors = Scenario.validate(path: f)
+            let errors = Scenario.validate(path: f, allowing: fileOptions.allowDirs)
             if errors.isEmpty {
                 print("ok \(f)")
             } else {
@@ -68,12 +70,14 @@ struct Explain: ParsableCommand {
         if !metrics && scenario == nil { throw ValidationError("Missing expected argument '<scenario>'.") }
     }
 
+    @OptionGroup var fileOptions: FileOptions
+
     func run() throws {
         guard let scenario else {
             print(MetricCatalog.markdownTables(), terminator: "")
             return
         }
-        let s = try loadScenario(scenario)
+        let s = try loadScenario(scenario, allowing: fileOptions.allowDirs)
         print("# \(s.files.joined(separator: " <- extends <- ")) merged")
         print(s.resolved.yaml(), terminator: "")
         let spec = s.spec

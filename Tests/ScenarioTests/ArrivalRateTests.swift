@@ -104,6 +104,7 @@ final class ArrivalRateTests: XCTestCase {
 
         let missing = csvErrors("nowhere.csv")
         XCTAssertEqual(missing.first?.location.file, Paths.fixture("inline.yaml"))
-        XCTAssertTrue(missing.first?.message.contains("cannot read the rates file") ?? false)
+        XCTAssertTrue(missing.first?.message.contains("the rates file '\(Paths.fixture("nowhere.csv"))' does not exist") ?? false,
+                      "\(missing)")
     }
 }

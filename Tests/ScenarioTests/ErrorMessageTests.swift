@@ -81,7 +81,7 @@ final class ErrorMessageTests: XCTestCase {
 
     func testWrongTypes() {
         let cases: [(String, String, String)] = [
-            ("- a\n- b", "", "expected a scenario"),
+            ("- a\n- b", "", "is not a scenario file"),
             ("name: x\nhorizon: 1d\nunits: [a, b]", "units", "found a list"),
             ("name: [x]\nhorizon: 1d\nunits: {}", "name", "expected a string, found a list"),
             ("name: x\nhorizon: 1d\nunits: {}", "units", "needs at least one unit"),
@@ -165,7 +165,7 @@ final class ZeroTimeCycleTests: XCTestCase {
             """)
         let e = errors(yaml)
         assertWellFormed(e)
-        let cycle = e.first { $0.message.contains("without the clock moving") }
+        let cycle = e.first { $0.message.contains("form a loop a patient can go round in no time") }
         XCTAssertEqual(cycle?.path, "units.ward.stay", e.map(\.description).joined(separator: "\n"))
         XCTAssertTrue(cycle?.message.contains("ward -> ward2 -> ward") ?? false)
         XCTAssertEqual(cycle?.location.line, 14, "the line of ward's stay")

@@ -4,10 +4,11 @@ import SimCore
 import Stochastics
 import XCTest
 
-/// `extends`: paths relative to the extending file, deep merge, null deletes, cycles are errors.
+/// `extends`: paths relative to the extending file, deep merge, null deletes, cycles are errors. The fixtures in
+/// `sub/` extend `../base.yaml`, outside their own folder, so they are loaded allowing the fixtures' folder.
 final class ExtendsTests: XCTestCase {
     func testChildOverridesAndDeletes() throws {
-        let s = try Scenario.load(path: Paths.fixture("sub/child.yaml"))
+        let s = try Scenario.load(path: Paths.fixture("sub/child.yaml"), allowing: [Paths.fixtures])
         XCTAssertEqual(s.files, [Paths.fixture("sub/child.yaml"), Paths.fixture("sub/../base.yaml")])
         XCTAssertEqual(s.spec.name, "child")
         XCTAssertEqual(s.spec.horizon, 60 * 1440, "overridden")
@@ -28,7 +29,7 @@ final class ExtendsTests: XCTestCase {
     /// A route or a distribution is one value: an override replaces it whole (no 1.1-sum blend of routes, no
     /// two distribution families), while the unit around it still merges key by key.
     func testValueMappingsReplaceWhole() throws {
-        let s = try Scenario.load(path: Paths.fixture("sub/merged-route.yaml"))
+        let s = try Scenario.load(path: Paths.fixture("sub/merged-route.yaml"), allowing: [Paths.fixtures])
         let ward = try XCTUnwrap(s.spec.unitIndex(named: "ward"))
         guard case .beddedCare(let w) = s.spec.units[ward].kind else { return XCTFail("ward is bedded care") }
         let route = w.route.value(AttributeValues())
@@ -40,7 +41,7 @@ final class ExtendsTests: XCTestCase {
     }
 
     func testThreeLevels() throws {
-        let s = try Scenario.load(path: Paths.fixture("sub/grandchild.yaml"))
+        let s = try Scenario.load(path: Paths.fixture("sub/grandchild.yaml"), allowing: [Paths.fixtures])
         XCTAssertEqual(s.files.count, 3)
         XCTAssertEqual(s.spec.name, "grandchild")
         guard case .exit(let home) = s.spec.units[s.spec.unitIndex(named: "home")!].kind else { return XCTFail() }
@@ -96,7 +97,7 @@ final class ExtendsTests: XCTestCase {
     }
 
     func testRenderedTreeLoadsToTheSameSpec() throws {
-        let s = try Scenario.load(path: Paths.fixture("sub/child.yaml"))
+        let s = try Scenario.load(path: Paths.fixture("sub/child.yaml"), allowing: [Paths.fixtures])
         let text = s.resolved.yaml()
         XCTAssertFalse(text.contains("extends"))
         let again = try Scenario.load(yaml: text, file: Paths.fixture("rendered.yaml"))
@@ -120,7 +121,7 @@ final class MergeSeamTests: XCTestCase {
     }
 
     func merged(_ base: String, _ over: String) throws -> ScenarioNode {
-        let d = ScenarioDecoder()
+        let d = ScenarioDecoder(scope: FileScope(scenarioFile: "b.yaml", allowing: []))
         let b = try XCTUnwrap(ScenarioNode.parse(yaml: base, file: "b.yaml", decoder: d))
         let o = try XCTUnwrap(ScenarioNode.parse(yaml: over, file: "o.yaml", decoder: d))
         return ScenarioNode.merged(b, o)

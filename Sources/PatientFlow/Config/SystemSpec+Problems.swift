@@ -11,6 +11,18 @@ public struct SpecProblem: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension SystemSpec {
+    /// The patients the run starts with: every place's initial occupants and queue, and the elective lists.
+    public var initialPatients: Int { Self.initialPatients(of: units) }
+
+    /// The patients `units` start with (as `initialPatients`).
+    public static func initialPatients(of units: [UnitSpec]) -> Int {
+        units.reduce(0) { total, u in
+            var n = u.kind.placeSpecs.reduce(0) { $0 + $1.initial.occupied + $1.initial.queued }
+            if case .electiveList(let e) = u.kind { n += e.initialSize }
+            return total + n
+        }
+    }
+
     /// Every problem that would stop this system running: references to units of a kind that cannot take
     /// the patient (or to no unit), cycles of virtual wards' `when_full`, and cycles a patient could go round at one instant because
     /// every stay on them can be zero (the run would never advance its clock).
@@ -96,124 +108,180 @@ extension SystemSpec {
         return out
     }
 
-    /// A move from one unit to another that can take no time at all, and the key that allows it.
+    /// A move from one unit to another that can take no time at all, and why.
     struct InstantMove {
         var from: Int, to: Int
+        /// The key that allows it (where the loader reports the loop) and why it takes no time.
         var key: [String]
+        var why: String
+        /// A full virtual ward passing a step-up on to its `when_full` (loops of these alone are `whenFullCycles`).
+        var whenFull = false
     }
 
-    /// The moves that can happen at the instant a patient arrives: after a stay that can be zero (a point mass
-    /// at 0, e.g. `0min`), through an ambulance handover or past a full virtual ward.
+    /// The moves that can happen at the instant a patient arrives: after a stay that can be zero for a patient
+    /// going that way (a point mass at 0, e.g. `0min`, in the row for that destination), through an ambulance
+    /// handover, or past a full virtual ward.
     func instantMoves() -> [InstantMove] {
         var moves: [InstantMove] = []
         var stepDownWards = Array(repeating: [Int](), count: units.count)
         var electiveListsOfWard = Array(repeating: [Int](), count: units.count)
         for (v, unit) in units.enumerated() {
-            if case .virtualWard(let vw) = unit.kind {
+            if case .virtualWard(let vw) = unit.kind, vw.stepDownEligible.values.contains(where: { $0 > 0 }) {
                 for w in Set(vw.stepDownFrom).sorted() where units.indices.contains(w) { stepDownWards[w].append(v) }
             }
             if case .electiveList(let e) = unit.kind, units.indices.contains(e.ward) { electiveListsOfWard[e.ward].append(v) }
         }
-        func add(_ u: Int, _ route: Keyed<Outcome>, _ key: [String]) {
-            for t in Set(route.values.flatMap(\.values)).sorted() { moves.append(InstantMove(from: u, to: t, key: key)) }
+        func add(_ u: Int, _ route: Keyed<Outcome>, _ key: [String], _ why: String, zeroFor stay: Keyed<Distribution>? = nil) {
+            for t in route.possibleTargets where stay.map({ $0.canBeZero(goingTo: t) }) ?? true {
+                moves.append(InstantMove(from: u, to: t, key: key, why: why))
+            }
         }
         for (u, unit) in units.enumerated() {
             switch unit.kind {
             case .arrivals, .electiveList:
                 break  // nothing enters them
             case .ambulanceHandover(let h):
-                add(u, h.route, ["route"])  // the crew moves on as soon as a place is free
+                add(u, h.route, ["route"], "hands over at once")
             case .emergencyDepartment(let e):
-                for a in e.areas where a.assessment.canBeZero {
-                    add(u, a.route, a.name.isEmpty ? ["assessment"] : ["areas", a.name, "assessment"])
+                for a in e.areas {
+                    add(u, a.route, a.name.isEmpty ? ["assessment"] : ["areas", a.name, "assessment"],
+                        a.name.isEmpty ? "assessment can be 0" : "assessment in \(a.name) can be 0", zeroFor: a.assessment)
                 }
             case .communityService(let s), .beddedCare(let s):
-                if s.stay.canBeZero { add(u, s.route, ["stay"]) }
+                add(u, s.route, ["stay"], "stay can be 0", zeroFor: s.stay)
             case .acuteWard(let w):
-                if w.acuteStay.canBeZero {
-                    for p in w.pathways where p.delay.canBeZero {
-                        moves.append(InstantMove(from: u, to: p.target, key: ["acute_stay"]))
-                    }
+                for (k, p) in w.pathways.enumerated() where w.acuteStay.canBeZero(goingTo: k) && p.delay.canBeZero {
+                    moves.append(InstantMove(from: u, to: p.target, key: ["acute_stay"], why: "acute stay and pathway \(p.name)'s delay can be 0"))
                 }
                 for v in stepDownWards[u] {
                     if case .virtualWard(let vw) = units[v].kind, vw.eligibleAfterFraction == 0 || w.acuteStay.canBeZero {
-                        moves.append(InstantMove(from: u, to: v, key: ["acute_stay"]))
+                        moves.append(InstantMove(from: u, to: v, key: ["acute_stay"], why: "step-down can come at once"))
                     }
                 }
                 for l in electiveListsOfWard[u] {
-                    if case .electiveList(let e) = units[l].kind, e.stay.canBeZero { add(u, e.route, ["acute_stay"]) }
+                    if case .electiveList(let e) = units[l].kind, e.stay.canBeZero {
+                        add(u, e.route, ["acute_stay"], "elective stay (\(units[l].name)) can be 0")
+                    }
                 }
             case .exit(let x):
-                if let r = x.readmissionRoute, x.readmissionTime.canBeZero { add(u, r, ["readmission", "time"]) }
+                if let r = x.readmissionRoute, x.readmission.values.contains(where: { $0 > 0 }), x.readmissionTime.canBeZero {
+                    add(u, r, ["readmission", "time"], "readmission can come at once")
+                }
             case .virtualWard(let v):
-                moves.append(InstantMove(from: u, to: v.whenFull, key: ["when_full"]))
+                moves.append(InstantMove(from: u, to: v.whenFull, key: ["when_full"], why: "sends step-ups on to when_full when full", whenFull: true))
                 if v.stay.canBeZero {
-                    add(u, v.route, ["stay"])
-                    add(u, v.escalateTo, ["stay"])
+                    add(u, v.route, ["stay"], "stay can be 0")
+                    if v.escalation.values.contains(where: { $0 > 0 }) { add(u, v.escalateTo, ["stay"], "escalation can come at once") }
                 }
             case .urgentCommunityResponse(let r):
-                if r.visit.canBeZero { add(u, r.route, ["visit"]) }
+                if r.visit.canBeZero { add(u, r.route, ["visit"], "visit can be 0") }
             }
         }
         return moves.filter { units.indices.contains($0.to) }
     }
 
-    /// Cycles of instant moves, found by an iterative depth-first search (no recursion, whatever the number of
-    /// units); each cycle found is reported once, at its first unit.
+    /// Loops of instant moves: one per strongly connected group of units (Tarjan 1972, iterative, so a long
+    /// chain of units cannot overflow the stack), reported at its first unit in file order with a shortest loop
+    /// through it and why each move on it takes no time. Groups held together only by `when_full` are left to
+    /// `whenFullCycles`.
     func zeroTimeCycles() -> [SpecProblem] {
-        var next = Array(repeating: [InstantMove](), count: units.count)
+        let n = units.count
+        var next = Array(repeating: [InstantMove](), count: n)
         for m in instantMoves() { next[m.from].append(m) }
-        var state = Array(repeating: 0, count: units.count)  // 0 new, 1 on the path, 2 done
-        var out: [SpecProblem] = []
-        for root in units.indices where state[root] == 0 {
-            // The path: each frame is a unit and the index of its next move to try; `via` the moves taken.
-            var stack: [(unit: Int, edge: Int)] = [(root, 0)]
-            var via: [InstantMove] = []
-            state[root] = 1
-            while let top = stack.last {
-                guard top.edge < next[top.unit].count else {
-                    state[top.unit] = 2
-                    stack.removeLast()
-                    if !via.isEmpty { via.removeLast() }
+        var index = Array(repeating: -1, count: n), low = Array(repeating: 0, count: n)
+        var onStack = Array(repeating: false, count: n), stack: [Int] = [], counter = 0
+        var components: [[Int]] = []
+        for root in 0..<n where index[root] < 0 {
+            var work: [(node: Int, edge: Int)] = [(root, 0)]
+            index[root] = counter; low[root] = counter; counter += 1
+            stack.append(root); onStack[root] = true
+            while let (v, e) = work.last {
+                if e < next[v].count {
+                    work[work.count - 1].edge += 1
+                    let w = next[v][e].to
+                    if index[w] < 0 {
+                        index[w] = counter; low[w] = counter; counter += 1
+                        stack.append(w); onStack[w] = true
+                        work.append((w, 0))
+                    } else if onStack[w] {
+                        low[v] = min(low[v], index[w])
+                    }
                     continue
                 }
-                let m = next[top.unit][top.edge]
-                stack[stack.count - 1].edge += 1
-                if state[m.to] == 1 {
-                    let start = via.firstIndex { $0.from == m.to } ?? via.count
-                    let cycle = Array(via[start...]) + [m]
-                    // A cycle of when_full alone is reported as such (`whenFullCycles`).
-                    if cycle.allSatisfy({ $0.key == ["when_full"] }) { continue }
-                    let names = cycle.map { units[$0.from].name } + [units[m.to].name]
-                    out.append(SpecProblem(unit: units[cycle[0].from].name, key: cycle[0].key, message:
-                        "a patient could go round " + names.joined(separator: " -> ") + " without the clock moving: every "
-                        + "stay on this cycle can be zero ("
-                        + cycle.map { "units.\(units[$0.from].name)." + $0.key.joined(separator: ".") }.joined(separator: ", ")
-                        + "); give one of them a duration above zero"))
-                    if out.count >= 20 { return out }
-                } else if state[m.to] == 0 {
-                    state[m.to] = 1
-                    via.append(m)
-                    stack.append((m.to, 0))
+                work.removeLast()
+                if let parent = work.last { low[parent.node] = min(low[parent.node], low[v]) }
+                if low[v] == index[v] {
+                    var component: [Int] = []
+                    while let w = stack.popLast() {
+                        onStack[w] = false
+                        component.append(w)
+                        if w == v { break }
+                    }
+                    if component.count > 1 || next[v].contains(where: { $0.to == v }) { components.append(component) }
                 }
             }
         }
+        var out: [SpecProblem] = []
+        for component in components.map(Set.init).sorted(by: { $0.min()! < $1.min()! }) {
+            let inside = component.flatMap { u in next[u].filter { component.contains($0.to) } }
+            if inside.allSatisfy(\.whenFull) { continue }
+            let loop = shortestLoop(in: component, next)
+            let names = loop.map { units[$0.from].name } + [units[loop[0].from].name]
+            let why = loop.map { "\(units[$0.from].name): \($0.why)" }.joined(separator: "; ")
+            out.append(SpecProblem(unit: units[loop[0].from].name, key: loop[0].key, message:
+                "units \(names.joined(separator: " -> ")) form a loop a patient can go round in no time (\(why)): the run "
+                + "would never leave that instant. Give one unit on the loop a stay that is never 0, or route out of the loop"))
+            if out.count >= 20 { break }
+        }
         return out
+    }
+
+    /// A shortest loop of moves from the component's first unit back to it, inside the component.
+    func shortestLoop(in component: Set<Int>, _ next: [[InstantMove]]) -> [InstantMove] {
+        let start = component.min()!
+        var via: [Int: InstantMove] = [:], queue = [start], head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            for m in next[v] where component.contains(m.to) {
+                if m.to == start {
+                    var path = [m]
+                    while let p = via[path[0].from] { path.insert(p, at: 0) }
+                    return path
+                }
+                if via[m.to] == nil {
+                    via[m.to] = m
+                    queue.append(m.to)
+                }
+            }
+        }
+        return next[start].filter { $0.to == start }.prefix(1).map { $0 }
+    }
+}
+
+extension Keyed where Value == Outcome {
+    /// The units this route can send a patient to (with a probability above 0), over every row of its table.
+    var possibleTargets: [Int] {
+        Array(Set(values.flatMap { c in zip(c.values, c.probabilities).filter { $0.1 > 0 }.map(\.0) })).sorted()
     }
 }
 
 extension Distribution {
-    /// Whether a draw can be exactly 0 with positive probability (a point mass at 0).
+    /// Whether a draw can be exactly 0 (or below) with a probability above 0: a point mass there. Continuous
+    /// distributions with a positive scale never are.
     public var canBeZero: Bool {
         switch self {
-        case .constant(let v): return v == 0
-        case .uniform(let a, let b): return a == 0 && b == 0
-        case .triangular(let a, _, let b): return a == 0 && b == 0
-        case .truncatedNormal(let m, let sd): return sd == 0 && m <= 0
+        case .constant(let v): return v <= 0
+        case .exponential(let m): return m <= 0
+        case .gamma(let k, let th): return k <= 0 || th <= 0
+        case .lognormal: return false
+        case .weibull(let l, _): return l <= 0
+        case .uniform(let a, let b): return max(a, b) <= 0
+        case .triangular(_, _, let b): return b <= 0
+        case .truncatedNormal(let m, let sd): return sd <= 0 && m <= 0
         case .poisson: return true
         case .bernoulli(let p): return p < 1
-        case .empirical(let e): return zip(e.values, e.probabilities).contains { $0 == 0 && $1 > 0 }
-        case .exponential, .gamma, .lognormal, .weibull: return false
+        case .empirical(let e): return zip(e.values, e.probabilities).contains { $0.0 <= 0 && $0.1 > 0 }
         }
     }
 }
@@ -221,4 +289,14 @@ extension Distribution {
 extension Keyed where Value == Distribution {
     /// Whether any patient's draw can be exactly 0.
     var canBeZero: Bool { values.contains { $0.canBeZero } }
+
+    /// Whether the draw can be exactly 0 for a patient going next to `next` (any row if the table is not keyed
+    /// by the destination).
+    func canBeZero(goingTo next: Int) -> Bool {
+        guard let j = keys.firstIndex(of: .next) else { return canBeZero }
+        return values.indices.contains { i in
+            let level = sizes.count == 1 ? i : (j == 0 ? i / sizes[1] : i % sizes[1])
+            return level == next && values[i].canBeZero
+        }
+    }
 }
