@@ -24,11 +24,11 @@ enum FlowEvent {
     case warmUpEnd
     /// Day 91 after an acute discharge.
     case followUpEnd(record: Int32)
-    /// A discharged person is readmitted through the exit's readmission route.
-    case readmission(person: Int32, exit: Int32)
-    /// A discharged person moves into a care home, or dies.
-    case careHomeMove(person: Int32)
-    case death(person: Int32)
+    /// A discharged person returns as an emergency (through the readmission route of the unit that scheduled
+    /// it), moves into a care home, or dies; stale unless `serial` is still the person's follow-up serial.
+    case readmission(person: Int32, serial: UInt32)
+    case careHomeMove(person: Int32, serial: UInt32)
+    case death(person: Int32, serial: UInt32)
     /// A virtual-ward patient escalates (back to the ED or a bed).
     case escalate(patient: Int32, token: UInt32)
     /// An inpatient becomes eligible for step-down.

@@ -29,11 +29,24 @@ struct FlowMetrics {
     var pathwayNames: [String] = []
     /// For each acute ward (unit index), its pathways' positions in `pathwayNames`.
     var pathwayIndexOfWard: [Int: [Int]] = [:]
+    /// Why NCTR patients are still in their beds: "process" (discharge process, assessment and referral), then
+    /// "wait.<service>" for each service a pathway leads to; for each acute ward, each pathway's waiting reason.
+    var nctrReasonNames = ["process"]
+    var nctrReasonOfPathway: [Int: [Int]] = [:]
+    /// NCTR patients in hospital 14 days or more at the daily audits, by reason (summed over audits).
+    var nctr14DaysByReason: [Int] = []
     // Follow-up.
     var cohortFollowed = 0, cohortAtHome = 0, discharged = 0, readmitted30 = 0
+    /// Emergency returns that ended a stay outside hospital (reablement, a virtual ward, bedded care, a wait at home).
+    var readmissionsFromCare = 0
+    /// Patients whose pathway changed when assessed (discharge to assess).
+    var reassessed = 0
     // Virtual wards, urgent community response, electives.
     var vwStepUp = 0, vwStepDown = 0, vwEscalations = 0, admissionsAvoided = 0
-    var bedDaysReleased: SimTime = 0
+    /// Step-ups a full virtual ward sent to `when_full`; stepped-down patients who went on to their pathway's service.
+    var vwStepUpsTurnedAway = 0, vwStepDownOnward = 0
+    /// Acute time step-down saved (the rest of the acute phase), and the acute time of step-ups full wards turned away (weighted).
+    var bedDaysSaved: SimTime = 0, bedDaysDisplaced: SimTime = 0
     var ucrVisits = 0, ucrWithin2h = 0
     var electiveAdmissions = 0, electiveCancellations = 0
     var monthEndOver78Weeks = Tally()
@@ -82,6 +95,17 @@ struct FlowMetrics {
             }
         }
         nctrByPathway = Array(repeating: Tally(), count: pathwayNames.count)
+        for (u, unit) in spec.units.enumerated() {
+            guard case .acuteWard(let w) = unit.kind else { continue }
+            nctrReasonOfPathway[u] = w.pathways.map { p in
+                guard spec.units.indices.contains(p.target), !spec.units[p.target].kind.placeSpecs.isEmpty else { return 0 }
+                let name = "wait." + spec.units[p.target].name
+                if let i = nctrReasonNames.firstIndex(of: name) { return i }
+                nctrReasonNames.append(name)
+                return nctrReasonNames.count - 1
+            }
+        }
+        nctr14DaysByReason = Array(repeating: 0, count: nctrReasonNames.count)
         if let pop = spec.population { neighbourhoodNames = pop.neighbourhoods.map(\.name) }
         resetNeighbourhoods()
         let places = spec.units.flatMap { u in u.kind.placeSpecs.map { $0.metricName(unit: u.name) } }
@@ -239,6 +263,9 @@ struct FlowMetrics {
         fresh.resetNeighbourhoods()
         fresh.pathwayIndexOfWard = pathwayIndexOfWard
         fresh.nctrByPathway = Array(repeating: Tally(), count: pathwayNames.count)
+        fresh.nctrReasonNames = nctrReasonNames
+        fresh.nctrReasonOfPathway = nctrReasonOfPathway
+        fresh.nctr14DaysByReason = Array(repeating: 0, count: nctrReasonNames.count)
         fresh.daily = daily.map { DailySeries(name: $0.name) }
         fresh.monthStarts = monthStarts
         fresh.monthLabels = monthLabels
@@ -283,7 +310,8 @@ struct FlowMetrics {
     /// The metric values, in the order of DESIGN §4; counts are scaled to 365 days observed.
     /// The chain's metrics in the catalogue's order; `nctrBedDays` and `acuteOccupancyPercent` come from the
     /// wards' time-weighted statistics.
-    func values(observedMinutes: SimTime, end: SimTime, nctrBedDays: Double, acuteOccupancyPercent: Double) -> [MetricValue] {
+    func values(observedMinutes: SimTime, end: SimTime, nctrBedDays: Double, acuteOccupancyPercent: Double,
+                acuteBedDays: Double) -> [MetricValue] {
         let perYear = 365 * Duration.day / observedMinutes
         func pct(_ a: Int, _ b: Int) -> Double { b > 0 ? 100 * Double(a) / Double(b) : .nan }
         typealias C = MetricCatalog
@@ -294,6 +322,10 @@ struct FlowMetrics {
         ]
         for (i, name) in pathwayNames.enumerated() {
             v.append(MetricValue(C.nctrMeanDelayByPathway, name, nctrByPathway[i].count > 0 ? nctrByPathway[i].mean : .nan))
+        }
+        let left = nctrByPathway.reduce(0) { $0 + $1.count }
+        for (i, name) in pathwayNames.enumerated() {
+            v.append(MetricValue(C.dischargesByPathway, name, pct(nctrByPathway[i].count, left)))
         }
         v += [
             MetricValue(C.handoversOver30, Double(handoversOver30) * perYear),
@@ -311,6 +343,8 @@ struct FlowMetrics {
             MetricValue(C.acuteOccupancy, acuteOccupancyPercent),
             MetricValue(C.meanLOS, acuteStay.count > 0 ? acuteStay.mean : .nan),
             MetricValue(C.readmissions30d, pct(readmitted30, discharged)),
+            MetricValue(C.readmissionsFromCare, Double(readmissionsFromCare) * perYear),
+            MetricValue(C.pathwayReassessed, Double(reassessed) * perYear),
             MetricValue(C.dischargesBeforeNoon, pct(departuresByHour[..<12].reduce(0, +), departuresByHour.reduce(0, +))),
             MetricValue(C.dischargesOvernight, pct(departuresByHour[23] + departuresByHour[..<6].reduce(0, +),
                                                    departuresByHour.reduce(0, +))),
@@ -323,6 +357,7 @@ struct FlowMetrics {
             MetricValue(C.emergencyAdmissions, Double(emergencyAdmissions) * perYear),
             MetricValue(C.acuteOccupancyAudit, auditOccupancy.count > 0 ? auditOccupancy.mean : .nan),
             MetricValue(C.acuteDischarges, Double(acuteStay.count) * perYear),
+            MetricValue(C.acuteBedDays, acuteBedDays),
             MetricValue(C.cohortFollowed, Double(cohortFollowed)),
         ]
         return v
@@ -338,8 +373,12 @@ struct FlowMetrics {
                 MetricValue(MetricCatalog.vwStepUp, Double(vwStepUp) * perYear),
                 MetricValue(MetricCatalog.vwStepDown, Double(vwStepDown) * perYear),
                 MetricValue(MetricCatalog.vwEscalations, Double(vwEscalations) * perYear),
-                MetricValue(MetricCatalog.bedDaysReleased, bedDaysReleased / Duration.day * perYear),
+                MetricValue(MetricCatalog.bedDaysReleased, (bedDaysSaved - bedDaysDisplaced) / Duration.day * perYear),
+                MetricValue(MetricCatalog.bedDaysSavedByStepDown, bedDaysSaved / Duration.day * perYear),
+                MetricValue(MetricCatalog.bedDaysDisplaced, bedDaysDisplaced / Duration.day * perYear),
                 MetricValue(MetricCatalog.admissionsAvoided, Double(admissionsAvoided) * perYear),
+                MetricValue(MetricCatalog.vwStepUpsTurnedAway, Double(vwStepUpsTurnedAway) * perYear),
+                MetricValue(MetricCatalog.vwStepDownOnward, Double(vwStepDownOnward) * perYear),
             ]
         }
         if hasUCR {
@@ -361,7 +400,7 @@ struct FlowMetrics {
             v += [
                 MetricValue(MetricCatalog.arrivalsBy, name, Double(arrivalsBy[n]) * perYear),
                 MetricValue(MetricCatalog.admissionsBy, name, Double(admissionsBy[n]) * perYear),
-                MetricValue(MetricCatalog.nctrBedDaysBy, name, nctrMinutesBy[n] / Duration.day * perYear),
+                MetricValue(MetricCatalog.nctrBedDaysByNeighbourhood, name, nctrMinutesBy[n] / Duration.day * perYear),
                 MetricValue(MetricCatalog.homeAt91DaysBy, name,
                             cohortBy[n] > 0 ? 100 * Double(cohortHomeBy[n]) / Double(cohortBy[n]) : .nan),
             ]

@@ -93,12 +93,25 @@ public enum MetricCatalog {
     public static let nctrBedDays = MetricInfo(
         "nctr_bed_days", "NCTR bed-days", .bedDaysPerYear, .lowerIsBetter, .chain, .key,
         "time-integral of the number of NCTR patients in acute beds (from the end of their acute phase until they leave the bed), per 365 days")
+    public static let nctrBedDaysByReason = MetricInfo(
+        "nctr_bed_days.<reason>", "NCTR bed-days by reason", .bedDaysPerYear, .lowerIsBetter, .chain, .detail,
+        "the same, split by why the patient is still in the bed: `process` (discharge process, assessment and referral, after the acute phase) or `wait.<service>` (assessed and referred, waiting for a place in the pathway's service)")
+    public static let nctrReasonPercent = MetricInfo(
+        "nctr_reason_percent.<reason>", "Share of NCTR bed-days by reason", .percent, .neither, .chain, .key,
+        "nctr_bed_days.<reason> / nctr_bed_days, x100")
+    public static let nctrReason14DaysPercent = MetricInfo(
+        "nctr_reason_14d_percent.<reason>", "NCTR patients in hospital 14+ days, by reason", .percent, .neither,
+        .chain, .detail,
+        "NCTR patients at the daily audits who had been in the bed 14 days or more, by reason, % of all such patients: like for like with NHS England's delay-reason counts, which cover patients in hospital 14+ days")
     public static let nctrMeanDelay = MetricInfo(
         "nctr_mean_delay_days", "Mean NCTR time per discharge", .days, .lowerIsBetter, .chain, .detail,
         "mean NCTR time per patient leaving an acute bed (0 for those who left in their acute phase, e.g. died)")
     public static let nctrMeanDelayByPathway = MetricInfo(
         "nctr_mean_delay_days.<pathway>", "Mean NCTR time per discharge", .days, .lowerIsBetter, .chain, .detail,
         "the same, for the pathway the patient left by (P0, P1, ...)")
+    public static let dischargesByPathway = MetricInfo(
+        "discharges_percent.<pathway>", "Acute discharges by pathway", .percent, .neither, .chain, .detail,
+        "patients leaving an acute bed by the pathway (P0, P1, ...), % of all leaving (as NHS England's discharge sitrep splits them)")
     public static let handoversOver30 = MetricInfo(
         "handovers_over_30min", "Ambulance handovers over 30 minutes", .countPerYear, .lowerIsBetter, .chain, .headline,
         "ambulance arrivals whose arrival-to-handover time exceeds 30 minutes, per 365 days. Handover time = wait for an ED cubicle + the hand-over itself")
@@ -156,6 +169,13 @@ public enum MetricCatalog {
     public static let readmissions30d = MetricInfo(
         "readmissions_30d_percent", "Emergency readmissions within 30 days", .percent, .lowerIsBetter, .chain, .key,
         "acute discharges (alive) followed by an acute admission of the same person within 30 days, as % of acute discharges with 91 days of follow-up inside the run")
+    public static let readmissionsFromCare = MetricInfo(
+        "readmissions_from_care", "Emergency returns from a service outside hospital", .countPerYear, .lowerIsBetter,
+        .chain, .detail,
+        "91-day emergency returns that reached the person in reablement, on a virtual ward, in bedded care or waiting at home for a service (ending that stay), per 365 days")
+    public static let pathwayReassessed = MetricInfo(
+        "pathways_changed_by_assessment", "Pathways changed on assessment", .countPerYear, .neither, .chain, .detail,
+        "patients whose discharge pathway changed when they were assessed (`reassessed_as`: under discharge to assess, at home), per 365 days")
 
     public static let dischargesBeforeNoon = MetricInfo(
         "discharges_before_noon_percent", "Bed departures before midday", .percent, .higherIsBetter, .chain, .detail,
@@ -186,6 +206,9 @@ public enum MetricCatalog {
     public static let acuteDischarges = MetricInfo(
         "acute_discharges", "Acute discharges", .countPerYear, .neither, .supporting, .detail,
         "patients leaving acute beds per 365 days")
+    public static let acuteBedDays = MetricInfo(
+        "acute_bed_days", "Occupied acute bed-days", .bedDaysPerYear, .lowerIsBetter, .supporting, .key,
+        "time-integral of occupied acute beds, per 365 days: capacity an option releases shows here (and in nctr_bed_days), in bed-days, not as cash")
     public static let cohortFollowed = MetricInfo(
         "cohort_91_day_followed", "91-day cohort size", .count, .neither, .supporting, .detail,
         "size of the 91-day cohort (not scaled)")
@@ -211,10 +234,24 @@ public enum MetricCatalog {
         "virtual-ward patients escalated back to the ED or a bed, per 365 days")
     public static let bedDaysReleased = MetricInfo(
         "bed_days_released", "Acute bed-days released by step-down", .bedDaysPerYear, .higherIsBetter, .community, .key,
-        "sum over step-downs of the acute phase they would still have spent in the bed, per 365 days")
+        "sum over step-downs of the acute phase they would still have spent in the bed, less the acute bed-days of step-ups the full ward turned away (to `when_full`), each weighted by the share of the ward's places stepped-down patients held when it turned them away; per 365 days")
+    public static let bedDaysSavedByStepDown = MetricInfo(
+        "bed_days_saved_by_step_down", "Acute bed-days saved by step-down (gross)", .bedDaysPerYear, .higherIsBetter,
+        .community, .detail, "sum over step-downs of the acute phase they would still have spent in the bed, per 365 days")
+    public static let bedDaysDisplaced = MetricInfo(
+        "bed_days_displaced_step_ups", "Acute bed-days of step-ups turned away", .bedDaysPerYear, .lowerIsBetter,
+        .community, .detail,
+        "acute bed-days of step-ups a full virtual ward sent to `when_full`, each weighted by the share of the ward's places stepped-down patients held then, per 365 days")
     public static let admissionsAvoided = MetricInfo(
         "admissions_avoided", "Admissions avoided by step-up", .countPerYear, .higherIsBetter, .community, .detail,
         "step-ups that ended their virtual-ward stay without escalation, per 365 days")
+    public static let vwStepUpsTurnedAway = MetricInfo(
+        "vw_step_ups_turned_away", "Virtual-ward step-ups turned away (ward full)", .countPerYear, .lowerIsBetter,
+        .community, .detail, "step-ups sent to the ward's `when_full` because no place was free, per 365 days")
+    public static let vwStepDownOnward = MetricInfo(
+        "vw_step_down_onward", "Stepped-down patients going on to their pathway's service", .countPerYear, .neither,
+        .community, .detail,
+        "stepped-down patients whose pathway leads to a service (reablement, rehabilitation, a care home) and who went on to it after the virtual ward, per 365 days")
     public static let ucr2h = MetricInfo(
         "ucr_2h_percent", "Urgent community response within 2 hours", .percent, .higherIsBetter, .community, .headline,
         "urgent community response referrals first visited within 120 minutes of referral")
@@ -241,8 +278,8 @@ public enum MetricCatalog {
     public static let admissionsBy = MetricInfo(
         "admissions.<neighbourhood>", "Acute admissions", .countPerYear, .lowerIsBetter, .neighbourhood, .detail,
         "acute admissions of residents of the neighbourhood, per 365 days")
-    public static let nctrBedDaysBy = MetricInfo(
-        "nctr_bed_days.<neighbourhood>", "NCTR bed-days", .bedDaysPerYear, .lowerIsBetter, .neighbourhood, .detail,
+    public static let nctrBedDaysByNeighbourhood = MetricInfo(
+        "nctr_bed_days_by_neighbourhood.<neighbourhood>", "NCTR bed-days", .bedDaysPerYear, .lowerIsBetter, .neighbourhood, .detail,
         "NCTR time of acute discharges of residents of the neighbourhood, per 365 days")
     public static let homeAt91DaysBy = MetricInfo(
         "home_at_91_days_percent.<neighbourhood>", "Older people at home 91 days after discharge", .percent,
@@ -251,25 +288,37 @@ public enum MetricCatalog {
     // MARK: Costs
     public static let costTotal = MetricInfo(
         "cost_total", "Total cost", .gbpPerYear, .lowerIsBetter, .costs, .headline,
-        "the sum of the components below, per 365 days")
+        "fixed + variable + implementation costs, per 365 days; NaN (with a warning) in a replication that stopped early or whose queues grew without bound")
+    public static let costFixed = MetricInfo(
+        "cost_fixed", "Fixed cost of staffed capacity", .gbpPerYear, .lowerIsBetter, .costs, .key,
+        "staffed place-days x their fixed cost, whether used or not: acute beds (`fixed.acute_bed_day`), escalation beds (`fixed.escalation_bed_day`), virtual-ward places, UCR crew-hours, community and bedded places (`fixed.place_day`), and named items per day (`fixed.items`)")
+    public static let costVariable = MetricInfo(
+        "cost_variable", "Variable cost of activity", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "occupied days and visits x their variable cost (`variable.*`), and ambulance hours lost")
+    public static let costImplementation = MetricInfo(
+        "cost_implementation", "Option implementation cost", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "the sum of `implementation` (per year)")
     public static let costAcuteBeds = MetricInfo(
-        "cost_acute_beds", "Cost of acute bed-days", .gbpPerYear, .lowerIsBetter, .costs, .detail,
-        "(occupied - NCTR) acute bed-days x `acute_bed_day`")
-    public static let costNCTRBeds = MetricInfo(
-        "cost_nctr_beds", "Cost of NCTR bed-days", .gbpPerYear, .lowerIsBetter, .costs, .detail,
-        "NCTR bed-days x `nctr_bed_day`")
+        "cost_acute_beds", "Cost of acute beds", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "staffed base bed-days x `fixed.acute_bed_day` + occupied bed-days x `variable.acute_bed_day`")
+    public static let costEscalationBeds = MetricInfo(
+        "cost_escalation_beds", "Cost of escalation beds", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "escalation bed-days open x `fixed.escalation_bed_day`")
     public static let costVirtualWards = MetricInfo(
-        "cost_virtual_wards", "Cost of virtual-ward days", .gbpPerYear, .neither, .costs, .detail,
-        "occupied virtual-ward days x `virtual_ward_day`")
+        "cost_virtual_wards", "Cost of virtual wards", .gbpPerYear, .neither, .costs, .detail,
+        "staffed place-days x `fixed.virtual_ward_place_day` + occupied days x `variable.virtual_ward_day`")
     public static let costCare = MetricInfo(
         "cost_care", "Cost of community and bedded care", .gbpPerYear, .neither, .costs, .detail,
-        "place-days of each priced service x its `care_day`")
+        "each priced service's staffed place-days x `fixed.place_day` + occupied place-days x `variable.care_day`")
     public static let costUCR = MetricInfo(
         "cost_ucr", "Cost of urgent community response", .gbpPerYear, .lowerIsBetter, .costs, .detail,
-        "`ucr_visits` x `ucr_visit`")
+        "crew-hours on shift x `fixed.ucr_crew_hour` + `ucr_visits` x `variable.ucr_visit`")
     public static let costLostAmbulanceHours = MetricInfo(
         "cost_lost_ambulance_hours", "Cost of ambulance hours lost", .gbpPerYear, .lowerIsBetter, .costs, .detail,
-        "`handover_hours_lost` x `lost_ambulance_hour`")
+        "`handover_hours_lost` x `variable.lost_ambulance_hour`")
+    public static let costItems = MetricInfo(
+        "cost_items", "Cost of named fixed items", .gbpPerYear, .lowerIsBetter, .costs, .detail,
+        "the sum of `fixed.items` per day x 365 (e.g. a discharge hub's staff)")
 
     // MARK: Every unit with places
     public static let unitOccupancyMean = MetricInfo(
@@ -284,17 +333,19 @@ public enum MetricCatalog {
 
     /// Every entry, in the order outputs list them.
     public static let all: [MetricInfo] = [
-        nctrPercent, nctrBedDays, nctrMeanDelay, nctrMeanDelayByPathway, handoversOver30, handoversOver30Percent,
+        nctrPercent, nctrBedDays, nctrBedDaysByReason, nctrReasonPercent, nctrReason14DaysPercent, nctrMeanDelay, nctrMeanDelayByPathway, dischargesByPathway, handoversOver30, handoversOver30Percent,
         handoversOver60, handoversOver60Percent, handoverHoursLost, homeAt91Days, ed4h, ed4hType1, ed12h, dtaOver4h,
         dtaOver12h, edBoardingMean, edBoardingByHour, acuteOccupancy, acuteOccupancyByPool, outlierBedDays,
-        escalationBedDays, meanLOS, readmissions30d, dischargesBeforeNoon, dischargesOvernight, weekendDischargeRatio,
+        escalationBedDays, meanLOS, readmissions30d, readmissionsFromCare, pathwayReassessed, dischargesBeforeNoon, dischargesOvernight, weekendDischargeRatio,
         ambulanceHandovers, edAttendances, edAttendancesType1, emergencyAdmissions, acuteOccupancyAudit,
-        acuteDischarges, cohortFollowed,
+        acuteDischarges, acuteBedDays, cohortFollowed,
         vwOccupancy, vwOccupancyByWard, vwFullByWard, vwStepUp, vwStepDown, vwEscalations, bedDaysReleased,
-        admissionsAvoided, ucr2h, ucrVisits, electiveOver78, electiveOver78MonthEnd, electiveAdmissions,
+        bedDaysSavedByStepDown, bedDaysDisplaced,
+        admissionsAvoided, vwStepUpsTurnedAway, vwStepDownOnward, ucr2h, ucrVisits, electiveOver78, electiveOver78MonthEnd, electiveAdmissions,
         electiveCancellations,
-        arrivalsBy, admissionsBy, nctrBedDaysBy, homeAt91DaysBy,
-        costTotal, costAcuteBeds, costNCTRBeds, costVirtualWards, costCare, costUCR, costLostAmbulanceHours,
+        arrivalsBy, admissionsBy, nctrBedDaysByNeighbourhood, homeAt91DaysBy,
+        costTotal, costFixed, costVariable, costImplementation, costAcuteBeds, costEscalationBeds, costVirtualWards,
+        costCare, costUCR, costLostAmbulanceHours, costItems,
         unitOccupancyMean, unitOccupancyPercent, unitQueueMean,
     ]
 

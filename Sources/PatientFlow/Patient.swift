@@ -40,6 +40,9 @@ struct Patient {
     var admissionTime: SimTime = 0
     /// End of the acute phase.
     var nctrStart: SimTime = 0
+    /// Acute ward, NCTR: why the patient is still in the bed (index into the run's NCTR reasons: 0 process or
+    /// assessment, then waiting for each service), or -1 outside NCTR.
+    var nctrReason: Int8 = -1
     /// The acute ward this episode was admitted to, or -1.
     var acuteUnit: Int32 = -1
     /// Events about this patient carry the token they were scheduled with; a new token (from a run-wide
@@ -57,6 +60,11 @@ struct Patient {
     var referralTime: SimTime = 0
     /// Admitted to the current virtual ward by step-up (not step-down).
     var steppedUp = false
+    /// The pathway drawn on admission to an acute ward (kept after a step-down: the need the patient has).
+    var pathway: Int16 = 0
+    /// A step-up turned away by a full virtual ward: the share of that ward held by stepped-down patients then
+    /// (the acute bed-days this patient then spends count against `bed_days_released` at this weight).
+    var displacedShare: Float = 0
     /// The neighbourhood team that works with this resident (frail, in its neighbourhood), or -1.
     var team: Int8 = -1
     /// Time added to the next stay that starts (an ambulance hand-over, which happens in the ED's cubicle).
@@ -81,6 +89,13 @@ struct Person {
     var lastRecord: Int32 = -1
     /// Kept for readmissions: the person comes back with the same attributes.
     var attributes: AttributeValues
+    /// The person's episode now in the system (its patient id), or -1.
+    var patient: Int32 = -1
+    /// The 91-day events pending: scheduled from unit `followUpUnit`, tagged `followUpSerial` (a later discharge
+    /// takes a new serial, so earlier events go stale), and, for an acute follow-up, running until `followUpUntil`.
+    var followUpSerial: UInt32 = 0
+    var followUpUnit: Int32 = -1
+    var followUpUntil: SimTime = -.infinity
 }
 
 /// The 91-day follow-up of one acute discharge.

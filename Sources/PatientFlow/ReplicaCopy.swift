@@ -48,7 +48,7 @@ extension Array: ReplicaCopyable where Element: ReplicaCopyable {
 extension PathwaySpec: ReplicaCopyable {
     func replicaCopy() -> PathwaySpec {
         PathwaySpec(name: name, target: target, delay: delay.replicaCopy(), withinDischargeHours: withinDischargeHours,
-                    countsFor91Day: countsFor91Day)
+                    countsFor91Day: countsFor91Day, reassessedAs: reassessedAs?.replicaCopy())
     }
 }
 
@@ -66,7 +66,16 @@ extension AcuteWardSpec: ReplicaCopyable {
                       pathwayMix: pathwayMix.replicaCopy(), acuteStay: acuteStay.replicaCopy(),
                       dischargeOpen: dischargeOpen, dischargeClose: dischargeClose, dischargeTiming: dischargeTiming,
                       escalationPerDay: escalationPerDay.map { $0 }, escalateTo: escalateTo.map { $0 },
-                      independenceLossPerDay: independenceLossPerDay)
+                      independenceLossPerDay: independenceLossPerDay, followUp: followUp?.replicaCopy())
+    }
+}
+
+extension AfterDischargeSpec: ReplicaCopyable {
+    func replicaCopy() -> AfterDischargeSpec {
+        AfterDischargeSpec(readmission: readmission.replicaCopy(), readmissionFactor: readmissionFactor.replicaCopy(),
+                           readmissionPerNCTRDay: readmissionPerNCTRDay, readmissionTime: readmissionTime.replicaCopy(),
+                           readmissionRoute: readmissionRoute.replicaCopy(), death: death.replicaCopy(),
+                           careHomeMove: careHomeMove.replicaCopy(), eventTime: eventTime.replicaCopy())
     }
 }
 
@@ -74,7 +83,8 @@ extension ExitSpec: ReplicaCopyable {
     func replicaCopy() -> ExitSpec {
         ExitSpec(destination: destination, readmission: readmission.replicaCopy(),
                  readmissionTime: readmissionTime.replicaCopy(), readmissionRoute: readmissionRoute.replicaCopy(),
-                 death: death.replicaCopy(), careHomeMove: careHomeMove.replicaCopy(), eventTime: eventTime.replicaCopy())
+                 death: death.replicaCopy(), careHomeMove: careHomeMove.replicaCopy(), eventTime: eventTime.replicaCopy(),
+                 readmissionFactor: readmissionFactor.replicaCopy())
     }
 }
 
@@ -94,7 +104,7 @@ extension VirtualWardSpec: ReplicaCopyable {
         VirtualWardSpec(role: role, places: places, stay: stay.replicaCopy(), policy: policy, whenFull: whenFull,
                         stepDownFrom: stepDownFrom, stepDownEligible: stepDownEligible.replicaCopy(),
                         eligibleAfterFraction: eligibleAfterFraction, escalation: escalation.replicaCopy(),
-                        escalateTo: escalateTo.replicaCopy(), route: route.replicaCopy())
+                        escalateTo: escalateTo.replicaCopy(), route: route.replicaCopy(), serviceWait: serviceWait)
     }
 }
 

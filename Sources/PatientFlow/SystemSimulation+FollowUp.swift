@@ -1,16 +1,18 @@
 import SimCore
+import Stochastics
 
 /// The 91 days after an acute discharge: a follow-up record per discharge, observed at day 91; 30-day
 /// readmissions; people, who outlive their episodes (decision 19).
 extension SystemSimulation {
     /// Starts the 91-day follow-up of `p`'s discharge from `ward` after `nctr` minutes of NCTR.
-    func startFollowUp(_ p: Int, ward: AcuteWardUnit, nctr: SimTime) {
+    func startFollowUp(_ p: Int, ward: AcuteWardUnit, nctr: SimTime, to dest: Int) {
         let pt = patients[p]
         let pathway = ward.pathways[Int(pt.next)]
         let person = Int(pt.person)
         let older = olderAge.map { $0.levels[pt.attributes[$0.attribute]] } ?? false
         let record = records.insert(FollowUp(person: pt.person, dischargeTime: sim.now,
-                                             cohort: older && pathway.countsFor91Day, pathway: pt.next,
+                                             cohort: older && pathway.countsFor91Day && dest == pathway.target,
+                                             pathway: pt.next,
                                              independenceLossPerDay: ward.independenceLossPerDay,
                                              nctrDays: nctr / Duration.day,
                                              counted: warmedUp && sim.now + 91 * Duration.day <= endTime))
@@ -18,6 +20,107 @@ extension SystemSimulation {
         persons[person].lastDischarge = sim.now
         persons[person].lastRecord = Int32(record)
         sim.schedule(after: 91 * Duration.day, priority: .followUp, .followUpEnd(record: Int32(record)))
+        if let f = ward.followUp {
+            let k = Int(pt.next)
+            let pCare = 1 - (1 - f.careHomeMove.value(pt.attributes, next: k)) * independenceRetained(record: record)
+            scheduleAfterDischarge(person: person, attributes: pt.attributes, next: k, nctrDays: nctr / Duration.day,
+                                   from: ward.index, f, careHomeMove: pCare, ward.streams.followUp)
+            persons[person].followUpUntil = sim.now + 91 * Duration.day
+        }
+    }
+
+    /// Draws the 91 days of events after a discharge from unit `unit` (its `follow_up`, or an exit's own): an
+    /// emergency return, a care-home move (chance `careHomeMove`, deconditioning included) and death, each at a
+    /// time inside the 91 days. They carry a new follow-up serial, so events of an earlier discharge go stale.
+    func scheduleAfterDischarge(person: Int, attributes a: AttributeValues, next k: Int, nctrDays: Double, from unit: Int,
+                                _ f: AfterDischargeSpec, careHomeMove pCare: Double, _ stream: RandomStream) {
+        persons[person].followUpSerial &+= 1
+        persons[person].followUpUnit = Int32(unit)
+        let serial = persons[person].followUpSerial, window = 91 * Duration.day
+        if f.readmissionRoute != nil {
+            var pReturn = f.readmission.value(a, next: k) * f.readmissionFactor.value(a, next: k)
+            if f.readmissionPerNCTRDay != 0 && nctrDays > 0 { pReturn *= _pow(1 + f.readmissionPerNCTRDay, nctrDays) }
+            if stream.bernoulli(min(1, pReturn)) {
+                persons[person].references += 1
+                sim.schedule(after: f.readmissionTime.value(a, next: k).sample(stream, within: window), priority: .arrival,
+                             .readmission(person: Int32(person), serial: serial))
+            }
+        }
+        if pCare > 0, stream.bernoulli(pCare) {
+            persons[person].references += 1
+            sim.schedule(after: f.eventTime.value(a, next: k).sample(stream, within: window), priority: .normal,
+                         .careHomeMove(person: Int32(person), serial: serial))
+        }
+        if stream.bernoulli(f.death.value(a, next: k)) {
+            persons[person].references += 1
+            sim.schedule(after: f.eventTime.value(a, next: k).sample(stream, within: window), priority: .normal,
+                         .death(person: Int32(person), serial: serial))
+        }
+    }
+
+    /// Whether a 91-day event reaches this person now: anywhere but in hospital (they were readmitted meanwhile)
+    /// or dead.
+    func reachable(_ person: Int) -> Bool {
+        let state = persons[person].state
+        return state != .hospital && state != .dead
+    }
+
+    /// An emergency return: the stay the person is in now (reablement, a virtual ward, bedded care, waiting at
+    /// home for a service) ends, and a new episode comes through the readmission route of the unit that
+    /// scheduled the return.
+    func readmit(person: Int) {
+        guard reachable(person), let route = units[Int(persons[person].followUpUnit)].afterDischarge?.readmissionRoute else { return }
+        if persons[person].patient >= 0 {
+            if warmedUp { metrics.readmissionsFromCare += 1 }
+            endStayOutsideHospital(Int(persons[person].patient))
+        }
+        let attrs = persons[person].attributes
+        let p = newPatient(attributes: attrs, person: person, byAmbulance: false)
+        let source = units[Int(persons[person].followUpUnit)]
+        let first = route.value(attrs).sample(source.streams.route)
+        let ambulance = units[first].kind == .ambulanceHandover
+        patients[p].byAmbulance = ambulance
+        if let m = arrivalMode { patients[p].attributes[m.attribute] = ambulance ? m.ambulance : m.walkIn }
+        moveTo(p, unit: first)
+    }
+
+    /// A move into a care home reaches people at home (with or without care): a service stay ends.
+    func moveIntoCareHome(person: Int) {
+        guard persons[person].state.atHome else { return }
+        if persons[person].patient >= 0 { endStayOutsideHospital(Int(persons[person].patient)) }
+        persons[person].state = .careHome
+    }
+
+    /// A death outside hospital: a service stay ends.
+    func die(person: Int) {
+        guard reachable(person) else { return }
+        if persons[person].patient >= 0 { endStayOutsideHospital(Int(persons[person].patient)) }
+        persons[person].state = .dead
+    }
+
+    /// Ends patient `p`'s episode where it is, outside hospital: the place held is freed (the next patient in line
+    /// takes it), a request waiting is withdrawn, and pending events of the stay go stale.
+    func endStayOutsideHospital(_ p: Int) {
+        let u = Int(patients[p].unit), waitingFor = Int(patients[p].target)
+        withdrawRequest(p)
+        if u >= 0 {
+            let held = ResourceID(index: Int(patients[p].resource))
+            pool.release(held, at: sim.now)
+            leave(p, unit: u, to: -1)
+        }
+        if trace != nil, case let at = u >= 0 ? u : waitingFor, at >= 0 { traceEvent(p, at, .exit) }
+        let person = Int(patients[p].person)
+        removePatient(p)
+        release(person: person)
+        processGrants()
+    }
+
+    /// The episode's record leaves the system (an exit, or a stay ended by a 91-day event).
+    func removePatient(_ p: Int) {
+        let pt = patients.remove(p)
+        conservation.left += 1
+        conservation.present -= 1
+        if persons[Int(pt.person)].patient == Int32(p) { persons[Int(pt.person)].patient = -1 }
     }
 
     /// An acute admission: a readmission within 30 days if the person's last discharge was that recent.

@@ -7,6 +7,7 @@ extension SystemSimulation {
         // Acute occupancy: time-weighted occupied over time-weighted available, all acute wards and pools.
         var busy = 0.0, available = 0.0, nctrMean = 0.0, outliers = 0.0, escalation = 0.0
         var pools: [MetricValue] = []
+        var byReason = Array(repeating: 0.0, count: metrics.nctrReasonNames.count)
         for ward in acuteWards {
             for place in ward.places {
                 let b = pool.busyStatistic(place.resource).mean(at: endTime), c = place.capacityStat.mean(at: endTime)
@@ -18,11 +19,28 @@ extension SystemSimulation {
                 escalation += (place.schedule?.extraPlaceMinutes(from: spec.warmUp, to: endTime) ?? 0) / observed
             }
             nctrMean += ward.nctrStat.mean(at: endTime)
+            for k in ward.reasonStat.indices { byReason[k] += ward.reasonStat[k].mean(at: endTime) }
             outliers += ward.outlierStat.mean(at: endTime)
             escalation += ward.openedStat.mean(at: endTime)
         }
         var values = metrics.values(observedMinutes: observed, end: endTime, nctrBedDays: nctrMean * 365,
-                                    acuteOccupancyPercent: available > 0 ? 100 * busy / available : .nan)
+                                    acuteOccupancyPercent: available > 0 ? 100 * busy / available : .nan,
+                                    acuteBedDays: busy * 365)
+        if let i = values.firstIndex(where: { $0.id == MetricCatalog.nctrBedDays.id }), !acuteWards.isEmpty {
+            let total = byReason.reduce(0, +), audited = metrics.nctr14DaysByReason.reduce(0, +)
+            var reasons: [MetricValue] = []
+            for (k, name) in metrics.nctrReasonNames.enumerated() {
+                reasons.append(MetricValue(MetricCatalog.nctrBedDaysByReason, name, byReason[k] * 365))
+            }
+            for (k, name) in metrics.nctrReasonNames.enumerated() {
+                reasons.append(MetricValue(MetricCatalog.nctrReasonPercent, name, total > 0 ? 100 * byReason[k] / total : .nan))
+            }
+            for (k, name) in metrics.nctrReasonNames.enumerated() {
+                reasons.append(MetricValue(MetricCatalog.nctrReason14DaysPercent, name,
+                                           audited > 0 ? 100 * Double(metrics.nctr14DaysByReason[k]) / Double(audited) : .nan))
+            }
+            values.insert(contentsOf: reasons, at: i + 1)
+        }
         if let i = values.firstIndex(where: { $0.id == MetricCatalog.acuteOccupancy.id }) {
             values.insert(contentsOf: pools + [MetricValue(MetricCatalog.outlierBedDays, outliers * 365),
                                               MetricValue(MetricCatalog.escalationBedDays, escalation * 365)], at: i + 1)
@@ -38,7 +56,6 @@ extension SystemSimulation {
             observedMinutes: observed, hasVirtualWards: !virtualWards.isEmpty,
             hasUCR: units.contains { $0.kind == .urgentCommunityResponse }, hasElectives: !electiveLists.isEmpty,
             electiveOver78AtEnd: electiveOver78Weeks())
-        if let costs = spec.costs { values += costValues(costs, acuteBusy: busy, nctrMean: nctrMean, current: values) }
         var warnings: [String] = []
         for place in placeOfResource {
             let r = place.resource
@@ -54,6 +71,13 @@ extension SystemSimulation {
                                 + "on average in the first quarter of the run, \(Int(growth.last.rounded())) in the last; "
                                 + "its capacity is below demand")
             }
+        }
+        if let costs = spec.costs {
+            let unstable = stoppedBecause != nil ? "the run stopped early" : warnings.isEmpty ? nil : "a queue grew without bound"
+            if let unstable { warnings.append("costs are not reported (NaN): \(unstable), so the totals would mean nothing") }
+            let i = values.firstIndex { $0.id.hasPrefix("unit.") } ?? values.endIndex
+            values.insert(contentsOf: costValues(costs, acuteBusy: busy, escalationBeds: escalation, current: values,
+                                                 unreliable: unstable), at: i)
         }
         var violations: [String] = []
         if !conservation.holds { violations.append("patients not conserved: \(conservation)") }
@@ -87,25 +111,55 @@ extension SystemSimulation {
         return v
     }
 
-    /// Costs per 365 days observed, by component and in total (DESIGN §3 "Costs").
-    func costValues(_ c: CostSpec, acuteBusy: Double, nctrMean: Double, current: [MetricValue]) -> [MetricValue] {
+    /// Costs per 365 days observed, by component, fixed and variable, and in total (DESIGN §3 "Costs"); every
+    /// value NaN if `unreliable` says why the run's totals mean nothing (it stopped, or a queue grew without bound).
+    func costValues(_ c: CostSpec, acuteBusy: Double, escalationBeds: Double, current: [MetricValue],
+                    unreliable: String?) -> [MetricValue] {
         func metric(_ m: MetricInfo) -> Double { current.first { $0.id == m.id }?.value ?? 0 }
-        let acute = max(0, acuteBusy - nctrMean) * 365 * c.acuteBedDay
-        let nctr = nctrMean * 365 * c.nctrBedDay
-        var vw = 0.0, care = 0.0
-        for unit in units {
-            let placeDays = unit.places.reduce(0) { $0 + pool.busyStatistic($1.resource).mean(at: endTime) } * 365
-            if unit.kind == .virtualWard { vw += placeDays * c.virtualWardDay }
-            if let perDay = c.careDay[unit.name] { care += placeDays * perDay }
+        let year = 365.0
+        // Staffed places: the time-weighted capacity of places with a finite one (unlimited places are not staffed).
+        func staffed(_ place: Place) -> Double {
+            let c = place.capacityStat.mean(at: endTime)
+            return c < Double(PlacesSpec.unlimitedCapacity) / 2 ? c : 0
         }
-        let ucr = metric(MetricCatalog.ucrVisits) * c.ucrVisit
-        let ambulance = metric(MetricCatalog.handoverHoursLost) * c.lostAmbulanceHour
-        return [
-            MetricValue(MetricCatalog.costTotal, acute + nctr + vw + care + ucr + ambulance),
-            MetricValue(MetricCatalog.costAcuteBeds, acute), MetricValue(MetricCatalog.costNCTRBeds, nctr),
-            MetricValue(MetricCatalog.costVirtualWards, vw), MetricValue(MetricCatalog.costCare, care),
-            MetricValue(MetricCatalog.costUCR, ucr), MetricValue(MetricCatalog.costLostAmbulanceHours, ambulance),
+        var staffedAcute = 0.0
+        for ward in acuteWards {
+            for place in ward.places { staffedAcute += staffed(place) }
+        }
+        let baseBeds = max(0, staffedAcute - escalationBeds)
+        let acuteFixed = baseBeds * year * c.fixed.acuteBedDay, acuteVariable = acuteBusy * year * c.variable.acuteBedDay
+        let escalation = escalationBeds * year * c.fixed.escalationBedDay
+        var vwFixed = 0.0, vwVariable = 0.0, careFixed = 0.0, careVariable = 0.0, ucrFixed = 0.0
+        for unit in units {
+            let busy = unit.places.reduce(0) { $0 + pool.busyStatistic($1.resource).mean(at: endTime) } * year
+            let placeDays = unit.places.reduce(0) { $0 + staffed($1) } * year
+            switch unit.kind {
+            case .virtualWard:
+                vwFixed += placeDays * c.fixed.virtualWardPlaceDay
+                vwVariable += busy * c.variable.virtualWardDay
+            case .urgentCommunityResponse:
+                ucrFixed += placeDays * 24 * c.fixed.ucrCrewHour
+            default:
+                careFixed += placeDays * (c.fixed.placeDay[unit.name] ?? 0)
+                careVariable += busy * (c.variable.careDay[unit.name] ?? 0)
+            }
+        }
+        let ucrVariable = metric(MetricCatalog.ucrVisits) * c.variable.ucrVisit
+        let ambulance = metric(MetricCatalog.handoverHoursLost) * c.variable.lostAmbulanceHour
+        let items = c.fixed.items.values.reduce(0, +) * year
+        let implementation = c.implementation.values.reduce(0, +)
+        let fixed = acuteFixed + escalation + vwFixed + careFixed + ucrFixed + items
+        let variable = acuteVariable + vwVariable + careVariable + ucrVariable + ambulance
+        let values: [(MetricInfo, Double)] = [
+            (MetricCatalog.costTotal, fixed + variable + implementation),
+            (MetricCatalog.costFixed, fixed), (MetricCatalog.costVariable, variable),
+            (MetricCatalog.costImplementation, implementation),
+            (MetricCatalog.costAcuteBeds, acuteFixed + acuteVariable), (MetricCatalog.costEscalationBeds, escalation),
+            (MetricCatalog.costVirtualWards, vwFixed + vwVariable), (MetricCatalog.costCare, careFixed + careVariable),
+            (MetricCatalog.costUCR, ucrFixed + ucrVariable), (MetricCatalog.costLostAmbulanceHours, ambulance),
+            (MetricCatalog.costItems, items),
         ]
+        return values.map { MetricValue($0.0, unreliable == nil ? $0.1 : .nan) }
     }
 
     /// The mean daily-audit queue in the first and last quarter of the observed days, if the queue grew

@@ -68,6 +68,10 @@ extension SystemSimulation {
                 }
                 nctr += ward.nctrCount
             }
+            // Like NHS England's delay-reason counts: NCTR patients in hospital 14 days or more, by reason.
+            for (_, p) in patients.entities where p.nctrReason >= 0 && sim.now - p.admissionTime >= 14 * Duration.day {
+                metrics.nctr14DaysByReason[Int(p.nctrReason)] += 1
+            }
             if spec.calendar.date(ofDay: day + 1).day == 1 { metrics.monthEndOver78Weeks.add(Double(electiveOver78Weeks())) }
             metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
                           unitLevels: placeOfResource.map { pool.busy($0.resource) },
@@ -89,6 +93,7 @@ extension SystemSimulation {
         }
         for ward in acuteWards {
             ward.nctrStat.reset(at: t)
+            for k in ward.reasonStat.indices { ward.reasonStat[k].reset(at: t) }
             ward.outlierStat.reset(at: t)
             ward.openedStat.reset(at: t)
         }

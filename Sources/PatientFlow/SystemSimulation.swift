@@ -62,7 +62,9 @@ public final class SystemSimulation {
         self.endTime = spec.warmUp + spec.horizon
         metrics.prepare(spec: spec)
         arrivalMode = ArrivalModeAttribute(spec.attributes)
-        let context = BuildContext(spec: spec, pathwayMetricIndex: metrics.pathwayIndexOfWard, arrivalMode: arrivalMode)
+        let context = BuildContext(spec: spec, pathwayMetricIndex: metrics.pathwayIndexOfWard,
+                                   nctrReasonOfPathway: metrics.nctrReasonOfPathway,
+                                   nctrReasonCount: metrics.nctrReasonNames.count, arrivalMode: arrivalMode)
         var unitOf: [Int32] = [], placeOf: [Place] = []
         var built: [FlowUnit] = []
         for (i, u) in spec.units.enumerated() {
@@ -182,7 +184,8 @@ public final class SystemSimulation {
         switch event {
         case .stayEnd(let p, _), .delayEnd(let p, _), .nctrDay(let p, _), .escalate(let p, _), .eligible(let p, _):
             return patients.contains(Int(p)) && patients[Int(p)].unit >= 0 ? Int(patients[Int(p)].unit) : nil
-        case .readmission(_, let exit): return Int(exit)
+        case .readmission(let person, _):
+            return persons.contains(Int(person)) && persons[Int(person)].followUpUnit >= 0 ? Int(persons[Int(person)].followUpUnit) : nil
         case .capacityChange(let r), .acceptanceChange(let r), .turnaroundEnd(let r): return placeOfResource[Int(r)].unit
         case .escalationCheck(let u, _), .pullRound(let u), .electiveReferral(let u), .session(let u, _): return Int(u)
         case .arrival(let k): return arrivalStreams[Int(k)].unit
@@ -288,14 +291,14 @@ public final class SystemSimulation {
             resetStatistics()
         case .followUpEnd(let r):
             followUpEnded(Int(r))
-        case .readmission(let person, let exit):
-            if let unit = units[Int(exit)] as? ExitUnit { unit.readmit(person: Int(person), self) }
+        case .readmission(let person, let serial):
+            if persons[Int(person)].followUpSerial == serial { readmit(person: Int(person)) }
             release(person: Int(person))
-        case .careHomeMove(let person):
-            if persons[Int(person)].state == .home { persons[Int(person)].state = .careHome }
+        case .careHomeMove(let person, let serial):
+            if persons[Int(person)].followUpSerial == serial { moveIntoCareHome(person: Int(person)) }
             release(person: Int(person))
-        case .death(let person):
-            if persons[Int(person)].state.atHome { persons[Int(person)].state = .dead }
+        case .death(let person, let serial):
+            if persons[Int(person)].followUpSerial == serial { die(person: Int(person)) }
             release(person: Int(person))
         case .escalate(let p, let token):
             if current(p, token), let vw = units[Int(patients[Int(p)].unit)] as? VirtualWardUnit { vw.escalate(Int(p), self) }
@@ -362,8 +365,10 @@ public final class SystemSimulation {
         persons[person].state = .hospital
         conservation.created += 1
         conservation.present += 1
-        return patients.insert(Patient(attributes: attributes, person: Int32(person), byAmbulance: byAmbulance,
-                                       arrivalTime: sim.now, token: freshToken()))
+        let p = patients.insert(Patient(attributes: attributes, person: Int32(person), byAmbulance: byAmbulance,
+                                        arrivalTime: sim.now, token: freshToken()))
+        persons[person].patient = Int32(p)
+        return p
     }
 
     func freshToken() -> UInt32 {
@@ -375,10 +380,19 @@ public final class SystemSimulation {
 
     /// Sends patient `p` towards unit `dest`: through at once if the unit has no places (exits); otherwise asks
     /// for a place there, keeping the place held now until it is granted (blocking after service).
-    func moveTo(_ p: Int, unit destination: Int) {
-        let dest = redirectIfFull(destination)
-        let held = Int(patients[p].unit)
-        let heldResource = patients[p].resource >= 0 ? ResourceID(index: Int(patients[p].resource)) : nil
+    ///
+    /// With `waitingAtHome`, the place held is given up first and the patient waits at home for the new one.
+    func moveTo(_ p: Int, unit destination: Int, waitingAtHome: Bool = false) {
+        let dest = redirectIfFull(destination, for: p)
+        var held = Int(patients[p].unit)
+        var heldResource = patients[p].resource >= 0 ? ResourceID(index: Int(patients[p].resource)) : nil
+        if waitingAtHome, let h = heldResource, !units[dest].places.isEmpty {
+            pool.release(h, at: sim.now)
+            leave(p, unit: held, to: dest)
+            setPersonState(p, .homeWithCare)
+            held = -1
+            heldResource = nil
+        }
         guard !units[dest].places.isEmpty else {
             if let h = heldResource {
                 // Release first: leave() records the place's occupancy, which must be the one after the release.
@@ -420,9 +434,16 @@ public final class SystemSimulation {
     /// A virtual ward takes a step-up only if a place is free now; otherwise the patient goes where they
     /// would have gone without the ward (`when_full`), and so on. `SystemSpec.problems()` rejects cycles of
     /// `when_full`, so the chain ends; the bound keeps a code-built system that skipped validation from looping.
-    func redirectIfFull(_ dest: Int) -> Int {
+    ///
+    /// A step-up turned away carries the share of the full ward's places that stepped-down patients held
+    /// (`Patient.displacedShare`, for `bed_days_released`).
+    func redirectIfFull(_ dest: Int, for p: Int) -> Int {
         var d = dest, hops = 0
         while units[d].whenFull >= 0, let r = units[d].resource, pool.free(r) == 0, hops <= units.count {
+            if let vw = units[d] as? VirtualWardUnit, case let c = pool.capacity(r), c > 0 {
+                patients[p].displacedShare = max(patients[p].displacedShare, Float(vw.stepDownsOnWard) / Float(c))
+                if warmedUp { metrics.vwStepUpsTurnedAway += 1 }
+            }
             d = units[d].whenFull
             hops += 1
         }

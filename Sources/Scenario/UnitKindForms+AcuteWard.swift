@@ -24,13 +24,21 @@ extension UnitKindForms {
         let outliers = outlierRules(u, pools: poolNames)
         let rules = escalationRules(u, pools: poolNames)
         let turnaround = f["turnaround"].flatMap { d.distribution($0, p.key("turnaround")) }
+        var followUp: AfterDischargeSpec?
+        if let node = f["follow_up"] {
+            let fp = p.key("follow_up")
+            if let g = d.fields(node, fp, allowed: ["readmission", "death", "care_home_move", "event_time"],
+                                expected: "{readmission: {probability, factor, per_nctr_day, time, route}, death, care_home_move, event_time}") {
+                followUp = afterDischarge(u, g, fp, rules: KeyRules(next: next), perNCTRDay: true)
+            }
+        }
         guard d.count == before, let pools, let pathways, let mix, let stay, let hours, let deconditioning, let outliers,
               let rules else { return nil }
         return .acuteWard(AcuteWardSpec(
             pools: pools, homePool: home, outliers: outliers, escalationRules: rules, turnaround: turnaround,
             pathways: pathways, pathwayMix: mix, acuteStay: stay, dischargeOpen: hours.0, dischargeClose: hours.1,
             dischargeTiming: timing, escalationPerDay: deconditioning.escalation, escalateTo: deconditioning.to,
-            independenceLossPerDay: deconditioning.independenceLoss))
+            independenceLossPerDay: deconditioning.independenceLoss, followUp: followUp))
     }
 
     /// `beds` (one pool: the ward itself) or `pools: {NAME: {beds, initial}}`; nil after reporting.
@@ -228,8 +236,9 @@ extension UnitKindForms {
             if SystemForm.reservedNames.contains(e.key) {
                 d.report(e.keyLocation, pp, "'\(e.key)' is reserved (it marks a table); choose another pathway name")
             }
-            guard let g = d.fields(e.value, pp, allowed: ["to", "delay", "within_discharge_hours", "counts_for_91_day"],
-                                   expected: "a pathway {to: UNIT, delay: DISTRIBUTION, within_discharge_hours: BOOL, counts_for_91_day: BOOL}")
+            guard let g = d.fields(e.value, pp, allowed: ["to", "delay", "within_discharge_hours", "counts_for_91_day",
+                                                          "reassessed_as"],
+                                   expected: "a pathway {to: UNIT, delay: DISTRIBUTION, within_discharge_hours: BOOL, counts_for_91_day: BOOL, reassessed_as: {PATHWAY: p}}")
             else { continue }
             let to = g.required("to", "the community_service, bedded_care or exit unit the pathway leads to").flatMap { n -> Int? in
                 guard let s = d.string(n, pp.key("to"), "a unit name") else { return nil }
@@ -238,9 +247,16 @@ extension UnitKindForms {
             let delay = g["delay"].map { u.distribution($0, pp.key("delay")) } ?? Keyed(.constant(0))
             let within = g["within_discharge_hours"].map { d.bool($0, pp.key("within_discharge_hours")) } ?? false
             let counts = g["counts_for_91_day"].map { d.bool($0, pp.key("counts_for_91_day")) } ?? false
-            if let to, let delay, let within, let counts {
+            let names = entries.map(\.key)
+            var reassessed: Keyed<EmpiricalChoice<Int>>?? = .some(nil)
+            if let n = g["reassessed_as"] {
+                reassessed = d.keyed(n, pp.key("reassessed_as"), attributes: u.attributes) { m, q in
+                    d.choice(m, q, what: "pathway") { pathwayIndex(u, names: names, $0, $1, $2) }
+                }.map { .some($0) }
+            }
+            if let to, let delay, let within, let counts, let reassessed {
                 pathways.append(PathwaySpec(name: e.key, target: to, delay: delay, withinDischargeHours: within,
-                                            countsFor91Day: counts))
+                                            countsFor91Day: counts, reassessedAs: reassessed))
             }
         }
         let names = entries.map(\.key)

@@ -6,7 +6,7 @@ import Stochastics
 enum CommunityForms {
     static let policyExpected = "refer, or {pull: {rounds: [\"09:00\", \"14:00\"], target_occupancy: 0.8}}"
     static let pullKeys = ["rounds", "target_occupancy"]
-    static let stepDownKeys = ["from", "eligible", "eligible_after"]
+    static let stepDownKeys = ["from", "eligible", "eligible_after", "wait_for_service"]
     static let escalationKeys = ["probability", "to"]
     /// Default `step_down.eligible_after`: eligible half-way through the acute phase.
     static let defaultEligibleAfter = 0.5
@@ -86,10 +86,11 @@ extension UnitKindForms {
         var stepDownFrom: [Int]? = []
         var eligible: Keyed<Double>? = Keyed(0)
         var eligibleAfter: Double? = CommunityForms.defaultEligibleAfter
+        var serviceWait: VirtualWardSpec.ServiceWait? = .onWard
         if let node = f["step_down"] {
             let sp = p.key("step_down")
             if let g = d.fields(node, sp, allowed: CommunityForms.stepDownKeys,
-                                expected: "{from: [ACUTE_WARD, ...], eligible: p, eligible_after: fraction}") {
+                                expected: "{from: [ACUTE_WARD, ...], eligible: p, eligible_after: fraction, wait_for_service: on_ward or at_home}") {
                 stepDownFrom = g.required("from", "the acute wards whose inpatients may step down here").flatMap { n in
                     d.names(n, sp.key("from"), what: "acute ward name").flatMap { names -> [Int]? in
                         let found = names.compactMap { name, node, path in
@@ -105,6 +106,10 @@ extension UnitKindForms {
                     d.number($0, sp.key("eligible_after"), in: 0...1,
                              "a fraction of the acute phase from 0 to 1 (0.5: eligible half-way through it)")
                 } ?? CommunityForms.defaultEligibleAfter
+                serviceWait = g["wait_for_service"].map { n in
+                    d.keyword(n, sp.key("wait_for_service"), allowed: VirtualWardSpec.ServiceWait.allCases.map(\.rawValue),
+                              what: "place to wait for the pathway's service").flatMap(VirtualWardSpec.ServiceWait.init(rawValue:))
+                } ?? .onWard
             } else {
                 stepDownFrom = nil
             }
@@ -138,11 +143,11 @@ extension UnitKindForms {
         }
         let route = u.requiredRoute()
         guard d.count == before, let role, let places, let stay, let whenFull, let policy, let stepDownFrom, let eligible,
-              let eligibleAfter, let escalation, let escalateTo, let route else { return nil }
+              let eligibleAfter, let serviceWait, let escalation, let escalateTo, let route else { return nil }
         return .virtualWard(VirtualWardSpec(role: role, places: places, stay: stay, policy: policy, whenFull: whenFull,
                                             stepDownFrom: stepDownFrom, stepDownEligible: eligible,
                                             eligibleAfterFraction: eligibleAfter, escalation: escalation,
-                                            escalateTo: escalateTo, route: route))
+                                            escalateTo: escalateTo, route: route, serviceWait: serviceWait))
     }
 
     /// `refer`, or `{pull: {rounds: ["HH:MM", ...], target_occupancy: fraction}}` (rounds sorted).

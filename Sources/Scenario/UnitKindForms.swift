@@ -44,16 +44,17 @@ struct UnitContext {
     var path: NodePath { fields.path }
     var attributes: [AttributeSpec] { system.attributes }
 
-    /// A unit named in a route: it must exist, must not be this unit, and its kind must be in `kinds`
-    /// (every kind but `arrivals` if nil).
+    /// A unit named in a route: it must exist, must not be this unit (unless `allowSelf`: a ward's own
+    /// readmissions, weeks later, may come straight back to it), and its kind must be in `kinds` (every kind but
+    /// `arrivals` if nil).
     func target(_ name: String, _ location: SourceLocation, _ path: NodePath, kinds: [UnitKindName]? = nil,
-                purpose: String = "a route") -> Int? {
+                purpose: String = "a route", allowSelf: Bool = false) -> Int? {
         guard let i = system.unitIndex[name] else {
             d.report(location, path, "unknown unit '\(name)'\(Suggest.didYouMean(name, in: system.unitNames)); units: "
                      + Suggest.names(system.unitNames))
             return nil
         }
-        guard i != index else {
+        guard i != index || allowSelf else {
             d.report(location, path, "unit '\(name)' cannot route to itself")
             return nil
         }
@@ -68,9 +69,10 @@ struct UnitContext {
     }
 
     /// A route: a choice of units, possibly keyed by attributes.
-    func route(_ node: ScenarioNode, _ path: NodePath, kinds: [UnitKindName]? = nil, purpose: String = "a route") -> Keyed<Outcome>? {
+    func route(_ node: ScenarioNode, _ path: NodePath, kinds: [UnitKindName]? = nil, purpose: String = "a route",
+               allowSelf: Bool = false) -> Keyed<Outcome>? {
         d.keyed(node, path, attributes: attributes) { n, p in
-            d.choice(n, p, what: "unit") { target($0, $1, $2, kinds: kinds, purpose: purpose) }
+            d.choice(n, p, what: "unit") { target($0, $1, $2, kinds: kinds, purpose: purpose, allowSelf: allowSelf) }
         }
     }
 
@@ -196,16 +198,19 @@ enum UnitKindForms {
                      decode: emergencyDepartment),
         UnitKindForm(kind: .acuteWard, required: ["pathways", "acute_stay"],
                      optional: ["beds", "pools", "home_pool", "outliers", "escalation_rules", "turnaround", "pathway_mix",
-                                "discharge_hours", "discharge_timing", "deconditioning", "initial"],
-                     replacedWhole: ["pathway_mix", "acute_stay", "discharge_hours", "pathways.*.delay", "home_pool",
+                                "discharge_hours", "discharge_timing", "deconditioning", "initial", "follow_up"],
+                     replacedWhole: ["pathway_mix", "acute_stay", "discharge_hours", "pathways.*.delay",
+                                     "pathways.*.reassessed_as", "home_pool",
                                      "turnaround", "outliers.*.to", "deconditioning.escalation_per_day",
-                                     "deconditioning.escalate_to"], decode: acuteWard),
+                                     "deconditioning.escalate_to", "follow_up.readmission.probability",
+                                     "follow_up.readmission.factor", "follow_up.readmission.time", "follow_up.readmission.route",
+                                     "follow_up.death", "follow_up.care_home_move", "follow_up.event_time"], decode: acuteWard),
         UnitKindForm(kind: .communityService, required: ["capacity", "stay", "route"], optional: ["initial", "accepts"],
                      replacedWhole: ["route", "stay", "accepts"], decode: communityService),
         UnitKindForm(kind: .beddedCare, required: ["beds", "stay", "route"], optional: ["initial", "accepts"],
                      replacedWhole: ["route", "stay", "accepts"], decode: beddedCare),
         UnitKindForm(kind: .exit, required: ["destination"], optional: ["readmission", "death", "care_home_move", "event_time"],
-                     replacedWhole: ["readmission.probability", "readmission.time", "readmission.route", "death",
+                     replacedWhole: ["readmission.probability", "readmission.factor", "readmission.time", "readmission.route", "death",
                                      "care_home_move", "event_time"], decode: exit),
         UnitKindForm(kind: .virtualWard, required: ["role", "places", "stay", "when_full", "route"],
                      optional: ["policy", "step_down", "escalation"],
@@ -345,28 +350,59 @@ enum UnitKindForms {
             }
             return x
         }
-        var readmission: Keyed<Double>? = Keyed(0)
+        let after = afterDischarge(u, f, p, rules: .attributesOnly, perNCTRDay: false)
+        guard d.count == before, let destination, let after else { return nil }
+        return .exit(ExitSpec(destination: destination, readmission: after.readmission, readmissionTime: after.readmissionTime,
+                              readmissionRoute: after.readmissionRoute, death: after.death, careHomeMove: after.careHomeMove,
+                              eventTime: after.eventTime, readmissionFactor: after.readmissionFactor))
+    }
+
+    /// The 91 days of events after a discharge (an exit's own, or an acute ward's `follow_up`): `readmission:
+    /// {probability, factor, per_nctr_day (follow_up only), time, route}`, `death`, `care_home_move`, `event_time`,
+    /// each possibly keyed by attributes (and, in `follow_up`, by `next`: the pathway); nil after reporting.
+    static func afterDischarge(_ u: UnitContext, _ f: Fields, _ p: NodePath, rules: KeyRules, perNCTRDay: Bool)
+        -> AfterDischargeSpec? {
+        let d = u.d
+        let before = d.count
+        func probability(_ n: ScenarioNode, _ q: NodePath) -> Keyed<Double>? {
+            d.keyed(n, q, attributes: u.attributes, rules: rules) { d.probability($0, $1) }
+        }
+        func distribution(_ n: ScenarioNode, _ q: NodePath) -> Keyed<Distribution>? {
+            u.distribution(n, q, rules: rules)
+        }
+        var readmission: Keyed<Double>? = Keyed(0), factor: Keyed<Double>? = Keyed(1), perDay: Double? = 0
         var readmissionTime: Keyed<Distribution>? = Keyed(defaultEventTime)
         var readmissionRoute: Keyed<Outcome>?
         if let node = f["readmission"] {
             let rp = p.key("readmission")
-            if let g = d.fields(node, rp, allowed: ["probability", "time", "route"],
-                                expected: "{probability: p, time: DISTRIBUTION, route: UNIT or {UNIT: p}}") {
-                readmission = g.required("probability", "the chance of an emergency readmission within 91 days").flatMap {
-                    u.probability($0, rp.key("probability"))
+            let keys = ["probability", "factor", "time", "route"] + (perNCTRDay ? ["per_nctr_day"] : [])
+            if let g = d.fields(node, rp, allowed: keys,
+                                expected: "{probability: p, factor: x, \(perNCTRDay ? "per_nctr_day: x, " : "")time: DISTRIBUTION, route: UNIT or {UNIT: p}}") {
+                readmission = g.required("probability", "the chance of an emergency return within 91 days").flatMap {
+                    probability($0, rp.key("probability"))
                 }
-                readmissionTime = g["time"].map { u.distribution($0, rp.key("time")) } ?? Keyed(defaultEventTime)
-                readmissionRoute = g.required("route", "the unit a readmitted patient goes to first").flatMap {
-                    u.route($0, rp.key("route"), kinds: UnitKindName.destinations.filter { $0 != .exit }, purpose: "a readmission")
+                factor = g["factor"].map { n in
+                    d.keyed(n, rp.key("factor"), attributes: u.attributes, rules: rules) {
+                        d.number($0, $1, in: 0...100, "a factor from 0 to 100 on the chance (e.g. by frailty)")
+                    }
+                } ?? Keyed(1)
+                perDay = g["per_nctr_day"].map {
+                    d.number($0, rp.key("per_nctr_day"), in: -0.5...1, "a relative change per NCTR day from -0.5 to 1 (0.02 = +2% a day)")
+                } ?? 0
+                readmissionTime = g["time"].map { distribution($0, rp.key("time")) } ?? Keyed(defaultEventTime)
+                readmissionRoute = g.required("route", "the unit a returning patient goes to first").flatMap {
+                    u.route($0, rp.key("route"), kinds: UnitKindName.destinations.filter { $0 != .exit }, purpose: "a readmission",
+                            allowSelf: perNCTRDay)
                 }
             }
         }
-        let death = f["death"].map { u.probability($0, p.key("death")) } ?? Keyed(0)
-        let careHome = f["care_home_move"].map { u.probability($0, p.key("care_home_move")) } ?? Keyed(0)
-        let eventTime = f["event_time"].map { u.distribution($0, p.key("event_time")) } ?? Keyed(defaultEventTime)
-        guard d.count == before, let destination, let readmission, let readmissionTime, let death, let careHome,
+        let death = f["death"].map { probability($0, p.key("death")) } ?? Keyed(0)
+        let careHome = f["care_home_move"].map { probability($0, p.key("care_home_move")) } ?? Keyed(0)
+        let eventTime = f["event_time"].map { distribution($0, p.key("event_time")) } ?? Keyed(defaultEventTime)
+        guard d.count == before, let readmission, let factor, let perDay, let readmissionTime, let death, let careHome,
               let eventTime else { return nil }
-        return .exit(ExitSpec(destination: destination, readmission: readmission, readmissionTime: readmissionTime,
-                              readmissionRoute: readmissionRoute, death: death, careHomeMove: careHome, eventTime: eventTime))
+        return AfterDischargeSpec(readmission: readmission, readmissionFactor: factor, readmissionPerNCTRDay: perDay,
+                                  readmissionTime: readmissionTime, readmissionRoute: readmissionRoute, death: death,
+                                  careHomeMove: careHome, eventTime: eventTime)
     }
 }

@@ -41,21 +41,42 @@ final class CommunityTests: XCTestCase {
     /// `pull` rounds fill places with eligible inpatients; `refer` takes a patient only if a place is free at
     /// the instant they become eligible. Where newly eligible inpatients are fewer than rounds (about one a
     /// day here, two rounds a day) and step-ups keep the ward often full, refer loses most of its one-shot
-    /// chances while pull reconsiders every eligible patient at every round: pull releases more bed-days.
-    /// (Where eligible patients come faster than rounds, refer fills a freed place sooner than the next round
-    /// and can release more; see docs/design-decisions.md.)
-    func testPullReleasesMoreBedDaysThanRefer() {
+    /// chances while pull reconsiders every eligible patient at every round: pull steps more patients down and
+    /// saves more acute bed-days gross. But a ward pull keeps full turns step-ups away, and their acute stays
+    /// count against it: `bed_days_released` is the gross saving less those (an exact identity), and the
+    /// turned-away step-ups are more under pull.
+    func testPullStepsMoreDownButTurnsMoreStepUpsAway() {
         func system(_ policy: VirtualWardSpec.Policy) -> SystemSpec {
             chainWithHub(places: 12, policy: policy, stepUp: 0.04, eligible: 0.07, horizon: 400 * day)
         }
         let n = 8
         let pull = runChecked(system(.pull(rounds: [9 * hour, 14 * hour], targetOccupancy: 1)), replications: n)
         let refer = runChecked(system(.refer), replications: n)
-        let d = zip(pull, refer).map { $0.metric("bed_days_released")! - $1.metric("bed_days_released")! }
-        let m = d.reduce(0, +) / Double(n), sd = (d.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(n - 1)).squareRoot()
-        // Paired differences under common random numbers; 4 standard errors (sd / sqrt(n)).
-        XCTAssertGreaterThan(m - 4 * sd / Double(n).squareRoot(), 0, "pull releases more bed-days: paired difference \(m) (sd \(sd))")
+        func pairedLowerBound(_ id: String) -> (Double, Double) {
+            let d = zip(pull, refer).map { $0.metric(id)! - $1.metric(id)! }
+            let m = d.reduce(0, +) / Double(n), sd = (d.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(n - 1)).squareRoot()
+            // Paired differences under common random numbers; 4 standard errors (sd / sqrt(n)).
+            return (m - 4 * sd / Double(n).squareRoot(), m)
+        }
+        XCTAssertGreaterThan(pairedLowerBound("bed_days_saved_by_step_down").0, 0, "pull saves more bed-days gross")
+        XCTAssertGreaterThan(pairedLowerBound("vw_step_ups_turned_away").0, 0, "pull turns more step-ups away")
+        XCTAssertGreaterThan(pairedLowerBound("bed_days_displaced_step_ups").0, 0)
         XCTAssertGreaterThan(across(pull, "vw_step_down").mean, across(refer, "vw_step_down").mean)
+        for r in pull + refer {
+            XCTAssertEqual(r.metric("bed_days_released")!,
+                           r.metric("bed_days_saved_by_step_down")! - r.metric("bed_days_displaced_step_ups")!, accuracy: 1e-6)
+        }
+    }
+
+    /// Without step-ups nothing is turned away: the net release is the gross saving.
+    func testNoStepUpsNothingDisplaced() {
+        let r = runChecked(chainWithHub(places: 5, policy: .pull(rounds: [9 * hour], targetOccupancy: 1), stepUp: 0,
+                                        eligible: 0.1), replications: 2)
+        for x in r {
+            XCTAssertEqual(x.metric("vw_step_ups_turned_away"), 0)
+            XCTAssertEqual(x.metric("bed_days_displaced_step_ups"), 0)
+            XCTAssertGreaterThan(x.metric("bed_days_released")!, 0)
+        }
     }
 
     /// More hub places -> the hub is full less often.
@@ -183,18 +204,51 @@ final class CommunityTests: XCTestCase {
         XCTAssertGreaterThan(across(later, "acute_occupancy_percent").mean, across(now, "acute_occupancy_percent").mean)
     }
 
-    /// Costs: each component is the metric it prices times its unit cost, and the total is their sum.
+    /// Costs: each component is what it prices times its unit cost, fixed costs follow staffed capacity whether
+    /// used or not, and the total is the sum of fixed, variable and implementation costs.
     func testCostsAddUp() {
         var spec = chainWithHub(places: 20, policy: .refer)
-        spec.costs = CostSpec(acuteBedDay: 400, nctrBedDay: 350, virtualWardDay: 150, ucrVisit: 100, lostAmbulanceHour: 250)
+        var costs = CostSpec()
+        costs.fixed.acuteBedDay = 300
+        costs.fixed.virtualWardPlaceDay = 90
+        costs.fixed.items = ["hub team": 1000]
+        costs.variable.acuteBedDay = 50
+        costs.variable.virtualWardDay = 20
+        costs.variable.ucrVisit = 100
+        costs.variable.lostAmbulanceHour = 250
+        costs.implementation = ["set-up": 40_000]
+        spec.costs = costs
         let r = runChecked(spec, replications: 2)[0]
-        let parts = ["cost_acute_beds", "cost_nctr_beds", "cost_virtual_wards", "cost_care", "cost_ucr",
-                     "cost_lost_ambulance_hours"].map { r.metric($0)! }
-        XCTAssertEqual(r.metric("cost_total")!, parts.reduce(0, +), accuracy: 1e-6 * r.metric("cost_total")!)
-        XCTAssertEqual(r.metric("cost_nctr_beds")!, r.metric("nctr_bed_days")! * 350, accuracy: 1e-6 * r.metric("cost_nctr_beds")!)
-        XCTAssertEqual(r.metric("cost_virtual_wards")!, r.metric("unit.hub.occupancy_mean")! * 365 * 150,
-                       accuracy: 1e-6 * r.metric("cost_virtual_wards")!)
-        XCTAssertGreaterThan(r.metric("cost_acute_beds")!, 0)
+        func m(_ id: String) -> Double { r.metric(id)! }
+        let parts = ["cost_acute_beds", "cost_escalation_beds", "cost_virtual_wards", "cost_care", "cost_ucr",
+                     "cost_lost_ambulance_hours", "cost_items"].map(m)
+        XCTAssertEqual(m("cost_fixed") + m("cost_variable"), parts.reduce(0, +), accuracy: 1e-6 * m("cost_total"))
+        XCTAssertEqual(m("cost_total"), m("cost_fixed") + m("cost_variable") + m("cost_implementation"), accuracy: 1e-6 * m("cost_total"))
+        XCTAssertEqual(m("cost_implementation"), 40_000)
+        XCTAssertEqual(m("cost_items"), 365 * 1000, accuracy: 1e-6)
+        // The ward's 20 places cost 90 a day each, full or empty, plus 20 a day for each one occupied.
+        XCTAssertEqual(m("cost_virtual_wards"), 20 * 365 * 90 + m("unit.hub.occupancy_mean") * 365 * 20,
+                       accuracy: 1e-6 * m("cost_virtual_wards"))
+        XCTAssertEqual(m("cost_acute_beds"), m("acute_bed_days") * 50, accuracy: 1e-6 * m("cost_acute_beds"),
+                       "unlimited beds are not staffed: only their variable cost")
+    }
+
+    /// Fixed costs accrue on empty places: a ward nobody uses still costs its staffed beds.
+    func testFixedCostsAccrueOnEmptyPlaces() {
+        var b = SystemBuilder(name: "empty", horizon: 100 * Duration.day, warmUp: 0)
+        b.arrivals("door", perDay: 0.02, to: ["rehab": 1])
+        b.bedded("rehab", beds: 10, stay: .exponential(mean: Duration.day), to: ["home": 1])
+        b.exit("home")
+        var spec = try! b.build()
+        var costs = CostSpec()
+        costs.fixed.placeDay = ["rehab": 150]
+        costs.variable.careDay = ["rehab": 1000]
+        spec.costs = costs
+        let r = runChecked(spec, replications: 1)[0]
+        XCTAssertEqual(r.metric("cost_fixed")!, 10 * 150 * 365, accuracy: 1e-6, "10 staffed beds a day, per 365 days")
+        XCTAssertEqual(r.metric("cost_variable")!, r.metric("unit.rehab.occupancy_mean")! * 365 * 1000, accuracy: 1e-6,
+                       "the variable part follows the few occupied days")
+        XCTAssertLessThan(r.metric("unit.rehab.occupancy_mean")!, 0.1, "the beds stood almost empty")
     }
 
     /// A virtual ward that turns step-ups away when full is M/M/c/c: by PASTA, the share of time it is full is

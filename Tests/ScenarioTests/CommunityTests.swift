@@ -180,8 +180,15 @@ final class CommunityTests: XCTestCase {
         XCTAssertNil(list.mix[1])
 
         // Costs.
-        XCTAssertEqual(spec.costs, CostSpec(acuteBedDay: 395, nctrBedDay: 346, virtualWardDay: 150,
-                                            careDay: ["reablement": 125], ucrVisit: 120, lostAmbulanceHour: 250))
+        var costs = CostSpec()
+        costs.fixed.acuteBedDay = 345
+        costs.fixed.virtualWardPlaceDay = 95
+        costs.fixed.ucrCrewHour = 90
+        costs.variable.acuteBedDay = 50
+        costs.variable.ucrVisit = 20
+        costs.variable.lostAmbulanceHour = 250
+        costs.variable.careDay = ["reablement": 125]
+        XCTAssertEqual(spec.costs, costs)
     }
 
     // MARK: Virtual wards
@@ -590,21 +597,30 @@ final class CommunityTests: XCTestCase {
     // MARK: Costs
 
     func testCosts() throws {
-        let s = loads(Self.scenario(top: "costs: {acute_bed_day: 395, care_day: {ward: 150.5}}"))
-        XCTAssertEqual(s?.spec.costs, CostSpec(acuteBedDay: 395, careDay: ["ward": 150.5]), "the rest default to 0")
+        let s = loads(Self.scenario(top: "costs: {fixed: {acute_bed_day: 345, place_day: {ward: 150.5}, items: {hub: 2000}}, "
+                                    + "variable: {care_day: {ward: 20}}, implementation: {set_up: 1e5}}"))
+        var expected = CostSpec()
+        expected.fixed.acuteBedDay = 345
+        expected.fixed.placeDay = ["ward": 150.5]
+        expected.fixed.items = ["hub": 2000]
+        expected.variable.careDay = ["ward": 20]
+        expected.implementation = ["set_up": 100_000]
+        XCTAssertEqual(s?.spec.costs, expected, "the rest default to 0")
         XCTAssertEqual(loads(Self.scenario(top: "costs: {}"))?.spec.costs, CostSpec())
 
         let cases: [(String, String, String)] = [
-            ("{care_day: {wardd: 100}}", "costs.care_day.wardd", "unknown unit 'wardd'; did you mean 'ward'?"),
-            ("{care_day: {acute: 100}}", "costs.care_day.acute",
-             "'acute' is a unit of kind acute_ward; care_day prices place-days of community_service and bedded_care units (ward)"),
-            ("{care_day: {ward: -1}}", "costs.care_day.ward", "out of range: expected an amount in pounds"),
-            ("{care_day: [ward]}", "costs.care_day", "expected a mapping from community_service and bedded_care unit names"),
-            ("{acute_bed_days: 395}", "costs.acute_bed_days", "did you mean 'acute_bed_day'?"),
-            ("{nctr_bed_day: -346}", "costs.nctr_bed_day", "out of range"),
-            ("{ucr_visit: \"120\"}", "costs.ucr_visit", "write numbers without quotes"),
-            ("{lost_ambulance_hour: .inf}", "costs.lost_ambulance_hour", "not a finite number"),
-            ("395", "costs", "expected {acute_bed_day"),
+            ("{variable: {care_day: {wardd: 100}}}", "costs.variable.care_day.wardd", "unknown unit 'wardd'; did you mean 'ward'?"),
+            ("{fixed: {place_day: {acute: 100}}}", "costs.fixed.place_day.acute",
+             "'acute' is a unit of kind acute_ward; place_day prices place-days of community_service and bedded_care units (ward)"),
+            ("{variable: {care_day: {ward: -1}}}", "costs.variable.care_day.ward", "out of range: expected an amount in pounds"),
+            ("{variable: {care_day: [ward]}}", "costs.variable.care_day", "expected a mapping from community_service and bedded_care unit names"),
+            ("{fixed: {acute_bed_days: 395}}", "costs.fixed.acute_bed_days", "did you mean 'acute_bed_day'?"),
+            ("{acute_bed_day: 395}", "costs.acute_bed_day", "write it under costs.fixed or costs.variable"),
+            ("{fixed: {escalation_bed_day: -346}}", "costs.fixed.escalation_bed_day", "out of range"),
+            ("{variable: {ucr_visit: \"120\"}}", "costs.variable.ucr_visit", "write numbers without quotes"),
+            ("{variable: {lost_ambulance_hour: .inf}}", "costs.variable.lost_ambulance_hour", "not a finite number"),
+            ("{implementation: [1, 2]}", "costs.implementation", "expected a mapping from names to a cost per year"),
+            ("395", "costs", "expected {fixed: {acute_bed_day"),
         ]
         for (costs, path, fragment) in cases {
             expect(Self.scenario(top: "costs: \(costs)"), path, fragment)
@@ -618,11 +634,11 @@ final class CommunityTests: XCTestCase {
         let text = Self.scenario(
             vw: Self.hub.replacingOccurrences(of: "role: hub", with: "role: hubb") + "\n    step_down: {from: [ward], eligible: 0.1}",
             units: Self.list().replacingOccurrences(of: "day: fri", with: "day: fry"),
-            top: Self.population("  teams: {t: {neighbourhoods: [north], frailty: [mild]}}") + "\ncosts: {care_day: {nowhere: 1}}",
+            top: Self.population("  teams: {t: {neighbourhoods: [north], frailty: [mild]}}") + "\ncosts: {variable: {care_day: {nowhere: 1}}}",
             attributes: "  age_band: [18-64, 65+]\n  neighbourhood: [north, south, east]")
         let e = errors(text)
         assertWellFormed(e)
-        XCTAssertEqual(Set(e.map(\.path)), ["population.teams", "costs.care_day.nowhere", "units.vw.role",
+        XCTAssertEqual(Set(e.map(\.path)), ["population.teams", "costs.variable.care_day.nowhere", "units.vw.role",
                                             "units.vw.step_down.from[0]", "units.list.sessions[0].day"],
                        e.map(\.description).joined(separator: "\n"))
     }

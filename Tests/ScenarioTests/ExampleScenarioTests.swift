@@ -175,7 +175,7 @@ final class ExampleScenarioTests: XCTestCase {
         for family in DistributionForms.families { XCTAssertTrue(doc.contains("`\(family)`"), family) }
         let nested: [(String, [String])] = [
             ("population", PopulationForm.keys), ("population.neighbourhoods", PopulationForm.neighbourhoodKeys),
-            ("population.teams", PopulationForm.teamKeys), ("costs", CostForm.keys),
+            ("population.teams", PopulationForm.teamKeys), ("costs", ["fixed", "variable", "implementation"] + CostForm.fixedKeys + CostForm.variableKeys),
             ("virtual_ward.policy", ["refer", "pull"] + CommunityForms.pullKeys),
             ("virtual_ward.role", VirtualWardSpec.Role.allCases.map(\.rawValue)),
             ("virtual_ward.step_down", CommunityForms.stepDownKeys), ("virtual_ward.escalation", CommunityForms.escalationKeys),

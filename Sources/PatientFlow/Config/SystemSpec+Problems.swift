@@ -33,13 +33,13 @@ extension SystemSpec {
     public func problems() -> [SpecProblem] {
         var out: [SpecProblem] = []
         let kinds = units.map(\.kind.kindName)
-        func check(_ u: Int, _ key: [String], _ targets: [Int], allowed: [UnitKindName], what: String) {
+        func check(_ u: Int, _ key: [String], _ targets: [Int], allowed: [UnitKindName], what: String, allowSelf: Bool = false) {
             for t in Set(targets).sorted() {
                 guard units.indices.contains(t) else {
                     out.append(SpecProblem(unit: units[u].name, key: key, message: "\(what) names unit #\(t), which does not exist"))
                     continue
                 }
-                if t == u {
+                if t == u && !allowSelf {
                     out.append(SpecProblem(unit: units[u].name, key: key, message: "\(what) cannot lead back to the unit itself"))
                 } else if !allowed.contains(kinds[t]) {
                     out.append(SpecProblem(unit: units[u].name, key: key, message:
@@ -65,6 +65,12 @@ extension SystemSpec {
                 for p in w.pathways {
                     check(u, ["pathways", p.name, "to"], [p.target], allowed: [.communityService, .beddedCare, .exit],
                           what: "a pathway")
+                }
+                if let r = w.followUp?.readmissionRoute {
+                    // A readmission comes weeks after the discharge, so one straight back to the ward (a direct
+                    // readmission, not through the ED) is no loop.
+                    check(u, ["follow_up", "readmission", "route"], targets(r), allowed: destinations.filter { $0 != .exit },
+                          what: "a readmission", allowSelf: true)
                 }
             case .exit(let x):
                 if let r = x.readmissionRoute {
@@ -157,6 +163,10 @@ extension SystemSpec {
                     if case .virtualWard(let vw) = units[v].kind, vw.eligibleAfterFraction == 0 || w.acuteStay.canBeZero {
                         moves.append(InstantMove(from: u, to: v, key: ["acute_stay"], why: "step-down can come at once"))
                     }
+                }
+                if let f = w.followUp, let r = f.readmissionRoute, f.readmission.values.contains(where: { $0 > 0 }),
+                   f.readmissionTime.canBeZero {
+                    add(u, r, ["follow_up", "readmission", "time"], "readmission can come at once")
                 }
                 for l in electiveListsOfWard[u] {
                     if case .electiveList(let e) = units[l].kind, e.stay.canBeZero {

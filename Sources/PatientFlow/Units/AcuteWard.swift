@@ -13,13 +13,53 @@ public struct PathwaySpec: Sendable {
     public var withinDischargeHours: Bool
     /// Counted in `home_at_91_days_percent` (reablement and rehabilitation pathways).
     public var countsFor91Day: Bool
+    /// The pathway a patient of this one turns out to need once assessed (drawn when the acute phase ends):
+    /// under discharge to assess, people assessed at home need less care than the ward would have prescribed.
+    /// Nil: the pathway stands.
+    public var reassessedAs: Keyed<EmpiricalChoice<Int>>?
     public init(name: String, target: UnitIndex, delay: Keyed<Distribution>, withinDischargeHours: Bool,
-                countsFor91Day: Bool) {
+                countsFor91Day: Bool, reassessedAs: Keyed<EmpiricalChoice<Int>>? = nil) {
+        self.reassessedAs = reassessedAs
         self.name = name
         self.target = target
         self.delay = delay
         self.withinDischargeHours = withinDischargeHours
         self.countsFor91Day = countsFor91Day
+    }
+}
+
+/// The 91 days after leaving a unit alive (DESIGN §3 "91-day follow-up"): an emergency return to the front door,
+/// death, and a move into a care home, each drawn at the discharge, at a time inside the 91 days. They happen
+/// wherever the person is then (at home, in reablement or on a virtual ward, in bedded care or a care home), except
+/// in hospital; one that reaches a person in a service ends that stay. A later discharge replaces the draws.
+///
+/// An acute ward's `follow_up` starts at the acute discharge, keyed by attributes and by `next` (the pathway the
+/// patient left by); an exit's own readmission, death and care-home move apply to people who pass it with no
+/// acute follow-up running.
+public struct AfterDischargeSpec: Sendable {
+    /// The chance of an emergency return within 91 days, times `readmissionFactor` (e.g. by frailty), times
+    /// (1 + `readmissionPerNCTRDay`)^(NCTR days before the discharge), at most 1.
+    public var readmission: Keyed<Double>
+    public var readmissionFactor: Keyed<Double>
+    public var readmissionPerNCTRDay: Double
+    /// When the return comes, given one (drawn inside the 91 days), and where the patient goes first.
+    public var readmissionTime: Keyed<Distribution>
+    public var readmissionRoute: Keyed<Outcome>?
+    /// Within 91 days: the chance of death and of a move into a care home, and when.
+    public var death: Keyed<Double>
+    public var careHomeMove: Keyed<Double>
+    public var eventTime: Keyed<Distribution>
+    public init(readmission: Keyed<Double>, readmissionFactor: Keyed<Double> = Keyed(1), readmissionPerNCTRDay: Double = 0,
+                readmissionTime: Keyed<Distribution>, readmissionRoute: Keyed<Outcome>?, death: Keyed<Double>,
+                careHomeMove: Keyed<Double>, eventTime: Keyed<Distribution>) {
+        self.readmission = readmission
+        self.readmissionFactor = readmissionFactor
+        self.readmissionPerNCTRDay = readmissionPerNCTRDay
+        self.readmissionTime = readmissionTime
+        self.readmissionRoute = readmissionRoute
+        self.death = death
+        self.careHomeMove = careHomeMove
+        self.eventTime = eventTime
     }
 }
 
@@ -116,12 +156,15 @@ public struct AcuteWardSpec: Sendable {
     public var escalateTo: [Int?]
     /// Deconditioning: chance per NCTR day of losing independence (a care-home move within 91 days).
     public var independenceLossPerDay: Double
+    /// The 91 days after an acute discharge alive (nil: only the exits' own events).
+    public var followUp: AfterDischargeSpec?
 
     public init(pools: [BedPool], homePool: Keyed<EmpiricalChoice<Int>>? = nil, outliers: [OutlierRule?] = [],
                 escalationRules: [EscalationRule] = [], turnaround: Distribution? = nil, pathways: [PathwaySpec],
                 pathwayMix: Keyed<EmpiricalChoice<Int>>, acuteStay: Keyed<Distribution>, dischargeOpen: SimTime,
                 dischargeClose: SimTime, dischargeTiming: DischargeTiming? = nil, escalationPerDay: [Double],
-                escalateTo: [Int?], independenceLossPerDay: Double) {
+                escalateTo: [Int?], independenceLossPerDay: Double, followUp: AfterDischargeSpec? = nil) {
+        self.followUp = followUp
         self.pools = pools
         self.homePool = homePool
         self.outliers = outliers.count == pools.count ? outliers : Array(repeating: nil, count: pools.count)
@@ -170,6 +213,7 @@ final class AcuteWardUnit: FlowUnit {
     let escalationPerDay: [Double]
     let escalateTo: [Int?]
     let independenceLossPerDay: Double
+    let followUp: AfterDischargeSpec?
     let homePool: Keyed<EmpiricalChoice<Int>>?
     let outliers: [OutlierRule?]
     let escalationRules: [EscalationRule]
@@ -178,10 +222,16 @@ final class AcuteWardUnit: FlowUnit {
     let reserves: [Int]
     /// Each pathway's position in the run's list of pathway names (metrics).
     let pathwayMetricIndex: [Int]
+    /// Each pathway's NCTR reason while waiting for its service (run-wide index; 0, process, for exits).
+    let waitingReason: [Int]
 
     /// NCTR patients now in the ward's beds, and their time-weighted number.
     @exclusivity(unchecked) var nctrCount = 0
     @exclusivity(unchecked) var nctrStat = TimeWeighted(start: 0)
+    /// NCTR patients by reason (run-wide reasons: process, then waiting for each service), and their
+    /// time-weighted numbers (NCTR bed-days by reason).
+    @exclusivity(unchecked) var reasonCount: [Int]
+    @exclusivity(unchecked) var reasonStat: [TimeWeighted]
     /// Patients in a pool other than their home pool, and their time-weighted number (outlier bed-days).
     @exclusivity(unchecked) var outlierCount = 0
     @exclusivity(unchecked) var outlierStat = TimeWeighted(start: 0)
@@ -207,6 +257,7 @@ final class AcuteWardUnit: FlowUnit {
         escalationPerDay = copy.escalationPerDay
         escalateTo = copy.escalateTo
         independenceLossPerDay = copy.independenceLossPerDay
+        followUp = copy.followUp
         homePool = copy.homePool
         outliers = copy.outliers
         escalationRules = copy.escalationRules
@@ -214,6 +265,9 @@ final class AcuteWardUnit: FlowUnit {
         reserves = copy.pools.map(\.reserve)
         ruleOpen = Array(repeating: false, count: copy.escalationRules.count)
         pathwayMetricIndex = context.pathwayMetricIndex[index] ?? []
+        waitingReason = context.nctrReasonOfPathway[index] ?? Array(repeating: 0, count: copy.pathways.count)
+        reasonCount = Array(repeating: 0, count: context.nctrReasonCount)
+        reasonStat = Array(repeating: TimeWeighted(start: 0), count: context.nctrReasonCount)
         super.init(spec, index: index, places: places, streams: streams)
     }
 
@@ -224,6 +278,8 @@ final class AcuteWardUnit: FlowUnit {
         }
         electiveLists = units.map { $0 as? ElectiveListUnit }
     }
+
+    override var afterDischarge: AfterDischargeSpec? { followUp }
 
     /// The elective list of an elective patient (nil for emergency admissions).
     func electiveList(of p: Int, _ s: SystemSimulation) -> ElectiveListUnit? {
@@ -275,13 +331,17 @@ final class AcuteWardUnit: FlowUnit {
         s.patients[p].acuteUnit = Int32(index)
         let pathway = pathwayMix.value(attrs).sample(streams.route)
         s.patients[p].next = Int32(pathway)
+        s.patients[p].pathway = Int16(pathway)
         s.noteReadmission(p)
         if s.warmedUp { s.metrics.admission(neighbourhood: s.neighbourhood(of: attrs), at: s.sim.now) }
         var stay = acuteStay.value(attrs, next: pathway).sample(streams.stay)
         if outlier, let rule = outliers[home] { stay *= rule.losFactor }
         s.patients[p].acuteEnd = s.sim.now + stay
         s.scheduleStayEnd(p, after: stay)
-        for vw in stepDownTargets where vw.drawEligibility(p, acuteStay: stay, s) { break }
+        // Patients who will die in hospital do not step down.
+        if !s.units[pathways[pathway].target].endsInDeath {
+            for vw in stepDownTargets where vw.drawEligibility(p, acuteStay: stay, s) { break }
+        }
     }
 
     /// The end of the acute phase (medically optimised: NCTR time starts), or of an elective stay.
@@ -290,10 +350,20 @@ final class AcuteWardUnit: FlowUnit {
             s.moveTo(p, unit: Int(s.patients[p].next))
             return
         }
+        let k = Int(s.patients[p].next)
+        if let r = pathways[k].reassessedAs {
+            let needed = r.value(s.patients[p].attributes).sample(streams.assessment)
+            if needed != k {
+                if s.warmedUp { s.metrics.reassessed += 1 }
+                s.patients[p].next = Int32(needed)
+                s.patients[p].pathway = Int16(needed)
+            }
+        }
         s.patients[p].phase = .nctrDelay
         s.patients[p].nctrStart = s.sim.now
         nctrCount += 1
         nctrStat.update(to: Double(nctrCount), at: s.sim.now)
+        setReason(p, 0, s)
         if escalateTo[Int(s.patients[p].next)] != nil {
             s.sim.schedule(after: Duration.day, priority: .normal, .nctrDay(patient: Int32(p), token: s.patients[p].token))
         }
@@ -311,11 +381,16 @@ final class AcuteWardUnit: FlowUnit {
             s.patients[p].token = s.freshToken()
             return
         }
+        if pt.displacedShare > 0 && s.warmedUp {
+            // A step-up a full virtual ward turned away: its bed-days count against those step-down released.
+            s.metrics.bedDaysDisplaced += Double(pt.displacedShare) * (s.sim.now - pt.admissionTime)
+        }
         let inNCTR = pt.phase == .nctrDelay || pt.phase == .nctrWaiting
         let nctr = inNCTR ? s.sim.now - pt.nctrStart : 0
         if inNCTR {
             nctrCount -= 1
             nctrStat.update(to: Double(nctrCount), at: s.sim.now)
+            setReason(p, -1, s)
         }
         if s.warmedUp {
             if !s.units[dest].endsInDeath {
@@ -326,7 +401,7 @@ final class AcuteWardUnit: FlowUnit {
                                      pathway: pathwayMetricIndex[Int(pt.next)],
                                      neighbourhood: s.neighbourhood(of: pt.attributes), at: s.sim.now)
         }
-        if !s.units[dest].endsInDeath { s.startFollowUp(p, ward: self, nctr: nctr) }
+        if !s.units[dest].endsInDeath { s.startFollowUp(p, ward: self, nctr: nctr, to: dest) }
         s.patients[p].token = s.freshToken()  // stops the deconditioning clock
     }
 
@@ -337,6 +412,7 @@ final class AcuteWardUnit: FlowUnit {
         s.patients[p].homePlace = Int16(s.place(of: p).index)
         let pathway = pathwayMix.value(attrs).sample(streams.route)
         s.patients[p].next = Int32(pathway)
+        s.patients[p].pathway = Int16(pathway)
         s.scheduleStayEnd(p, after: acuteStay.value(attrs, next: pathway).sampleResidual(streams.initial))
     }
 
@@ -386,9 +462,25 @@ final class AcuteWardUnit: FlowUnit {
         s.sim.schedule(at: end, priority: .release, .delayEnd(patient: Int32(p), token: s.patients[p].token))
     }
 
+    /// Why NCTR patient `p` is still in the bed changes to `reason` (-1: no longer NCTR).
+    func setReason(_ p: Int, _ reason: Int, _ s: SystemSimulation) {
+        let old = Int(s.patients[p].nctrReason)
+        guard old != reason else { return }
+        if old >= 0 {
+            reasonCount[old] -= 1
+            reasonStat[old].update(to: Double(reasonCount[old]), at: s.sim.now)
+        }
+        if reason >= 0 {
+            reasonCount[reason] += 1
+            reasonStat[reason].update(to: Double(reasonCount[reason]), at: s.sim.now)
+        }
+        s.patients[p].nctrReason = Int8(reason)
+    }
+
     /// The discharge process or assessment is done: the patient asks for a place in the pathway's service.
     func dischargeDelayEnded(_ p: Int, _ s: SystemSimulation) {
         s.patients[p].phase = .nctrWaiting
+        setReason(p, waitingReason[Int(s.patients[p].next)], s)
         s.moveTo(p, unit: pathways[Int(s.patients[p].next)].target)
     }
 
@@ -397,6 +489,7 @@ final class AcuteWardUnit: FlowUnit {
         let current = Int(s.patients[p].next)
         if let up = escalateTo[current], streams.deconditioning.bernoulli(escalationPerDay[current]) {
             s.patients[p].next = Int32(up)
+            s.patients[p].pathway = Int16(up)
             let target = Int(s.patients[p].target)
             if s.patients[p].phase == .nctrWaiting, target >= 0 {
                 // Leave the old service's queue; the new pathway needs its own assessment.
@@ -404,6 +497,7 @@ final class AcuteWardUnit: FlowUnit {
             }
             s.patients[p].token = s.freshToken()
             s.patients[p].phase = .nctrDelay
+            setReason(p, 0, s)
             startDischargeDelay(p, s)
         }
         if escalateTo[Int(s.patients[p].next)] != nil {

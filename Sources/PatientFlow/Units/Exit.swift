@@ -7,6 +7,8 @@ public struct ExitSpec: Sendable {
     public var destination: Destination
     /// Within 91 days of leaving: the chance of an emergency readmission, and when (given one).
     public var readmission: Keyed<Double>
+    /// Multiplies the readmission chance (e.g. by frailty).
+    public var readmissionFactor: Keyed<Double>
     public var readmissionTime: Keyed<Distribution>
     /// Where a readmitted patient goes first (e.g. the ambulance handover or the ED).
     public var readmissionRoute: Keyed<Outcome>?
@@ -14,9 +16,16 @@ public struct ExitSpec: Sendable {
     public var death: Keyed<Double>
     public var careHomeMove: Keyed<Double>
     public var eventTime: Keyed<Distribution>
+    /// The same as the follow-up the exit gives people with no acute follow-up running.
+    public var after: AfterDischargeSpec {
+        AfterDischargeSpec(readmission: readmission, readmissionFactor: readmissionFactor, readmissionTime: readmissionTime,
+                           readmissionRoute: readmissionRoute,
+                           death: death, careHomeMove: careHomeMove, eventTime: eventTime)
+    }
     public init(destination: Destination, readmission: Keyed<Double>, readmissionTime: Keyed<Distribution>,
                 readmissionRoute: Keyed<Outcome>?, death: Keyed<Double>, careHomeMove: Keyed<Double>,
-                eventTime: Keyed<Distribution>) {
+                eventTime: Keyed<Distribution>, readmissionFactor: Keyed<Double> = Keyed(1)) {
+        self.readmissionFactor = readmissionFactor
         self.destination = destination
         self.readmission = readmission
         self.readmissionTime = readmissionTime
@@ -31,80 +40,36 @@ public struct ExitSpec: Sendable {
 /// simulated events of the 91 days after (readmission, a care-home move, death).
 final class ExitUnit: FlowUnit {
     let destination: ExitSpec.Destination
-    let readmission: Keyed<Double>
-    let readmissionTime: Keyed<Distribution>
-    let readmissionRoute: Keyed<Outcome>?
-    let death: Keyed<Double>
-    let careHomeMove: Keyed<Double>
-    let eventTime: Keyed<Distribution>
+    let after: AfterDischargeSpec
 
     init(_ spec: UnitSpec, _ x: ExitSpec, index: Int, streams: UnitStreams) {
         let copy = x.replicaCopy()
         destination = copy.destination
-        readmission = copy.readmission
-        readmissionTime = copy.readmissionTime
-        readmissionRoute = copy.readmissionRoute
-        death = copy.death
-        careHomeMove = copy.careHomeMove
-        eventTime = copy.eventTime
+        after = copy.after
         super.init(spec, index: index, places: [], streams: streams)
     }
 
     override var endsInDeath: Bool { destination == .died }
+    override var afterDischarge: AfterDischargeSpec? { after }
 
-    /// The episode ends here.
+    /// The episode ends here. People with no acute follow-up running get the exit's own 91 days of events.
     override func passThrough(_ p: Int, _ s: SystemSimulation) {
         if s.trace != nil { s.traceEvent(p, index, .exit) }
-        let pt = s.patients.remove(p)
-        s.conservation.left += 1
-        s.conservation.present -= 1
-        let person = Int(pt.person)
+        let person = Int(s.patients[p].person)
+        let attributes = s.patients[p].attributes
+        s.removePatient(p)
         switch destination {
         case .died: s.persons[person].state = .dead
         case .careHome: s.persons[person].state = .careHome
         case .home: s.persons[person].state = .home
         }
-        if destination != .died { scheduleAfterDischargeEvents(person: person, attributes: pt.attributes, s) }
-        s.release(person: person)
-    }
-
-    /// Readmission, death and care-home moves after leaving, each within 91 days, as simulated events.
-    func scheduleAfterDischargeEvents(person: Int, attributes a: AttributeValues, _ s: SystemSimulation) {
-        let stream = streams.followUp
-        let window = 91 * Duration.day
-        if readmissionRoute != nil, stream.bernoulli(readmission.value(a)) {
-            let t = readmissionTime.value(a).sample(stream, within: window)
-            s.persons[person].references += 1
-            s.sim.schedule(after: t, priority: .arrival, .readmission(person: Int32(person), exit: Int32(index)))
-        }
-        if destination == .home {
-            var pCare = careHomeMove.value(a)
+        if destination != .died && s.sim.now >= s.persons[person].followUpUntil {
+            var pCare = after.careHomeMove.value(attributes)
             let r = Int(s.persons[person].lastRecord)
             if r >= 0 && s.records.contains(r) { pCare = 1 - (1 - pCare) * s.independenceRetained(record: r) }
-            if stream.bernoulli(pCare) {
-                s.persons[person].references += 1
-                s.sim.schedule(after: eventTime.value(a).sample(stream, within: window), priority: .normal,
-                               .careHomeMove(person: Int32(person)))
-            }
+            s.scheduleAfterDischarge(person: person, attributes: attributes, next: 0, nctrDays: 0, from: index, after,
+                                     careHomeMove: destination == .home ? pCare : 0, streams.followUp)
         }
-        if stream.bernoulli(death.value(a)) {
-            s.persons[person].references += 1
-            s.sim.schedule(after: eventTime.value(a).sample(stream, within: window), priority: .normal,
-                           .death(person: Int32(person)))
-        }
-    }
-
-    /// A person discharged here comes back through the readmission route, as a new episode, if still at home
-    /// or in a care home.
-    func readmit(person: Int, _ s: SystemSimulation) {
-        guard let route = readmissionRoute,
-              s.persons[person].state == .home || s.persons[person].state == .careHome else { return }
-        let attrs = s.persons[person].attributes
-        let p = s.newPatient(attributes: attrs, person: person, byAmbulance: false)
-        let first = route.value(attrs).sample(streams.route)
-        let ambulance = s.units[first].kind == .ambulanceHandover
-        s.patients[p].byAmbulance = ambulance
-        if let m = s.arrivalMode { s.patients[p].attributes[m.attribute] = ambulance ? m.ambulance : m.walkIn }
-        s.moveTo(p, unit: first)
+        s.release(person: person)
     }
 }

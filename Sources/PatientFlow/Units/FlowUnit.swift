@@ -66,6 +66,10 @@ class FlowUnit {
     /// Whether a patient going here has died (no 91-day follow-up starts).
     var endsInDeath: Bool { false }
 
+    /// The 91 days of events a discharge from here schedules (acute wards' `follow_up`, exits' own), if any:
+    /// a readmission it schedules goes by its route.
+    var afterDischarge: AfterDischargeSpec? { nil }
+
     /// Schedules what the unit does on its own from the start (pull rounds, elective referrals and sessions).
     func start(_ s: SystemSimulation) {}
 
@@ -97,7 +101,7 @@ final class UnitStreams {
 
     /// What a unit draws for; each purpose is one stream, named "<unit>/<purpose>".
     enum Purpose: Int, CaseIterable {
-        case arrivals, mix, route, stay, delay, deconditioning, followUp, initial, stream, turnaround, timing
+        case arrivals, mix, route, stay, delay, deconditioning, followUp, initial, stream, turnaround, timing, assessment
 
         var name: String {
             switch self {
@@ -127,6 +131,7 @@ final class UnitStreams {
     @exclusivity(unchecked) private var _stream: RandomStream?
     @exclusivity(unchecked) private var _turnaround: RandomStream?
     @exclusivity(unchecked) private var _timing: RandomStream?
+    @exclusivity(unchecked) private var _assessment: RandomStream?
 
     var arrival: RandomStream { _arrival ?? make(.arrivals, &_arrival) }
     var mix: RandomStream { _mix ?? make(.mix, &_mix) }
@@ -139,6 +144,7 @@ final class UnitStreams {
     var stream: RandomStream { _stream ?? make(.stream, &_stream) }
     var turnaround: RandomStream { _turnaround ?? make(.turnaround, &_turnaround) }
     var timing: RandomStream { _timing ?? make(.timing, &_timing) }
+    var assessment: RandomStream { _assessment ?? make(.assessment, &_assessment) }
 }
 
 extension FlowUnit {
@@ -173,6 +179,10 @@ struct BuildContext {
     let spec: SystemSpec
     /// For each acute ward (unit index), its pathways' positions in the run's list of pathway names (metrics).
     let pathwayMetricIndex: [Int: [Int]]
+    /// The run's NCTR reasons (`FlowMetrics.nctrReasonNames`): for each acute ward, each pathway's reason while
+    /// waiting for its service (0, process, for pathways to an exit).
+    let nctrReasonOfPathway: [Int: [Int]]
+    let nctrReasonCount: Int
     /// The attribute holding the arrival mode (`arrival_mode`), and its ambulance and walk-in levels, if the
     /// scenario has one.
     let arrivalMode: ArrivalModeAttribute?

@@ -35,12 +35,19 @@ public struct VirtualWardSpec: Sendable {
     /// The chance of escalating during the stay (at a uniformly random point of it), and where to.
     public var escalation: Keyed<Double>
     public var escalateTo: Keyed<Outcome>
-    /// Where patients go at the end of the stay.
+    /// Where patients go at the end of the stay (a stepped-down patient whose pathway leads to a service goes
+    /// on to that service instead: they keep the need they had).
     public var route: Keyed<Outcome>
+    /// Where a stepped-down patient waits for their pathway's service at the end of the stay: holding the
+    /// ward's place (`onWard`) or at home, the place freed (`atHome`).
+    public enum ServiceWait: String, Sendable, CaseIterable { case onWard = "on_ward", atHome = "at_home" }
+    public var serviceWait: ServiceWait
 
     public init(role: Role, places: PlacesSpec, stay: Keyed<Distribution>, policy: Policy, whenFull: UnitIndex,
                 stepDownFrom: [UnitIndex], stepDownEligible: Keyed<Double>, eligibleAfterFraction: Double,
-                escalation: Keyed<Double>, escalateTo: Keyed<Outcome>, route: Keyed<Outcome>) {
+                escalation: Keyed<Double>, escalateTo: Keyed<Outcome>, route: Keyed<Outcome>,
+                serviceWait: ServiceWait = .onWard) {
+        self.serviceWait = serviceWait
         self.role = role
         self.places = places
         self.stay = stay
@@ -66,6 +73,11 @@ final class VirtualWardUnit: FlowUnit {
     let escalation: Keyed<Double>
     let escalateTo: Keyed<Outcome>
     let next: Keyed<Outcome>
+    let serviceWait: VirtualWardSpec.ServiceWait
+
+    /// Stepped-down patients on the ward now (the share of a full ward they hold is charged for the step-ups it
+    /// turns away: `bed_days_released` is net of them).
+    @exclusivity(unchecked) var stepDownsOnWard = 0
 
     /// Inpatients eligible for step-down here, oldest first (pull policy): `eligible[eligibleHead...]`.
     @exclusivity(unchecked) var eligible: [(patient: Int32, token: UInt32)] = []
@@ -81,6 +93,7 @@ final class VirtualWardUnit: FlowUnit {
         escalation = copy.escalation
         escalateTo = copy.escalateTo
         next = copy.route
+        serviceWait = copy.serviceWait
         super.init(spec, index: index, places: places, streams: streams, whenFull: copy.whenFull)
     }
 
@@ -96,6 +109,7 @@ final class VirtualWardUnit: FlowUnit {
         let attrs = s.patients[p].attributes
         let stepUp = from < 0 || s.units[from].kind != .acuteWard
         s.patients[p].steppedUp = stepUp
+        if !stepUp { stepDownsOnWard += 1 }
         if s.warmedUp {
             if stepUp { s.metrics.vwStepUp += 1 } else { s.metrics.vwStepDown += 1 }
         }
@@ -108,10 +122,29 @@ final class VirtualWardUnit: FlowUnit {
         }
     }
 
-    /// The end of a stay without escalation: an admission avoided if it was a step-up.
+    /// The end of a stay without escalation: an admission avoided if it was a step-up. A stepped-down patient
+    /// whose pathway leads to a service (reablement, rehabilitation, a care home) goes on to it, waiting on the
+    /// ward or at home as the scenario says; everyone else goes by the route.
     override func stayEnded(_ p: Int, _ s: SystemSimulation) {
         if s.warmedUp && s.patients[p].steppedUp { s.metrics.admissionsAvoided += 1 }
+        if !s.patients[p].steppedUp, let service = pathwayService(p, s) {
+            if s.warmedUp { s.metrics.vwStepDownOnward += 1 }
+            s.moveTo(p, unit: service, waitingAtHome: serviceWait == .atHome)
+            return
+        }
         s.moveTo(p, unit: s.route(next, of: index, for: p).value(s.patients[p].attributes).sample(streams.route))
+    }
+
+    /// The service of the pathway a stepped-down patient was on (a unit with places), if any.
+    func pathwayService(_ p: Int, _ s: SystemSimulation) -> Int? {
+        let w = Int(s.patients[p].acuteUnit)
+        guard w >= 0, let ward = s.units[w] as? AcuteWardUnit else { return nil }
+        let target = ward.pathways[Int(s.patients[p].pathway)].target
+        return s.units[target].places.isEmpty ? nil : target
+    }
+
+    override func leaving(_ p: Int, to dest: Int, _ s: SystemSimulation) {
+        if !s.patients[p].steppedUp { stepDownsOnWard -= 1 }
     }
 
     /// The patient escalates: back through the front door or to a bed, as the scenario says.
@@ -166,7 +199,7 @@ final class VirtualWardUnit: FlowUnit {
 
     /// Moves an inpatient in their acute phase here: the rest of the acute phase is bed-days released.
     func stepDown(_ p: Int, _ s: SystemSimulation) {
-        if s.warmedUp { s.metrics.bedDaysReleased += max(0, s.patients[p].acuteEnd - s.sim.now) }
+        if s.warmedUp { s.metrics.bedDaysSaved += max(0, s.patients[p].acuteEnd - s.sim.now) }
         s.patients[p].token = s.freshToken()  // the acute phase's end no longer comes
         s.moveTo(p, unit: index)
     }
