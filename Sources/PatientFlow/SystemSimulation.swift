@@ -62,7 +62,8 @@ public final class SystemSimulation {
         self.endTime = spec.warmUp + spec.horizon
         metrics.prepare(spec: spec)
         arrivalMode = ArrivalModeAttribute(spec.attributes)
-        let context = BuildContext(spec: spec, pathwayMetricIndex: metrics.pathwayIndexOfWard, arrivalMode: arrivalMode)
+        let context = BuildContext(spec: spec, pathwayMetricIndex: metrics.pathwayIndexOfWard,
+                                   electivePriorityIndex: metrics.priorityIndexOfList, arrivalMode: arrivalMode)
         var unitOf: [Int32] = [], placeOf: [Place] = []
         var built: [FlowUnit] = []
         for (i, u) in spec.units.enumerated() {
@@ -184,7 +185,8 @@ public final class SystemSimulation {
             return patients.contains(Int(p)) && patients[Int(p)].unit >= 0 ? Int(patients[Int(p)].unit) : nil
         case .readmission(_, let exit): return Int(exit)
         case .capacityChange(let r), .acceptanceChange(let r), .turnaroundEnd(let r): return placeOfResource[Int(r)].unit
-        case .escalationCheck(let u, _), .pullRound(let u), .electiveReferral(let u), .session(let u, _): return Int(u)
+        case .escalationCheck(let u, _), .pullRound(let u), .electiveReferral(let u), .session(let u, _),
+             .serviceHours(let u): return Int(u)
         case .arrival(let k): return arrivalStreams[Int(k)].unit
         case .audit, .warmUpEnd, .followUpEnd, .careHomeMove, .death: return nil
         }
@@ -310,6 +312,8 @@ public final class SystemSimulation {
             (units[Int(u)] as? ElectiveListUnit)?.referral(self)
         case .session(let u, let index):
             (units[Int(u)] as? ElectiveListUnit)?.session(Int(index), self)
+        case .serviceHours(let u):
+            (units[Int(u)] as? UrgentResponseUnit)?.hoursChanged(self)
         }
         processGrants()
     }
@@ -377,6 +381,11 @@ public final class SystemSimulation {
     /// for a place there, keeping the place held now until it is granted (blocking after service).
     func moveTo(_ p: Int, unit destination: Int) {
         let dest = redirectIfFull(destination)
+        if units[dest].screensReferrals, let other = units[dest].screenReferral(p, self) {
+            // Sent elsewhere (a UCR referral out of hours), or kept waiting by the unit (-1): it asks later.
+            if other >= 0 { moveTo(p, unit: other) }
+            return
+        }
         let held = Int(patients[p].unit)
         let heldResource = patients[p].resource >= 0 ? ResourceID(index: Int(patients[p].resource)) : nil
         guard !units[dest].places.isEmpty else {
