@@ -38,6 +38,8 @@ enum FlowEvent {
     /// An elective referral joins a list; a session calls patients from it.
     case electiveReferral(unit: Int32)
     case session(unit: Int32, index: Int32)
+    /// An urgent community response opens or closes for referrals.
+    case serviceHours(unit: Int32)
 }
 
 extension EventPriority {

@@ -47,9 +47,23 @@ struct FlowMetrics {
     var vwStepUpsTurnedAway = 0, vwStepDownOnward = 0
     /// Acute time step-down saved (the rest of the acute phase), and the acute time of step-ups full wards turned away (weighted).
     var bedDaysSaved: SimTime = 0, bedDaysDisplaced: SimTime = 0
-    var ucrVisits = 0, ucrWithin2h = 0
-    var electiveAdmissions = 0, electiveCancellations = 0
-    var monthEndOver78Weeks = Tally()
+    // UCR: every referral and first visit; referrals in hours (the 2-hour standard's scope) and those out of
+    // hours that waited for opening, with their response times (referral to the crew's arrival, minutes).
+    var ucrReferrals = 0, ucrOutOfHours = 0
+    /// Out-of-hours referrals by where they went: [0] waited for opening, [1 + u] sent to unit u.
+    var ucrOutOfHoursTo: [Int] = []
+    var ucrVisits = 0, ucrInHours = 0, ucrWithin2h = 0, ucrResponseMinutes = 0.0
+    var ucrWaited = 0, ucrWaitedWithin2h = 0, ucrWaitedResponseMinutes = 0.0
+    // Electives: inpatients admitted to a bed, day cases, cancellations on the day; by priority (names across
+    // lists, as pathways): patients treated, their referral-to-treatment waits, treated within target.
+    var hasElectives = false
+    var electiveAdmissions = 0, electiveDayCases = 0, electiveCancellations = 0
+    var electivePriorityNames: [String] = []
+    /// For each elective list (unit index), its priorities' positions in `electivePriorityNames`.
+    var priorityIndexOfList: [Int: [Int]] = [:]
+    var electiveTreatedBy: [Int] = [], electiveWaitWeeksBy: [Double] = [], electiveWithinTargetBy: [Int] = []
+    // Month-end counts of the lists (DESIGN §4: at the end and as the mean of month-end counts).
+    var monthEndOver78Weeks = Tally(), monthEndOver52Weeks = Tally(), monthEndListSize = Tally(), monthEndWithin18Weeks = Tally()
     // By neighbourhood (when the system has a population).
     var neighbourhoodNames: [String] = []
     var arrivalsBy: [Int] = [], admissionsBy: [Int] = [], nctrMinutesBy: [Double] = [], cohortBy: [Int] = [], cohortHomeBy: [Int] = []
@@ -69,6 +83,10 @@ struct FlowMetrics {
         var edDepartures = 0, edWithin4h = 0, edType1 = 0, edType1Within4h = 0
         var dtaOver4h = 0, dtaOver12h = 0, admissions = 0
         var auditDays = 0, occupancySum = 0.0, nctrShareSum = 0.0
+        var electiveAdmissions = 0, electiveDayCases = 0, electiveCancellations = 0
+        /// The lists at the month's end (NaN until the month ends).
+        var electiveListSize = Double.nan, electiveOver52 = Double.nan, electiveOver78 = Double.nan
+        var electiveWithin18 = Double.nan
     }
 
     /// The month of time `t` (index into `months`), or nil outside the whole months observed. Times come in
@@ -106,8 +124,19 @@ struct FlowMetrics {
             }
         }
         nctr14DaysByReason = Array(repeating: 0, count: nctrReasonNames.count)
+        for (u, unit) in spec.units.enumerated() {
+            guard case .electiveList(let e) = unit.kind else { continue }  // priorities of every list, in order
+            hasElectives = true
+            priorityIndexOfList[u] = e.priorities.map { p in
+                if let i = electivePriorityNames.firstIndex(of: p.name) { return i }
+                electivePriorityNames.append(p.name)
+                return electivePriorityNames.count - 1
+            }
+        }
+        resetElectivesByPriority()
         if let pop = spec.population { neighbourhoodNames = pop.neighbourhoods.map(\.name) }
         resetNeighbourhoods()
+        ucrOutOfHoursTo = Array(repeating: 0, count: spec.units.count + 1)
         let places = spec.units.flatMap { u in u.kind.placeSpecs.map { $0.metricName(unit: u.name) } }
         daily = Self.dailySeriesNames.map { DailySeries(name: $0) }
             + places.map { DailySeries(name: "occupancy.\($0)") } + places.map { DailySeries(name: "queue.\($0)") }
@@ -185,6 +214,45 @@ struct FlowMetrics {
         boardingByMonth.update(to: Double(boarders), at: t)
     }
 
+    mutating func resetElectivesByPriority() {
+        let n = electivePriorityNames.count
+        electiveTreatedBy = Array(repeating: 0, count: n)
+        electiveWaitWeeksBy = Array(repeating: 0, count: n)
+        electiveWithinTargetBy = Array(repeating: 0, count: n)
+    }
+
+    /// A called elective patient is treated: admitted to a bed or as a day case, after a referral-to-treatment
+    /// wait of `wait` minutes, within their priority's target or not.
+    mutating func electiveTreated(dayCase: Bool, priority k: Int, wait: SimTime, withinTarget: Bool, at t: SimTime) {
+        if dayCase { electiveDayCases += 1 } else { electiveAdmissions += 1 }
+        electiveTreatedBy[k] += 1
+        electiveWaitWeeksBy[k] += wait / Duration.week
+        if withinTarget { electiveWithinTargetBy[k] += 1 }
+        if let m = month(at: t) {
+            if dayCase { months[m].electiveDayCases += 1 } else { months[m].electiveAdmissions += 1 }
+        }
+    }
+
+    /// A called inpatient is cancelled on the day for want of a free bed.
+    mutating func electiveCancellation(at t: SimTime) {
+        electiveCancellations += 1
+        if let m = month(at: t) { months[m].electiveCancellations += 1 }
+    }
+
+    /// The elective lists at a month's end (the audit of its last day).
+    mutating func electiveMonthEnd(_ lists: ElectiveSnapshot, at t: SimTime) {
+        monthEndListSize.add(Double(lists.size))
+        monthEndOver52Weeks.add(Double(lists.over52))
+        monthEndOver78Weeks.add(Double(lists.over78))
+        if lists.size > 0 { monthEndWithin18Weeks.add(lists.within18Percent) }
+        if let m = month(at: t) {
+            months[m].electiveListSize = Double(lists.size)
+            months[m].electiveOver52 = Double(lists.over52)
+            months[m].electiveOver78 = Double(lists.over78)
+            months[m].electiveWithin18 = lists.size > 0 ? lists.within18Percent : .nan
+        }
+    }
+
     mutating func resetNeighbourhoods() {
         let n = neighbourhoodNames.count
         arrivalsBy = Array(repeating: 0, count: n)
@@ -200,9 +268,28 @@ struct FlowMetrics {
         if let m = month(at: t) { months[m].admissions += 1 }
     }
 
-    mutating func ucrVisit(wait: SimTime) {
+    /// A referral reaches a UCR: in hours (`outOfHoursTo` nil), or out of hours and sent to unit `outOfHoursTo`
+    /// (`UrgentResponseSpec.waitForOpening` to wait for the service to open).
+    mutating func ucrReferral(outOfHoursTo: Int?) {
+        ucrReferrals += 1
+        guard let to = outOfHoursTo else { return }
+        ucrOutOfHours += 1
+        let slot = to == UrgentResponseSpec.waitForOpening ? 0 : to + 1
+        if ucrOutOfHoursTo.indices.contains(slot) { ucrOutOfHoursTo[slot] += 1 }
+    }
+
+    /// A crew arrives `response` minutes after the referral (its wait for a crew plus travel).
+    mutating func ucrVisit(response: SimTime, outOfHours: Bool) {
         ucrVisits += 1
-        if wait <= 120 { ucrWithin2h += 1 }
+        if outOfHours {
+            ucrWaited += 1
+            ucrWaitedResponseMinutes += response
+            if response <= 120 { ucrWaitedWithin2h += 1 }
+        } else {
+            ucrInHours += 1
+            ucrResponseMinutes += response
+            if response <= 120 { ucrWithin2h += 1 }
+        }
     }
 
     /// A patient left an acute bed alive at hour `hour` on weekday `weekday` (Monday 0).
@@ -262,6 +349,11 @@ struct FlowMetrics {
         fresh.neighbourhoodNames = neighbourhoodNames
         fresh.resetNeighbourhoods()
         fresh.pathwayIndexOfWard = pathwayIndexOfWard
+        fresh.ucrOutOfHoursTo = Array(repeating: 0, count: ucrOutOfHoursTo.count)
+        fresh.hasElectives = hasElectives
+        fresh.electivePriorityNames = electivePriorityNames
+        fresh.priorityIndexOfList = priorityIndexOfList
+        fresh.resetElectivesByPriority()
         fresh.nctrByPathway = Array(repeating: Tally(), count: pathwayNames.count)
         fresh.nctrReasonNames = nctrReasonNames
         fresh.nctrReasonOfPathway = nctrReasonOfPathway
@@ -303,6 +395,17 @@ struct FlowMetrics {
                 MonthlyValue(month: label, metric: C.nctrPercent.id, value: days > 0 ? c.nctrShareSum / days : .nan),
                 MonthlyValue(month: label, metric: C.emergencyAdmissions.id, value: Double(c.admissions)),
             ]
+            if hasElectives {
+                out += [
+                    MonthlyValue(month: label, metric: C.electiveAdmissions.id, value: Double(c.electiveAdmissions)),
+                    MonthlyValue(month: label, metric: C.electiveDayCases.id, value: Double(c.electiveDayCases)),
+                    MonthlyValue(month: label, metric: C.electiveCancellations.id, value: Double(c.electiveCancellations)),
+                    MonthlyValue(month: label, metric: C.electiveListSize.id, value: c.electiveListSize),
+                    MonthlyValue(month: label, metric: C.electiveOver52.id, value: c.electiveOver52),
+                    MonthlyValue(month: label, metric: C.electiveOver78.id, value: c.electiveOver78),
+                    MonthlyValue(month: label, metric: C.elective18Weeks.id, value: c.electiveWithin18),
+                ]
+            }
         }
         return out
     }
@@ -365,7 +468,7 @@ struct FlowMetrics {
 
     /// Virtual ward, UCR and elective counts (only for systems that have those units).
     func communityValues(observedMinutes: SimTime, hasVirtualWards: Bool, hasUCR: Bool, hasElectives: Bool,
-                         electiveOver78AtEnd: Int) -> [MetricValue] {
+                         electives: ElectiveSnapshot, unitNames: [String], ucrOutOfHoursRoutes: Set<Int>) -> [MetricValue] {
         let perYear = 365 * Duration.day / observedMinutes
         var v: [MetricValue] = []
         if hasVirtualWards {
@@ -382,19 +485,64 @@ struct FlowMetrics {
             ]
         }
         if hasUCR {
+            func pct(_ a: Int, _ b: Int) -> Double { b > 0 ? 100 * Double(a) / Double(b) : .nan }
             v += [
-                MetricValue(MetricCatalog.ucr2h, ucrVisits > 0 ? 100 * Double(ucrWithin2h) / Double(ucrVisits) : .nan),
+                MetricValue(MetricCatalog.ucr2h, pct(ucrWithin2h, ucrInHours)),
+                MetricValue(MetricCatalog.ucrResponseMean, ucrInHours > 0 ? ucrResponseMinutes / 60 / Double(ucrInHours) : .nan),
                 MetricValue(MetricCatalog.ucrVisits, Double(ucrVisits) * perYear),
+                MetricValue(MetricCatalog.ucrReferrals, Double(ucrReferrals) * perYear),
+                MetricValue(MetricCatalog.ucrOutOfHoursPercent, pct(ucrOutOfHours, ucrReferrals)),
             ]
+            // Out-of-hours referrals by destination: every destination some UCR's out_of_hours can choose.
+            for slot in ucrOutOfHoursRoutes.sorted() where ucrOutOfHoursTo.indices.contains(slot) {
+                let name = slot == 0 ? UrgentResponseSpec.waitForOpeningName : unitNames[slot - 1]
+                v.append(MetricValue(MetricCatalog.ucrOutOfHoursTo, name, Double(ucrOutOfHoursTo[slot]) * perYear))
+            }
+            if ucrOutOfHoursRoutes.contains(0) {
+                v += [
+                    MetricValue(MetricCatalog.ucrOutOfHours2h, pct(ucrWaitedWithin2h, ucrWaited)),
+                    MetricValue(MetricCatalog.ucrOutOfHoursResponseMean,
+                                ucrWaited > 0 ? ucrWaitedResponseMinutes / 60 / Double(ucrWaited) : .nan),
+                ]
+            }
         }
         if hasElectives {
+            typealias C = MetricCatalog
+            func mean(_ t: Tally) -> Double { t.count > 0 ? t.mean : .nan }
+            let treated = electiveAdmissions + electiveDayCases
             v += [
-                MetricValue(MetricCatalog.electiveOver78, Double(electiveOver78AtEnd)),
-                MetricValue(MetricCatalog.electiveOver78MonthEnd,
-                            monthEndOver78Weeks.count > 0 ? monthEndOver78Weeks.mean : .nan),
-                MetricValue(MetricCatalog.electiveAdmissions, Double(electiveAdmissions) * perYear),
-                MetricValue(MetricCatalog.electiveCancellations, Double(electiveCancellations) * perYear),
+                MetricValue(C.electiveOver78, Double(electives.over78)),
+                MetricValue(C.electiveOver78MonthEnd, mean(monthEndOver78Weeks)),
+                MetricValue(C.electiveOver52, Double(electives.over52)),
+                MetricValue(C.electiveOver52MonthEnd, mean(monthEndOver52Weeks)),
+                MetricValue(C.elective18Weeks, electives.size > 0 ? electives.within18Percent : .nan),
+                MetricValue(C.elective18WeeksMonthEnd, mean(monthEndWithin18Weeks)),
+                MetricValue(C.electiveListSize, Double(electives.size)),
+                MetricValue(C.electiveListSizeMonthEnd, mean(monthEndListSize)),
             ]
+            for (k, name) in electivePriorityNames.enumerated() {
+                v.append(MetricValue(C.electiveListSizeByPriority, name, Double(electives.sizeByPriority[k])))
+            }
+            for (k, name) in electivePriorityNames.enumerated() {
+                let n = electiveTreatedBy[k]
+                v.append(MetricValue(C.electiveWaitByPriority, name, n > 0 ? electiveWaitWeeksBy[k] / Double(n) : .nan))
+                v.append(MetricValue(C.electiveWithinTargetByPriority, name,
+                                     n > 0 ? 100 * Double(electiveWithinTargetBy[k]) / Double(n) : .nan))
+            }
+            v += [
+                MetricValue(C.electiveAdmissions, Double(electiveAdmissions) * perYear),
+                MetricValue(C.electiveDayCases, Double(electiveDayCases) * perYear),
+                MetricValue(C.electiveCancellations, Double(electiveCancellations) * perYear),
+                MetricValue(C.electiveCancellationsPercent,
+                            treated > 0 ? 100 * Double(electiveCancellations) / Double(treated) : .nan),
+            ]
+            for list in electives.lists {
+                v += [
+                    MetricValue(C.unitListSize, list.name, Double(list.size)),
+                    MetricValue(C.unitListOver52, list.name, Double(list.over52)),
+                    MetricValue(C.unitListOver78, list.name, Double(list.over78)),
+                ]
+            }
         }
         for (n, name) in neighbourhoodNames.enumerated() {
             v += [
@@ -407,4 +555,15 @@ struct FlowMetrics {
         }
         return v
     }
+}
+
+/// The elective lists at one moment: sizes and long waits, in all and by list.
+struct ElectiveSnapshot {
+    var size = 0, over18 = 0, over52 = 0, over78 = 0
+    /// By priority (positions in `FlowMetrics.electivePriorityNames`).
+    var sizeByPriority: [Int] = []
+    var lists: [(name: String, size: Int, over52: Int, over78: Int)] = []
+
+    /// Patients waiting 18 weeks or less, % of the list (the referral-to-treatment standard's measure).
+    var within18Percent: Double { size > 0 ? 100 * Double(size - over18) / Double(size) : .nan }
 }

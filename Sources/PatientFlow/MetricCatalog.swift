@@ -11,6 +11,8 @@ public enum MetricUnit: String, Sendable, Equatable, CaseIterable {
     case countPerYear = "count/year"
     case count = "count"
     case days = "days"
+    case hours = "hours"
+    case weeks = "weeks"
     case bedDaysPerYear = "bed-days/year"
     case hoursPerYear = "hours/year"
     case gbpPerYear = "GBP/year"
@@ -254,22 +256,85 @@ public enum MetricCatalog {
         "stepped-down patients whose pathway leads to a service (reablement, rehabilitation, a care home) and who went on to it after the virtual ward, per 365 days")
     public static let ucr2h = MetricInfo(
         "ucr_2h_percent", "Urgent community response within 2 hours", .percent, .higherIsBetter, .community, .headline,
-        "urgent community response referrals first visited within 120 minutes of referral")
+        "2-hour UCR referrals in scope of the standard (received within the service's operating `hours`; all referrals if it has none) whose crew arrived within 120 minutes of the referral (the wait for a crew plus the travel), %: NHS England's 2-hour UCR standard (at least 70%, services 08:00-20:00 seven days at a minimum)")
+    public static let ucrResponseMean = MetricInfo(
+        "ucr_response_mean_hours", "Urgent community response time", .hours, .lowerIsBetter, .community, .detail,
+        "mean time from referral to the crew's arrival, for the referrals `ucr_2h_percent` counts")
     public static let ucrVisits = MetricInfo(
         "ucr_visits", "Urgent community response visits", .countPerYear, .neither, .community, .detail,
-        "first visits per 365 days")
+        "first visits (crew arrivals) per 365 days, in and out of hours")
+    public static let ucrReferrals = MetricInfo(
+        "ucr_referrals", "Urgent community response referrals", .countPerYear, .neither, .community, .detail,
+        "referrals reaching a UCR per 365 days, in and out of its hours")
+    public static let ucrOutOfHoursPercent = MetricInfo(
+        "ucr_out_of_hours_percent", "UCR referrals out of hours", .percent, .neither, .community, .detail,
+        "referrals received while the service was closed (outside its `hours`), % of referrals; they are out of scope of `ucr_2h_percent`")
+    public static let ucrOutOfHoursTo = MetricInfo(
+        "ucr_out_of_hours.<destination>", "UCR referrals out of hours, by where they went", .countPerYear, .neither,
+        .community, .detail, "out-of-hours referrals sent by `out_of_hours` to a unit (its name) or waiting at home for the service to open (`wait_for_opening`), per 365 days")
+    public static let ucrOutOfHours2h = MetricInfo(
+        "ucr_out_of_hours_2h_percent", "UCR referrals out of hours reached within 2 hours", .percent, .higherIsBetter,
+        .community, .detail, "out-of-hours referrals that waited for the service to open whose crew arrived within 120 minutes of the referral, % (not part of the standard)")
+    public static let ucrOutOfHoursResponseMean = MetricInfo(
+        "ucr_out_of_hours_response_mean_hours", "UCR response time for referrals out of hours", .hours, .lowerIsBetter,
+        .community, .detail, "mean time from referral to the crew's arrival for out-of-hours referrals that waited for opening")
     public static let electiveOver78 = MetricInfo(
         "elective_over_78_weeks", "Elective patients waiting over 78 weeks", .count, .lowerIsBetter, .community, .headline,
-        "patients on elective lists referred more than 78 weeks before the end of the run")
+        "patients on elective lists at the end of the run whose referral-to-treatment clock started more than 78 weeks before (the clock starts at referral, before the patient is listed: `wait_before_listing`)")
     public static let electiveOver78MonthEnd = MetricInfo(
         "elective_over_78_weeks_month_end_mean", "Elective patients waiting over 78 weeks, month-end mean", .count,
-        .lowerIsBetter, .community, .detail, "mean over observed month ends of the same count")
+        .lowerIsBetter, .community, .detail, "mean over observed month ends (the audit of each month's last day) of the same count; monthly.csv has each month's")
+    public static let electiveOver52 = MetricInfo(
+        "elective_over_52_weeks", "Elective patients waiting over 52 weeks", .count, .lowerIsBetter, .community, .key,
+        "the same over 52 weeks, at the end of the run")
+    public static let electiveOver52MonthEnd = MetricInfo(
+        "elective_over_52_weeks_month_end_mean", "Elective patients waiting over 52 weeks, month-end mean", .count,
+        .lowerIsBetter, .community, .detail, "mean over observed month ends of the same count; monthly.csv has each month's")
+    public static let elective18Weeks = MetricInfo(
+        "elective_18_weeks_percent", "Elective patients waiting 18 weeks or less", .percent, .higherIsBetter, .community,
+        .key, "patients on the lists at the end of the run waiting 18 weeks or less since their clock started, % of the lists (the referral-to-treatment standard's measure of incomplete pathways, 92%)")
+    public static let elective18WeeksMonthEnd = MetricInfo(
+        "elective_18_weeks_percent_month_end_mean", "Elective patients waiting 18 weeks or less, month-end mean",
+        .percent, .higherIsBetter, .community, .detail, "mean over observed month ends of the same share; monthly.csv has each month's")
+    public static let electiveListSize = MetricInfo(
+        "elective_list_size", "Patients on elective lists", .count, .lowerIsBetter, .community, .key,
+        "patients on the elective lists at the end of the run")
+    public static let electiveListSizeMonthEnd = MetricInfo(
+        "elective_list_size_month_end_mean", "Patients on elective lists, month-end mean", .count, .lowerIsBetter,
+        .community, .detail, "mean over observed month ends of the same count; monthly.csv has each month's")
+    public static let electiveListSizeByPriority = MetricInfo(
+        "elective_list_size.<priority>", "Patients on elective lists, by priority", .count, .neither, .community, .detail,
+        "patients on the lists at the end of the run at the clinical priority (by name, over all lists)")
+    public static let electiveWaitByPriority = MetricInfo(
+        "elective_wait_weeks.<priority>", "Referral-to-treatment wait of elective patients treated, by priority", .weeks,
+        .lowerIsBetter, .community, .detail,
+        "mean time from the start of the referral-to-treatment clock to treatment (admission or day case) of patients treated after warm-up, at the priority")
+    public static let electiveWithinTargetByPriority = MetricInfo(
+        "elective_within_target_percent.<priority>", "Elective patients treated within their priority's target",
+        .percent, .higherIsBetter, .community, .detail,
+        "patients treated after warm-up whose time from joining the list to treatment was within their priority's `target`, %")
     public static let electiveAdmissions = MetricInfo(
-        "elective_admissions", "Elective admissions", .countPerYear, .higherIsBetter, .community, .detail,
-        "called patients admitted, per 365 days")
+        "elective_admissions", "Elective inpatient admissions", .countPerYear, .higherIsBetter, .community, .detail,
+        "called inpatients admitted to a bed, per 365 days (monthly.csv: per month)")
+    public static let electiveDayCases = MetricInfo(
+        "elective_day_cases", "Elective day cases", .countPerYear, .higherIsBetter, .community, .detail,
+        "called day cases treated (in the day-case unit, no G&A bed), per 365 days (monthly.csv: per month)")
     public static let electiveCancellations = MetricInfo(
         "elective_cancellations", "Elective cancellations on the day", .countPerYear, .lowerIsBetter, .community, .detail,
-        "called patients cancelled on the day for want of a free bed, per 365 days")
+        "called inpatients cancelled on the day for want of a free bed in the list's pools, per 365 days (monthly.csv: per month); a patient cancelled twice counts twice")
+    public static let electiveCancellationsPercent = MetricInfo(
+        "elective_cancellations_percent", "Elective cancellations on the day, % of elective activity", .percent,
+        .lowerIsBetter, .community, .key,
+        "cancellations on the day / elective patients treated (inpatients and day cases), x100: comparable with NHS England's last-minute cancellations for non-clinical reasons as a share of elective activity (of which a lack of beds is one reason)")
+    public static let unitListSize = MetricInfo(
+        "unit.<list>.list_size", "Patients on the elective list", .count, .lowerIsBetter, .community, .detail,
+        "patients on one elective list at the end of the run")
+    public static let unitListOver52 = MetricInfo(
+        "unit.<list>.over_52_weeks", "Elective patients waiting over 52 weeks, by list", .count, .lowerIsBetter,
+        .community, .detail, "the list's patients waiting more than 52 weeks at the end of the run")
+    public static let unitListOver78 = MetricInfo(
+        "unit.<list>.over_78_weeks", "Elective patients waiting over 78 weeks, by list", .count, .lowerIsBetter,
+        .community, .detail, "the same over 78 weeks")
 
     // MARK: By neighbourhood
     public static let arrivalsBy = MetricInfo(
@@ -341,8 +406,12 @@ public enum MetricCatalog {
         acuteDischarges, acuteBedDays, cohortFollowed,
         vwOccupancy, vwOccupancyByWard, vwFullByWard, vwStepUp, vwStepDown, vwEscalations, bedDaysReleased,
         bedDaysSavedByStepDown, bedDaysDisplaced,
-        admissionsAvoided, vwStepUpsTurnedAway, vwStepDownOnward, ucr2h, ucrVisits, electiveOver78, electiveOver78MonthEnd, electiveAdmissions,
-        electiveCancellations,
+        admissionsAvoided, vwStepUpsTurnedAway, vwStepDownOnward, ucr2h, ucrResponseMean, ucrVisits, ucrReferrals,
+        ucrOutOfHoursPercent, ucrOutOfHoursTo, ucrOutOfHours2h, ucrOutOfHoursResponseMean, electiveOver78,
+        electiveOver78MonthEnd, electiveOver52, electiveOver52MonthEnd, elective18Weeks, elective18WeeksMonthEnd,
+        electiveListSize, electiveListSizeMonthEnd, electiveListSizeByPriority, electiveWaitByPriority,
+        electiveWithinTargetByPriority, electiveAdmissions, electiveDayCases, electiveCancellations,
+        electiveCancellationsPercent, unitListSize, unitListOver52, unitListOver78,
         arrivalsBy, admissionsBy, nctrBedDaysByNeighbourhood, homeAt91DaysBy,
         costTotal, costFixed, costVariable, costImplementation, costAcuteBeds, costEscalationBeds, costVirtualWards,
         costCare, costUCR, costLostAmbulanceHours, costItems,

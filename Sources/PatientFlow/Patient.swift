@@ -56,8 +56,16 @@ struct Patient {
     var stepDownWard: Int32 = -1
     /// An elective patient (on a list or in a bed for a planned stay), with the elective unit, or -1.
     var electiveUnit: Int32 = -1
-    /// Elective: when referred (the list is served oldest first; a cancellation keeps the date).
+    /// Elective: the start of the referral-to-treatment clock (the list is served by priority, then longest
+    /// wait; a cancellation keeps the date). UCR: when the referral was received.
     var referralTime: SimTime = 0
+    /// Elective: when the patient joined the list (the decision to admit; priority targets count from it).
+    var listedAt: SimTime = 0
+    /// Elective: the clinical priority (index into the list's priorities), and whether a day case.
+    var electivePriority: Int8 = 0
+    var dayCase = false
+    /// UCR: the referral was received while the service was closed (out of scope of the 2-hour standard).
+    var ucrOutOfHours = false
     /// Admitted to the current virtual ward by step-up (not step-down).
     var steppedUp = false
     /// The pathway drawn on admission to an acute ward (kept after a step-down: the need the patient has).

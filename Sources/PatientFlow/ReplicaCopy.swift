@@ -110,14 +110,17 @@ extension VirtualWardSpec: ReplicaCopyable {
 
 extension UrgentResponseSpec: ReplicaCopyable {
     func replicaCopy() -> UrgentResponseSpec {
-        UrgentResponseSpec(crews: crews, visit: visit.replicaCopy(), route: route.replicaCopy())
+        UrgentResponseSpec(crews: crews, visit: visit.replicaCopy(), route: route.replicaCopy(), travel: travel.replicaCopy(),
+                           hours: hours, outOfHours: outOfHours.replicaCopy())
     }
 }
 
 extension ElectiveListSpec: ReplicaCopyable {
     func replicaCopy() -> ElectiveListSpec {
         ElectiveListSpec(referrals: referrals, sessions: sessions, ward: ward, stay: stay.replicaCopy(),
-                         route: route.replicaCopy(), initialSize: initialSize, initialWait: initialWait.replicaCopy(),
-                         mix: mix.replicaCopy(), pool: pool)
+                         route: route.replicaCopy(),
+                         initialList: initialList.map { InitialCohort(priority: $0.priority, size: $0.size, wait: $0.wait.replicaCopy()) },
+                         mix: mix.replicaCopy(), pools: pools.map { $0 }, priorities: priorities.map { $0 },
+                         dayCase: dayCase.replicaCopy(), waitBeforeListing: waitBeforeListing.replicaCopy())
     }
 }

@@ -150,23 +150,39 @@ public struct SystemBuilder {
     }
 
     /// The 2-hour urgent community response: crews (a schedule), a visit, outcomes.
-    public mutating func urgentResponse(_ unit: String, crews: CapacitySchedule, visit: Distribution, to routes: Routes) {
+    /// `travel` is on the 2-hour clock (the crew is busy for travel and visit); with `hours`, referrals outside
+    /// them go by `outOfHours` (unit names, or `UrgentResponseSpec.waitForOpeningName` to wait for opening).
+    public mutating func urgentResponse(_ unit: String, crews: CapacitySchedule, visit: Distribution,
+                                        travel: Distribution = .constant(0), hours: OpeningHours? = nil,
+                                        outOfHours: [String: Double] = [UrgentResponseSpec.waitForOpeningName: 1], to routes: Routes) {
         units.append((unit, { r in
-            .urgentCommunityResponse(UrgentResponseSpec(crews: .schedule(crews), visit: Keyed(visit),
-                                                        route: try r.route(routes, from: unit)))
+            let names = r.unitNames + [UrgentResponseSpec.waitForOpeningName]
+            let ooh = try r.choice(over: names, outOfHours, context: "\(unit).out_of_hours")
+            let mapped = EmpiricalChoice(values: ooh.values.map { $0 == r.unitNames.count ? UrgentResponseSpec.waitForOpening : $0 },
+                                         weights: ooh.probabilities)!
+            return .urgentCommunityResponse(UrgentResponseSpec(crews: .schedule(crews), visit: Keyed(visit),
+                                                               route: try r.route(routes, from: unit), travel: Keyed(travel),
+                                                               hours: hours, outOfHours: Keyed(mapped)))
         }))
     }
 
     /// An elective list using `ward`'s beds. `sessions`: (minutes from Monday 00:00, patients called).
+    /// `initialList` (if given) replaces `initialSize`/`initialWait`; `pools` are indices of the ward's pools in
+    /// order of preference; `priorities` are most urgent first.
     public mutating func electiveList(_ unit: String, referralsPerDay: Double, sessions: [(SimTime, Int)], ward: String,
                                       stay: Distribution, to routes: Routes, initialSize: Int = 0,
-                                      initialWait: Distribution = .uniform(low: 0, high: 52 * Duration.week)) {
+                                      initialWait: Distribution = .uniform(low: 0, high: 52 * Duration.week),
+                                      initialList: [InitialCohort]? = nil, pools: [Int] = [0],
+                                      priorities: [ElectivePriority] = [.routine], dayCase: Double = 0,
+                                      waitBeforeListing: Distribution = .constant(0)) {
         let cal = calendar
         units.append((unit, { r in
             .electiveList(ElectiveListSpec(
                 referrals: RateProfile(perDay: referralsPerDay, calendar: cal), sessions: sessions.map { ($0.0, $0.1) },
                 ward: try r.unit(ward, context: "\(unit).ward"), stay: Keyed(stay), route: try r.route(routes, from: unit),
-                initialSize: initialSize, initialWait: initialWait, mix: r.attributes.map { _ in nil }))
+                initialList: initialList ?? (initialSize > 0 ? [InitialCohort(size: initialSize, wait: initialWait)] : []),
+                mix: r.attributes.map { _ in nil }, pools: pools, priorities: priorities, dayCase: Keyed(dayCase),
+                waitBeforeListing: Keyed(waitBeforeListing)))
         }))
     }
 

@@ -55,7 +55,8 @@ extension SystemSimulation {
         values += metrics.communityValues(
             observedMinutes: observed, hasVirtualWards: !virtualWards.isEmpty,
             hasUCR: units.contains { $0.kind == .urgentCommunityResponse }, hasElectives: !electiveLists.isEmpty,
-            electiveOver78AtEnd: electiveOver78Weeks())
+            electives: electiveSnapshot(), unitNames: units.map(\.name),
+            ucrOutOfHoursRoutes: ucrOutOfHoursRoutes())
         var warnings: [String] = []
         for place in placeOfResource {
             let r = place.resource
@@ -93,6 +94,20 @@ extension SystemSimulation {
             conservation: conservation, invariantViolations: violations, events: sim.eventsHandled,
             entitySlots: patients.slotCount + persons.slotCount + records.slotCount, warnings: warnings,
             stopped: stoppedBecause)
+    }
+
+    /// The destinations of out-of-hours UCR referrals (slots of `FlowMetrics.ucrOutOfHoursTo`): 0 to wait for
+    /// opening, 1 + u for unit u; only UCRs with operating hours have any.
+    func ucrOutOfHoursRoutes() -> Set<Int> {
+        var slots = Set<Int>()
+        for case let u as UrgentResponseUnit in units where u.hours != nil {
+            for choice in u.outOfHours.values {
+                for (v, w) in zip(choice.values, choice.probabilities) where w > 0 {
+                    slots.insert(v == UrgentResponseSpec.waitForOpening ? 0 : v + 1)
+                }
+            }
+        }
+        return slots
     }
 
     /// Per virtual ward and overall: time-weighted occupancy and the share of time with no free place.

@@ -69,10 +69,17 @@ extension SystemSimulation {
                 nctr += ward.nctrCount
             }
             // Like NHS England's delay-reason counts: NCTR patients in hospital 14 days or more, by reason.
-            for (_, p) in patients.entities where p.nctrReason >= 0 && sim.now - p.admissionTime >= 14 * Duration.day {
-                metrics.nctr14DaysByReason[Int(p.nctrReason)] += 1
+            // An index walk, not `entities` (which builds an array of tuples each day: in a 10-year run with a
+            // queue growing to thousands that was most of the run time).
+            for id in 0..<patients.slotCount where patients.contains(id) {
+                let p = patients[id]
+                if p.nctrReason >= 0 && sim.now - p.admissionTime >= 14 * Duration.day {
+                    metrics.nctr14DaysByReason[Int(p.nctrReason)] += 1
+                }
             }
-            if spec.calendar.date(ofDay: day + 1).day == 1 { metrics.monthEndOver78Weeks.add(Double(electiveOver78Weeks())) }
+            if !electiveLists.isEmpty, spec.calendar.date(ofDay: day + 1).day == 1 {
+                metrics.electiveMonthEnd(electiveSnapshot(), at: sim.now)
+            }
             metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
                           unitLevels: placeOfResource.map { pool.busy($0.resource) },
                           unitQueues: placeOfResource.map { pool.queueLength($0.resource) }, at: sim.now)
@@ -100,8 +107,25 @@ extension SystemSimulation {
         metrics.resetCounts(at: t)
     }
 
-    /// Patients on elective lists waiting longer than 78 weeks.
-    func electiveOver78Weeks() -> Int {
-        electiveLists.reduce(0) { $0 + $1.count(referredBefore: sim.now - 78 * Duration.week) }
+    /// The elective lists now: sizes, and patients waiting more than 18, 52 and 78 weeks since their
+    /// referral-to-treatment clock started. O(patients on the lists).
+    func electiveSnapshot() -> ElectiveSnapshot {
+        var e = ElectiveSnapshot()
+        e.sizeByPriority = Array(repeating: 0, count: metrics.electivePriorityNames.count)
+        let now = sim.now
+        for list in electiveLists {
+            let size = list.queue.count
+            let over52 = list.count(referredBefore: now - 52 * Duration.week)
+            let over78 = list.count(referredBefore: now - 78 * Duration.week)
+            e.size += size
+            e.over18 += list.count(referredBefore: now - 18 * Duration.week)
+            e.over52 += over52
+            e.over78 += over78
+            for (k, n) in list.queue.counts(ranks: list.priorities.count).enumerated() {
+                e.sizeByPriority[list.priorityMetricIndex[k]] += n
+            }
+            e.lists.append((list.name, size, over52, over78))
+        }
+        return e
     }
 }

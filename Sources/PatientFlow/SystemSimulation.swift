@@ -64,7 +64,8 @@ public final class SystemSimulation {
         arrivalMode = ArrivalModeAttribute(spec.attributes)
         let context = BuildContext(spec: spec, pathwayMetricIndex: metrics.pathwayIndexOfWard,
                                    nctrReasonOfPathway: metrics.nctrReasonOfPathway,
-                                   nctrReasonCount: metrics.nctrReasonNames.count, arrivalMode: arrivalMode)
+                                   nctrReasonCount: metrics.nctrReasonNames.count,
+                                   electivePriorityIndex: metrics.priorityIndexOfList, arrivalMode: arrivalMode)
         var unitOf: [Int32] = [], placeOf: [Place] = []
         var built: [FlowUnit] = []
         for (i, u) in spec.units.enumerated() {
@@ -187,7 +188,8 @@ public final class SystemSimulation {
         case .readmission(let person, _):
             return persons.contains(Int(person)) && persons[Int(person)].followUpUnit >= 0 ? Int(persons[Int(person)].followUpUnit) : nil
         case .capacityChange(let r), .acceptanceChange(let r), .turnaroundEnd(let r): return placeOfResource[Int(r)].unit
-        case .escalationCheck(let u, _), .pullRound(let u), .electiveReferral(let u), .session(let u, _): return Int(u)
+        case .escalationCheck(let u, _), .pullRound(let u), .electiveReferral(let u), .session(let u, _),
+             .serviceHours(let u): return Int(u)
         case .arrival(let k): return arrivalStreams[Int(k)].unit
         case .audit, .warmUpEnd, .followUpEnd, .careHomeMove, .death: return nil
         }
@@ -313,6 +315,8 @@ public final class SystemSimulation {
             (units[Int(u)] as? ElectiveListUnit)?.referral(self)
         case .session(let u, let index):
             (units[Int(u)] as? ElectiveListUnit)?.session(Int(index), self)
+        case .serviceHours(let u):
+            (units[Int(u)] as? UrgentResponseUnit)?.hoursChanged(self)
         }
         processGrants()
     }
@@ -384,6 +388,11 @@ public final class SystemSimulation {
     /// With `waitingAtHome`, the place held is given up first and the patient waits at home for the new one.
     func moveTo(_ p: Int, unit destination: Int, waitingAtHome: Bool = false) {
         let dest = redirectIfFull(destination, for: p)
+        if units[dest].screensReferrals, let other = units[dest].screenReferral(p, self) {
+            // Sent elsewhere (a UCR referral out of hours), or kept waiting by the unit (-1): it asks later.
+            if other >= 0 { moveTo(p, unit: other) }
+            return
+        }
         var held = Int(patients[p].unit)
         var heldResource = patients[p].resource >= 0 ? ResourceID(index: Int(patients[p].resource)) : nil
         if waitingAtHome, let h = heldResource, !units[dest].places.isEmpty {

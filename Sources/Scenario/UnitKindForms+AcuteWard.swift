@@ -64,14 +64,18 @@ extension UnitKindForms {
             if SystemForm.reservedNames.contains(e.key) || !SystemForm.isUnitName(e.key) {
                 d.report(e.keyLocation, pp, "pool names use a-z, 0-9, _ and - only, and not 'by' or 'table'")
             }
-            guard let g = d.fields(e.value, pp, allowed: ["beds", "initial", "reserve"],
-                                   expected: "a pool {beds: PLACES, initial: {occupied, queued}, reserve: N}") else { continue }
+            guard let g = d.fields(e.value, pp, allowed: ["beds", "initial", "reserve", "ring_fenced"],
+                                   expected: "a pool {beds: PLACES, initial: {occupied, queued}, reserve: N, ring_fenced: true}")
+            else { continue }
             let beds = g.required("beds", PlacesLimits.expected).flatMap { d.places($0, pp.key("beds"), calendar: u.system.calendar) }
             let initial = d.initialState(g["initial"], pp.key("initial"))
             let reserve = g["reserve"].map {
                 d.integer($0, pp.key("reserve"), in: 0...(PlacesLimits.maximum - 1), "a number of beds kept free for the pool's own patients")
             } ?? 0
-            if let beds, let initial, let reserve { pools.append(BedPool(name: e.key, beds: beds, initial: initial, reserve: reserve)) }
+            let ringFenced = g["ring_fenced"].map { d.bool($0, pp.key("ring_fenced")) } ?? false
+            if let beds, let initial, let reserve, let ringFenced {
+                pools.append(BedPool(name: e.key, beds: beds, initial: initial, reserve: reserve, ringFenced: ringFenced))
+            }
         }
         return d.count == before && pools.count == entries.count ? pools : nil
     }

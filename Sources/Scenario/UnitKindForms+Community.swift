@@ -15,6 +15,13 @@ enum CommunityForms {
 
     static let sessionKeys = ["day", "at", "patients"]
     static let initialListKeys = ["size", "wait"]
+    static let bandKeys = ["from", "to", "patients"]
+    static let priorityKeys = ["share", "target"]
+    /// Letters, digits, _ and - (priority names become parts of metric ids), not a table marker.
+    static func isPriorityName(_ s: String) -> Bool {
+        !s.isEmpty && !SystemForm.reservedNames.contains(s)
+            && s.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
+    }
     /// Day names (Monday first) and their long forms.
     static let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     static let longDays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -214,9 +221,41 @@ extension UnitKindForms {
         let before = d.count
         let crews = u.places("crews")
         let visit = f.required("visit", DistributionForms.expected).flatMap { u.distribution($0, p.key("visit")) }
+        let travel = f["travel"].map { u.distribution($0, p.key("travel")) } ?? Keyed(.constant(0))
+        let hours = f["hours"].flatMap { openingHours($0, p.key("hours"), calendar: u.system.calendar, d) }
+        var outOfHours: Keyed<Outcome>? = Keyed(EmpiricalChoice(values: [UrgentResponseSpec.waitForOpening], weights: [1])!)
+        if let n = f["out_of_hours"] {
+            if f["hours"] == nil {
+                d.report(n, p.key("out_of_hours"), "out_of_hours says where referrals go while the service is closed: "
+                         + "give its operating hours too (e.g. hours: \"08:00-20:00\"), or remove out_of_hours")
+                outOfHours = nil
+            } else {
+                outOfHours = Self.outOfHoursRoute(u, n, p.key("out_of_hours"))
+            }
+        }
         let route = u.requiredRoute()
-        guard d.count == before, let crews, let visit, let route else { return nil }
-        return .urgentCommunityResponse(UrgentResponseSpec(crews: crews, visit: visit, route: route))
+        guard d.count == before, let crews, let visit, let travel, let outOfHours, let route else { return nil }
+        return .urgentCommunityResponse(UrgentResponseSpec(crews: crews, visit: visit, route: route, travel: travel,
+                                                           hours: hours, outOfHours: outOfHours))
+    }
+
+    /// Where a UCR's referrals go while it is closed: units (not arrivals or elective lists), or
+    /// `wait_for_opening`: wait at home for the service to open; a choice like a route, keyed by attributes.
+    static func outOfHoursRoute(_ u: UnitContext, _ node: ScenarioNode, _ path: NodePath) -> Keyed<Outcome>? {
+        let wait = UrgentResponseSpec.waitForOpeningName
+        return u.d.keyed(node, path, attributes: u.attributes) { n, q in
+            u.d.choice(n, q, what: "unit (or \(wait))") { name, location, path in
+                guard name == wait else {
+                    return u.target(name, location, path, purpose: "an out-of-hours referral")
+                }
+                if u.system.unitIndex[wait] != nil {
+                    u.d.report(location, path, "'\(wait)' means waiting at home for the service to open, but a unit has "
+                               + "that name too: rename the unit")
+                    return nil
+                }
+                return UrgentResponseSpec.waitForOpening
+            }
+        }
     }
 
     // MARK: Elective list
@@ -236,40 +275,149 @@ extension UnitKindForms {
         }
         let stay = f.required("stay", DistributionForms.expected).flatMap { u.distribution($0, p.key("stay")) }
         let route = u.requiredRoute()
-        var initialSize: Int? = 0
-        var initialWait: Distribution? = CommunityForms.defaultInitialWait
-        if let node = f["initial_list"] {
-            let ip = p.key("initial_list")
-            if let g = d.fields(node, ip, allowed: CommunityForms.initialListKeys, expected: "{size: N, wait: DISTRIBUTION}") {
-                initialSize = g["size"].map {
-                    d.integer($0, ip.key("size"), in: 0...CommunityForms.maximumInitialList,
-                              "a whole number of patients from 0 to \(CommunityForms.maximumInitialList)")
-                } ?? 0
-                initialWait = g["wait"].map { n -> Distribution? in
-                    if d.isKeyed(n) {
-                        d.report(n, ip.key("wait"), "the waits of the initial list are one distribution for everyone, "
-                                 + "not a table")
-                        return nil
-                    }
-                    return d.distribution(n, ip.key("wait"))
-                } ?? CommunityForms.defaultInitialWait
-            } else {
-                initialSize = nil
-            }
-        }
+        let priorities = f["priorities"].map { Self.electivePriorities($0, p.key("priorities"), d) } ?? [.routine]
+        let dayCase = f["day_case"].map { u.probability($0, p.key("day_case")) } ?? Keyed(0)
+        let waitBeforeListing = f["wait_before_listing"].map { u.distribution($0, p.key("wait_before_listing")) }
+            ?? Keyed(.constant(0))
+        let initialList: [InitialCohort]? = f["initial_list"].flatMap { n in
+            priorities.flatMap { Self.initialList(n, p.key("initial_list"), priorities: $0, d) }
+        } ?? (f["initial_list"] == nil ? [] : nil)
         let mix = u.mix(f["mix"])
-        var pool: Int? = 0
+        var pools: [Int]? = [0]
         if let n = f["pool"], let ward {
             // The ward's pools as written (the ward may be decoded after this list).
-            let pools = u.system.unitNodes[ward]["pools"]?.entries?.map(\.key) ?? [""]
-            pool = d.string(n, p.key("pool"), "a pool name of the ward").flatMap {
-                poolIndex(u, pools, $0, n.location, p.key("pool"))
+            let names = u.system.unitNodes[ward]["pools"]?.entries?.map(\.key) ?? [""]
+            pools = d.names(n, p.key("pool"), what: "pool name").flatMap { found -> [Int]? in
+                let indices = found.compactMap { name, node, path in poolIndex(u, names, name, node.location, path) }
+                return indices.count == found.count ? indices : nil
             }
         }
-        guard d.count == before, let referrals, let sessions, let ward, let stay, let route, let initialSize,
-              let initialWait, let mix, let pool else { return nil }
+        guard d.count == before, let referrals, let sessions, let ward, let stay, let route, let priorities, let dayCase,
+              let waitBeforeListing, let initialList, let mix, let pools else { return nil }
         return .electiveList(ElectiveListSpec(referrals: referrals, sessions: sessions, ward: ward, stay: stay, route: route,
-                                              initialSize: initialSize, initialWait: initialWait, mix: mix, pool: pool))
+                                              initialList: initialList, mix: mix, pools: pools, priorities: priorities,
+                                              dayCase: dayCase, waitBeforeListing: waitBeforeListing))
+    }
+
+    /// `{NAME: {share, target}, ...}`: the clinical priorities, most urgent first, shares summing to 1.
+    static func electivePriorities(_ node: ScenarioNode, _ path: NodePath, _ d: ScenarioDecoder) -> [ElectivePriority]? {
+        let what = "a mapping from priority names (most urgent first, e.g. P2, P3, P4) to {share, target}"
+        guard case .mapping(let entries) = node.value else {
+            d.expected(what, node, path)
+            return nil
+        }
+        guard !entries.isEmpty else {
+            d.report(node, path, "needs at least one priority")
+            return nil
+        }
+        let before = d.count
+        var out: [ElectivePriority] = []
+        for e in entries {
+            let pp = path.key(e.key)
+            if !CommunityForms.isPriorityName(e.key) {
+                d.report(e.keyLocation, pp, "priority names use letters, digits, _ and - only (e.g. P2), and not 'by' or 'table'")
+            }
+            guard let g = d.fields(e.value, pp, allowed: CommunityForms.priorityKeys,
+                                   expected: "a priority {share: fraction of referrals, target: DURATION}") else { continue }
+            let share = g.required("share", "the fraction of referrals at this priority").flatMap { d.probability($0, pp.key("share")) }
+            let target = g.required("target", "the target time from listing to treatment, e.g. 4w").flatMap { n -> Double? in
+                guard let t = d.duration(n, pp.key("target")) else { return nil }
+                guard t > 0 else {
+                    d.report(n, pp.key("target"), "a target must be longer than 0")
+                    return nil
+                }
+                return t
+            }
+            if let share, let target { out.append(ElectivePriority(name: e.key, share: share, target: target)) }
+        }
+        guard d.count == before, out.count == entries.count else { return nil }
+        let sum = out.reduce(0) { $0 + $1.share }
+        guard abs(sum - 1) <= 1e-9 else {
+            d.report(node, path, "the priorities' shares sum to \((sum * 1e10).rounded() / 1e10); they must sum to 1")
+            return nil
+        }
+        return out
+    }
+
+    /// The list at the start: `{size, wait}` (each patient's priority drawn from the referral mix), or by priority
+    /// `{NAME: {size, wait} or [{from, to, patients}, ...], ...}` (a snapshot's bands of waits).
+    static func initialList(_ node: ScenarioNode, _ path: NodePath, priorities: [ElectivePriority],
+                            _ d: ScenarioDecoder) -> [InitialCohort]? {
+        let names = priorities.map(\.name)
+        let expected = "{size: N, wait: DISTRIBUTION}, or by priority {\(names.first ?? "P2"): {size, wait} or a list of "
+            + "bands [{from: 0w, to: 18w, patients: N}, ...], ...}"
+        guard case .mapping(let entries) = node.value else {
+            d.expected(expected, node, path)
+            return nil
+        }
+        let before = d.count
+        var out: [InitialCohort] = []
+        if entries.allSatisfy({ CommunityForms.initialListKeys.contains($0.key) }) {
+            // One cohort for the whole list.
+            guard let c = initialCohort(node, path, priority: -1, d) else { return nil }
+            out = c.size > 0 ? [c] : []
+        } else {
+            for e in entries {
+                let pp = path.key(e.key)
+                guard let k = names.firstIndex(of: e.key) else {
+                    d.report(e.keyLocation, pp, "unknown priority '\(e.key)'\(Suggest.didYouMean(e.key, in: names)); expected "
+                             + "\(Suggest.list(CommunityForms.initialListKeys, quoted: true)) or the list's priorities: "
+                             + Suggest.names(names))
+                    continue
+                }
+                if case .sequence(let bands) = e.value.value {
+                    for (i, band) in bands.enumerated() {
+                        if let c = initialBand(band, pp.index(i), priority: k, d) { out.append(c) }
+                    }
+                } else if let c = initialCohort(e.value, pp, priority: k, d) {
+                    out.append(c)
+                }
+            }
+        }
+        guard d.count == before else { return nil }
+        let total = out.reduce(0) { $0 + $1.size }
+        guard total <= CommunityForms.maximumInitialList else {
+            d.report(node, path, "\(total) patients in all is too many: at most \(CommunityForms.maximumInitialList)")
+            return nil
+        }
+        return out
+    }
+
+    /// `{size, wait}`: `size` patients whose waits are draws of `wait`.
+    static func initialCohort(_ node: ScenarioNode, _ path: NodePath, priority: Int, _ d: ScenarioDecoder) -> InitialCohort? {
+        guard let g = d.fields(node, path, allowed: CommunityForms.initialListKeys, expected: "{size: N, wait: DISTRIBUTION}")
+        else { return nil }
+        let size = g["size"].map {
+            d.integer($0, path.key("size"), in: 0...CommunityForms.maximumInitialList,
+                      "a whole number of patients from 0 to \(CommunityForms.maximumInitialList)")
+        } ?? 0
+        let wait = g["wait"].map { n -> Distribution? in
+            if d.isKeyed(n) {
+                d.report(n, path.key("wait"), "the waits of the initial list are one distribution for everyone, not a table")
+                return nil
+            }
+            return d.distribution(n, path.key("wait"))
+        } ?? CommunityForms.defaultInitialWait
+        guard let size, let wait else { return nil }
+        return InitialCohort(priority: priority, size: size, wait: wait)
+    }
+
+    /// `{from, to, patients}`: `patients` whose waits are spread uniformly over [from, to).
+    static func initialBand(_ node: ScenarioNode, _ path: NodePath, priority: Int, _ d: ScenarioDecoder) -> InitialCohort? {
+        guard let g = d.fields(node, path, allowed: CommunityForms.bandKeys,
+                               expected: "a band of waits {from: DURATION, to: DURATION, patients: N}") else { return nil }
+        let from = g.required("from", "the shortest wait in the band, e.g. 18w").flatMap { d.duration($0, path.key("from")) }
+        let to = g.required("to", "the longest wait in the band, e.g. 52w").flatMap { d.duration($0, path.key("to")) }
+        let patients = g.required("patients", "the number of patients in the band").flatMap {
+            d.integer($0, path.key("patients"), in: 0...CommunityForms.maximumInitialList,
+                      "a whole number of patients from 0 to \(CommunityForms.maximumInitialList)")
+        }
+        guard let from, let to, let patients else { return nil }
+        guard from < to else {
+            d.report(g["to"]!, path.key("to"), "a band must end after it starts (from \(d.format(from / Duration.week))w)")
+            return nil
+        }
+        return InitialCohort(priority: priority, size: patients, wait: .uniform(low: from, high: to))
     }
 
     /// `[{day, at, patients}, ...]` as (minutes from Monday 00:00, patients), in order of time of week.

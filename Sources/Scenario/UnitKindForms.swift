@@ -216,10 +216,13 @@ enum UnitKindForms {
                      optional: ["policy", "step_down", "escalation"],
                      replacedWhole: ["route", "stay", "step_down.eligible", "escalation.probability", "escalation.to"],
                      decode: virtualWard),
-        UnitKindForm(kind: .urgentCommunityResponse, required: ["crews", "visit", "route"], optional: [],
-                     replacedWhole: ["route", "visit"], decode: urgentCommunityResponse),
+        UnitKindForm(kind: .urgentCommunityResponse, required: ["crews", "visit", "route"],
+                     optional: ["travel", "hours", "out_of_hours"],
+                     replacedWhole: ["route", "visit", "travel", "hours", "out_of_hours"], decode: urgentCommunityResponse),
         UnitKindForm(kind: .electiveList, required: ["referrals", "sessions", "ward", "stay", "route"],
-                     optional: ["initial_list", "mix", "pool"], replacedWhole: ["route", "stay", "initial_list.wait", "mix.*"],
+                     optional: ["initial_list", "mix", "pool", "priorities", "day_case", "wait_before_listing"],
+                     replacedWhole: ["route", "stay", "initial_list.wait", "initial_list.*.wait", "mix.*", "priorities",
+                                     "day_case", "wait_before_listing", "pool"],
                      decode: electiveList),
     ]
 

@@ -85,13 +85,6 @@ final class CommunityTests: XCTestCase {
 
     func index(_ s: Scenario?, _ name: String) -> Int { s?.spec.unitIndex(named: name) ?? -1 }
 
-    /// Asserts that one error at `path` contains `fragment`, and that every error is well formed.
-    func expect(_ text: String, _ path: String, _ fragment: String, line: UInt = #line) {
-        let e = errors(text, line: line)
-        assertWellFormed(e, line: line)
-        XCTAssertTrue(e.contains { $0.path == path && $0.message.contains(fragment) },
-                      "expected '\(fragment)' at '\(path)' in:\n\(e.map(\.description).joined(separator: "\n"))", line: line)
-    }
 
     // MARK: The example
 
@@ -175,7 +168,7 @@ final class CommunityTests: XCTestCase {
         XCTAssertEqual(list.stay, Keyed(.lognormal(mean: 2 * 1440, sd: 1440)))
         XCTAssertEqual(list.route.value(AttributeValues()).values, [home])
         XCTAssertEqual(list.initialSize, 300)
-        XCTAssertEqual(list.initialWait, .uniform(low: 0, high: 80 * 10080))
+        XCTAssertEqual(list.initialList, [InitialCohort(size: 300, wait: .uniform(low: 0, high: 80 * 10080))])
         XCTAssertEqual(list.mix[0]?.value(AttributeValues()).probabilities, [0.5, 0.25, 0.2, 0.05])
         XCTAssertNil(list.mix[1])
 
@@ -398,7 +391,11 @@ final class CommunityTests: XCTestCase {
         XCTAssertEqual(l.sessions.map(\.patients), [5, 3])
         XCTAssertEqual(l.ward, index(s, "acute"))
         XCTAssertEqual(l.initialSize, 0)
-        XCTAssertEqual(l.initialWait, .uniform(low: 0, high: 52 * 10080))
+        XCTAssertEqual(l.initialList, [])
+        XCTAssertEqual(l.priorities, [.routine], "one routine priority, target 18 weeks")
+        XCTAssertEqual(l.pools, [0])
+        XCTAssertEqual(l.dayCase.values, [0])
+        XCTAssertEqual(l.waitBeforeListing.values, [.constant(0)])
         XCTAssertEqual(l.mix.count, 2)
         XCTAssertTrue(l.mix.allSatisfy { $0 == nil })
     }
@@ -415,7 +412,7 @@ final class CommunityTests: XCTestCase {
         XCTAssertEqual(l.referrals.growthPerYear, 0.03)
         XCTAssertEqual(l.referrals.monthOfYear[7], 0.5 * 12 / 11.5, accuracy: 1e-12)
         XCTAssertEqual(l.initialSize, 120)
-        XCTAssertEqual(l.initialWait, .exponential(mean: 20 * 10080))
+        XCTAssertEqual(l.initialList, [InitialCohort(size: 120, wait: .exponential(mean: 20 * 10080))])
         XCTAssertEqual(l.mix[0]?.value(AttributeValues()).probabilities, [0.6, 0.2, 0.15, 0.05])
         XCTAssertEqual(l.mix[1]?.keys, [.attribute(0)])
     }

@@ -8,16 +8,6 @@ import XCTest
 /// the 91-day follow-up from the acute discharge (readmission from any state at home), virtual-ward step-down
 /// keeping the pathway need, discharge to assess as changed needs, and costs a finance lead would sign.
 final class DownstreamTests: XCTestCase {
-    func run(_ yaml: String, replications: Int = 2, line: UInt = #line) -> [ReplicationResult] {
-        guard let s = loads(yaml, line: line) else { return [] }
-        let results = Experiment.run(s.spec, replications: replications, jobs: 2)
-        for r in results {
-            XCTAssertEqual(r.invariantViolations, [], line: line)
-            XCTAssertTrue(r.conservation.holds, line: line)
-        }
-        return results
-    }
-
     func mean(_ results: [ReplicationResult], _ id: String, line: UInt = #line) -> Double {
         let xs = results.compactMap { $0.metric(id) }.filter { !$0.isNaN }
         XCTAssertFalse(xs.isEmpty, "no values of \(id)", line: line)
@@ -129,6 +119,29 @@ final class DownstreamTests: XCTestCase {
         // 30-day readmissions: every P1 discharge (20% of discharges) is followed by an admission 10 days later
         // (the ED admits everyone); P0 returns none. Binomial sd on ~3,000 discharges a replication ~0.7 points.
         XCTAssertEqual(mean(r, "readmissions_30d_percent"), 20, accuracy: 3)
+    }
+
+    /// A ward's readmissions may come straight back to it (direct readmission, not through the ED): the route
+    /// is accepted there, every return is admitted without an ED attendance, and a route back to the ward is
+    /// still an error for its discharges.
+    func testDirectReadmissionToTheWard() {
+        let follow = """
+                follow_up:
+                  readmission:
+                    probability: {by: next, table: {P0: 0.5, P1: 0}}
+                    time: 10d
+                    route: acute
+            """
+        let r = run(ward(capacity: "unlimited", extraWard: follow, pathwayMix: "{P0: 1, P1: 0}"))
+        // Admissions A = 20 a day + 0.5 A returns: A = 40 a day, all P0; half of the discharges come back 10 days
+        // later, inside 30 days, so 30-day readmissions are 50% (binomial sd on ~11,000 discharges ~0.5 points).
+        XCTAssertEqual(mean(r, "readmissions_30d_percent"), 50, accuracy: 2.5)
+        XCTAssertEqual(mean(r, "emergency_admissions"), 40 * 365, accuracy: 0.05 * 40 * 365)
+        // ED attendances are only the fresh 20 a day: returns did not pass through it.
+        XCTAssertEqual(mean(r, "ed_attendances"), 20 * 365, accuracy: 0.05 * 20 * 365)
+        let bad = ward(capacity: "unlimited").replacingOccurrences(of: "P0: {to: home, delay: 4h}", with: "P0: {to: acute, delay: 4h}")
+        let e = errors(bad)
+        XCTAssertNotNil(error(e, at: "units.acute.pathways.P0.to"), "a pathway back to the ward is still refused")
     }
 
     /// The return chance multiplies by the factor and by (1 + per_nctr_day)^NCTR days: P0 patients with no NCTR

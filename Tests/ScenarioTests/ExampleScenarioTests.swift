@@ -180,7 +180,10 @@ final class ExampleScenarioTests: XCTestCase {
             ("virtual_ward.role", VirtualWardSpec.Role.allCases.map(\.rawValue)),
             ("virtual_ward.step_down", CommunityForms.stepDownKeys), ("virtual_ward.escalation", CommunityForms.escalationKeys),
             ("elective_list.sessions", CommunityForms.sessionKeys + CommunityForms.days),
-            ("elective_list.initial_list", CommunityForms.initialListKeys),
+            ("elective_list.initial_list", CommunityForms.initialListKeys + CommunityForms.bandKeys),
+            ("elective_list.priorities", CommunityForms.priorityKeys),
+            ("urgent_community_response.out_of_hours", [UrgentResponseSpec.waitForOpeningName]),
+            ("acute_ward.pools", ["beds", "initial", "reserve", "ring_fenced"]),
         ]
         for (section, keys) in nested {
             for key in keys { XCTAssertTrue(doc.contains("`\(key)`"), "\(section).\(key)") }

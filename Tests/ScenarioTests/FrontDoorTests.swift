@@ -8,17 +8,6 @@ import XCTest
 /// streaming, ambulance priority and overflow, boarding, bed pools with outliers, escalation rules, turnaround,
 /// discharge timing and acceptance hours.
 final class FrontDoorTests: XCTestCase {
-    /// Runs `replications` of `yaml` and returns the results (failing the test on broken invariants).
-    func run(_ yaml: String, replications: Int = 2, line: UInt = #line) -> [ReplicationResult] {
-        guard let s = loads(yaml, line: line) else { return [] }
-        let results = Experiment.run(s.spec, replications: replications, jobs: 2)
-        for r in results {
-            XCTAssertEqual(r.invariantViolations, [], line: line)
-            XCTAssertTrue(r.conservation.holds, line: line)
-        }
-        return results
-    }
-
     func mean(_ results: [ReplicationResult], _ id: String, line: UInt = #line) -> Double {
         let xs = results.compactMap { $0.metric(id) }.filter { !$0.isNaN }
         XCTAssertFalse(xs.isEmpty, "no values of \(id)", line: line)

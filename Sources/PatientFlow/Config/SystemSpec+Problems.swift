@@ -72,6 +72,7 @@ extension SystemSpec {
                     check(u, ["follow_up", "readmission", "route"], targets(r), allowed: destinations.filter { $0 != .exit },
                           what: "a readmission", allowSelf: true)
                 }
+                out += ringFenceProblems(unit, w)
             case .exit(let x):
                 if let r = x.readmissionRoute {
                     check(u, ["readmission", "route"], targets(r), allowed: destinations.filter { $0 != .exit },
@@ -82,15 +83,52 @@ extension SystemSpec {
                 check(u, ["when_full"], [v.whenFull], allowed: destinations, what: "a step-up to a full ward")
                 check(u, ["escalation", "to"], targets(v.escalateTo), allowed: destinations, what: "an escalation")
                 check(u, ["step_down", "from"], v.stepDownFrom, allowed: [.acuteWard], what: "a ward patients step down from")
-            case .urgentCommunityResponse(let r): check(u, ["route"], targets(r.route), allowed: destinations, what: "a route")
+            case .urgentCommunityResponse(let r):
+                check(u, ["route"], targets(r.route), allowed: destinations, what: "a route")
+                check(u, ["out_of_hours"], targets(r.outOfHours).filter { $0 != UrgentResponseSpec.waitForOpening },
+                      allowed: destinations, what: "an out-of-hours route")
             case .electiveList(let e):
                 check(u, ["ward"], [e.ward], allowed: [.acuteWard], what: "an elective list's ward")
                 check(u, ["route"], targets(e.route), allowed: destinations, what: "a route")
+                if units.indices.contains(e.ward), case .acuteWard(let w) = units[e.ward].kind {
+                    for k in e.pools where !w.pools.indices.contains(k) {
+                        out.append(SpecProblem(unit: unit.name, key: ["pool"], message:
+                            "names pool #\(k) of ward '\(units[e.ward].name)', which has \(w.pools.count) pool(s)"))
+                    }
+                }
             }
         }
         guard out.isEmpty else { return out }
         out += whenFullCycles()
         out += zeroTimeCycles()
+        return out
+    }
+
+    /// A ring-fenced pool takes elective patients only: no emergency admission may have it as its home pool
+    /// (by `home_pool`, or as the only pool of a ward without one), outlie into it, or start in it.
+    func ringFenceProblems(_ unit: UnitSpec, _ w: AcuteWardSpec) -> [SpecProblem] {
+        var out: [SpecProblem] = []
+        for (k, pool) in w.pools.enumerated() where pool.ringFenced {
+            let name = pool.name.isEmpty ? "the ward's beds" : "pool '\(pool.name)'"
+            if let home = w.homePool {
+                if home.values.contains(where: { c in zip(c.values, c.probabilities).contains { $0.0 == k && $0.1 > 0 } }) {
+                    out.append(SpecProblem(unit: unit.name, key: ["home_pool"], message:
+                        "\(name) is ring-fenced for elective patients: emergency admissions cannot have it as their home pool"))
+                }
+            } else if k == 0 {
+                out.append(SpecProblem(unit: unit.name, key: ["pools", pool.name, "ring_fenced"],
+                    message: "\(name) is ring-fenced for elective patients, but without home_pool every emergency admission's home "
+                        + "pool is the first pool: give home_pool, or ring-fence another pool"))
+            }
+            for (j, rule) in w.outliers.enumerated() where rule?.to.contains(k) == true && w.pools.indices.contains(j) {
+                out.append(SpecProblem(unit: unit.name, key: ["outliers", w.pools[j].name, "to"], message:
+                    "\(name) is ring-fenced for elective patients: no emergency admission may outlie into it"))
+            }
+            if pool.initial.occupied + pool.initial.queued > 0 {
+                out.append(SpecProblem(unit: unit.name, key: ["pools", pool.name, "initial"], message:
+                    "\(name) is ring-fenced for elective patients and starts empty: initial patients are emergency admissions"))
+            }
+        }
         return out
     }
 
@@ -184,7 +222,13 @@ extension SystemSpec {
                     if v.escalation.values.contains(where: { $0 > 0 }) { add(u, v.escalateTo, ["stay"], "escalation can come at once") }
                 }
             case .urgentCommunityResponse(let r):
-                if r.visit.canBeZero { add(u, r.route, ["visit"], "visit can be 0") }
+                if r.visit.canBeZero && r.travel.canBeZero { add(u, r.route, ["visit"], "visit can be 0") }
+                if r.hours != nil {
+                    // A referral out of hours is sent on at the instant it arrives.
+                    for t in r.outOfHours.possibleTargets where t != UrgentResponseSpec.waitForOpening {
+                        moves.append(InstantMove(from: u, to: t, key: ["out_of_hours"], why: "sends referrals on out of hours"))
+                    }
+                }
             }
         }
         return moves.filter { units.indices.contains($0.to) }

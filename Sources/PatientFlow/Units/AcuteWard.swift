@@ -71,11 +71,16 @@ public struct BedPool: Sendable {
     public var initial: InitialState
     /// Beds kept for the pool's own patients: other pools' patients outlie here only while more are free.
     public var reserve: Int
-    public init(name: String = "", beds: PlacesSpec, initial: InitialState = InitialState(), reserve: Int = 0) {
+    /// Elective beds: no emergency admission has the pool as its home pool or outlies into it (checked by
+    /// `SystemSpec.problems()`), so only elective lists' patients use it.
+    public var ringFenced: Bool
+    public init(name: String = "", beds: PlacesSpec, initial: InitialState = InitialState(), reserve: Int = 0,
+                ringFenced: Bool = false) {
         self.name = name
         self.beds = beds
         self.initial = initial
         self.reserve = reserve
+        self.ringFenced = ringFenced
     }
 }
 
@@ -302,8 +307,8 @@ final class AcuteWardUnit: FlowUnit {
     /// pool itself lets it outlie in allowed pools when full (`ResourcePool.setOverflow`).
     override func requestTarget(_ p: Int, _ s: SystemSimulation) -> (place: Place, priority: Int) {
         var home = 0
-        if let list = electiveList(of: p, s) {
-            home = list.pool
+        if electiveList(of: p, s) != nil {
+            home = Int(s.patients[p].homePlace)  // the pool the session found a free bed in
         } else if let homePool {
             home = homePool.value(s.patients[p].attributes).sample(streams.stream)
         }

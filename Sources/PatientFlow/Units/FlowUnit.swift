@@ -23,8 +23,12 @@ class FlowUnit {
     let whenFull: Int
     /// Whether a patient arriving here from elsewhere starts a new episode at the front door (handover, ED).
     let isFrontDoor: Bool
+    /// Whether a patient routed here is first screened (`screenReferral`): a UCR (the referral starts its clock).
+    let screensReferrals: Bool
 
-    init(_ spec: UnitSpec, index: Int, places: [Place], streams: UnitStreams, whenFull: Int = -1) {
+    init(_ spec: UnitSpec, index: Int, places: [Place], streams: UnitStreams, whenFull: Int = -1,
+         screensReferrals: Bool = false) {
+        self.screensReferrals = screensReferrals
         self.index = index
         self.name = spec.name
         self.kind = spec.kind.kindName
@@ -62,6 +66,10 @@ class FlowUnit {
     func passThrough(_ p: Int, _ s: SystemSimulation) {
         preconditionFailure("a route leads to unit \(name) (\(kind.rawValue)), which takes no patients")
     }
+
+    /// For units that `screensReferrals`: a patient routed here is first screened; nil lets it ask for a place
+    /// here, a unit index sends it there instead, and -1 means the unit keeps it waiting (it asks later).
+    func screenReferral(_ p: Int, _ s: SystemSimulation) -> Int? { nil }
 
     /// Whether a patient going here has died (no 91-day follow-up starts).
     var endsInDeath: Bool { false }
@@ -102,11 +110,14 @@ final class UnitStreams {
     /// What a unit draws for; each purpose is one stream, named "<unit>/<purpose>".
     enum Purpose: Int, CaseIterable {
         case arrivals, mix, route, stay, delay, deconditioning, followUp, initial, stream, turnaround, timing, assessment
+        case travel, outOfHours, priority, dayCase, listing
 
         var name: String {
             switch self {
             case .followUp: return "follow-up"
             case .stream: return "streaming"
+            case .outOfHours: return "out-of-hours"
+            case .dayCase: return "day-case"
             default: return "\(self)"
             }
         }
@@ -132,6 +143,11 @@ final class UnitStreams {
     @exclusivity(unchecked) private var _turnaround: RandomStream?
     @exclusivity(unchecked) private var _timing: RandomStream?
     @exclusivity(unchecked) private var _assessment: RandomStream?
+    @exclusivity(unchecked) private var _travel: RandomStream?
+    @exclusivity(unchecked) private var _outOfHours: RandomStream?
+    @exclusivity(unchecked) private var _priority: RandomStream?
+    @exclusivity(unchecked) private var _dayCase: RandomStream?
+    @exclusivity(unchecked) private var _listing: RandomStream?
 
     var arrival: RandomStream { _arrival ?? make(.arrivals, &_arrival) }
     var mix: RandomStream { _mix ?? make(.mix, &_mix) }
@@ -145,6 +161,11 @@ final class UnitStreams {
     var turnaround: RandomStream { _turnaround ?? make(.turnaround, &_turnaround) }
     var timing: RandomStream { _timing ?? make(.timing, &_timing) }
     var assessment: RandomStream { _assessment ?? make(.assessment, &_assessment) }
+    var travel: RandomStream { _travel ?? make(.travel, &_travel) }
+    var outOfHours: RandomStream { _outOfHours ?? make(.outOfHours, &_outOfHours) }
+    var priority: RandomStream { _priority ?? make(.priority, &_priority) }
+    var dayCase: RandomStream { _dayCase ?? make(.dayCase, &_dayCase) }
+    var listing: RandomStream { _listing ?? make(.listing, &_listing) }
 }
 
 extension FlowUnit {
@@ -169,7 +190,7 @@ extension FlowUnit {
         case .urgentCommunityResponse(let u):
             return UrgentResponseUnit(spec, u, index: index, places: places, streams: streams)
         case .electiveList(let e):
-            return ElectiveListUnit(spec, e, index: index, streams: streams)
+            return ElectiveListUnit(spec, e, index: index, streams: streams, context: context)
         }
     }
 }
@@ -183,6 +204,8 @@ struct BuildContext {
     /// waiting for its service (0, process, for pathways to an exit).
     let nctrReasonOfPathway: [Int: [Int]]
     let nctrReasonCount: Int
+    /// For each elective list (unit index), its priorities' positions in the run's list of priority names.
+    let electivePriorityIndex: [Int: [Int]]
     /// The attribute holding the arrival mode (`arrival_mode`), and its ambulance and walk-in levels, if the
     /// scenario has one.
     let arrivalMode: ArrivalModeAttribute?

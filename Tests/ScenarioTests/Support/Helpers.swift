@@ -121,3 +121,24 @@ func assertWellFormed(_ errors: [ScenarioError], file: String = "test.yaml", lin
         XCTAssertTrue(e.description.hasPrefix(prefix), "\(e.description) should start with \(prefix)", line: line)
     }
 }
+
+extension XCTestCase {
+    /// Asserts that one error at `path` contains `fragment`, and that every error is well formed.
+    func expect(_ text: String, _ path: String, _ fragment: String, line: UInt = #line) {
+        let e = errors(text, line: line)
+        assertWellFormed(e, line: line)
+        XCTAssertTrue(e.contains { $0.path == path && $0.message.contains(fragment) },
+                      "expected '\(fragment)' at '\(path)' in:\n\(e.map(\.description).joined(separator: "\n"))", line: line)
+    }
+
+    /// Runs `replications` of `yaml` and returns the results (failing the test on broken invariants).
+    func run(_ yaml: String, replications: Int = 2, line: UInt = #line) -> [ReplicationResult] {
+        guard let s = loads(yaml, line: line) else { return [] }
+        let results = Experiment.run(s.spec, replications: replications, jobs: 2)
+        for r in results {
+            XCTAssertEqual(r.invariantViolations, [], line: line)
+            XCTAssertTrue(r.conservation.holds, line: line)
+        }
+        return results
+    }
+}
