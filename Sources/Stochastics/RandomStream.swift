@@ -78,6 +78,9 @@ public final class RandomStream {
     /// - Complexity: O(1).
     @inlinable public func uniform() -> Double { flowsim_uniform(rng) }
 
+    /// A uniform draw through GSL's own `gsl_rng_uniform` (its function pointer): what `uniform()` must equal.
+    func uniformThroughGSL() -> Double { gsl_rng_uniform(rng) }
+
     /// A uniform draw on (0, 1), never exactly 0.
     @inlinable public func uniformPositive() -> Double { flowsim_uniform_pos(rng) }
 
