@@ -11,12 +11,16 @@ import Darwin
 /// 32 bits of a seed: with many (replication, stream) keys, 32-bit seeds collide and two streams repeat
 /// each other. Generators whose state cannot be filled safely (e.g. RANLUX) are therefore not offered.
 public enum GeneratorKind: String, Sendable, CaseIterable {
-    /// Mersenne Twister (Matsumoto & Nishimura 1998); the default. Seeded over its whole 624-word state.
+    /// Mersenne Twister (Matsumoto & Nishimura 1998). Seeded over its whole 624-word state (5 KB in GSL).
     case mt19937
-    /// Maximally equidistributed Tausworthe (L'Ecuyer 1996): very fast, small state.
+    /// Maximally equidistributed combined Tausworthe (L'Ecuyer 1996), period 2^88, three words of state: the
+    /// default (docs/design-decisions.md, decision 76), drawn inline (`shim.h`).
     case taus2
     /// Four-tap generalised feedback shift register (Ziff 1998).
     case gfsr4
+
+    /// The generator streams use unless a scenario names another.
+    public static let standard = GeneratorKind.taus2
 
     /// 32-bit words of state filled from the key.
     var stateWords: Int {
@@ -45,7 +49,7 @@ public final class RandomStream {
     public let kind: GeneratorKind
 
     /// A stream for `key`, with its generator's state derived from the key alone.
-    public init(key: StreamKey, kind: GeneratorKind = .mt19937) {
+    public init(key: StreamKey, kind: GeneratorKind = .standard) {
         flowsim_gsl_quiet()
         guard let r = gsl_rng_alloc(kind.gslType) else {
             fatalError("gsl_rng_alloc failed: out of memory")  // nothing sensible can continue
@@ -68,7 +72,7 @@ public final class RandomStream {
     }
 
     /// Convenience: the stream named `name` of replication `replication` under `seed`.
-    public convenience init(seed: UInt64, replication: Int, name: String, kind: GeneratorKind = .mt19937) {
+    public convenience init(seed: UInt64, replication: Int, name: String, kind: GeneratorKind = .standard) {
         self.init(key: StreamKey(seed: seed, replication: replication, name: name), kind: kind)
     }
 
