@@ -28,7 +28,11 @@ public final class EmpiricalChoice<Value>: @unchecked Sendable {
 
     /// The index of one draw (the alias-table lookup inline, as `gsl_ran_discrete` makes it).
     /// - Complexity: O(1).
-    @inlinable public func sampleIndex(_ stream: RandomStream) -> Int {
+    @inlinable public func sampleIndex(_ stream: RandomStream) -> Int { sampleIndex(stream.source) }
+
+    /// The index of one draw from a stream's generator (the same draw as from the stream).
+    /// - Complexity: O(1).
+    @inlinable public func sampleIndex(_ stream: RandomSource) -> Int {
         Int(flowsim_discrete(stream.rng, table))
     }
 
@@ -38,6 +42,10 @@ public final class EmpiricalChoice<Value>: @unchecked Sendable {
     /// One draw.
     /// - Complexity: O(1).
     public func sample(_ stream: RandomStream) -> Value { values[sampleIndex(stream)] }
+
+    /// One draw from a stream's generator.
+    /// - Complexity: O(1).
+    @inlinable public func sample(_ stream: RandomSource) -> Value { values[sampleIndex(stream)] }
 }
 
 extension EmpiricalChoice where Value == Double {
