@@ -64,9 +64,12 @@ public final class EntityTable<Element> {
     @inlinable public func contains(_ id: Int) -> Bool { id >= 0 && id < present.count && present.base[id] }
 
     /// Slots allocated: the peak number of entities present at once.
-    public var slotCount: Int { slots.count }
+    /// - Complexity: O(1).
+    @inlinable public var slotCount: Int { slots.count }
 
-    /// The entities present, with their ids.
+    /// The entities present, with their ids: a copy of each, for tests and reports, not for hot paths (iterate
+    /// `0..<slotCount` where `contains` instead, reading fields in place).
+    /// - Complexity: O(slotCount), and a copy of every element.
     public var entities: [(id: Int, element: Element)] {
         (0..<slots.count).compactMap { i in present[i] ? (i, slots[i]) : nil }
     }
