@@ -19,7 +19,7 @@ extension SystemSimulation {
         persons[person].references += 1
         persons[person].lastDischarge = sim.now
         persons[person].lastRecord = Int32(record)
-        sim.schedule(after: 91 * Duration.day, priority: .followUp, .followUpEnd(record: Int32(record)))
+        sim.scheduleOrdered(after: 91 * Duration.day, priority: .followUp, .followUpEnd(record: Int32(record)))
         if let f = ward.followUp {
             let k = Int(pt.next)
             let pCare = 1 - (1 - f.careHomeMove.value(pt.attributes, next: k)) * independenceRetained(record: record)
