@@ -78,14 +78,40 @@ static inline int flowsim_gfsr4_set_state(gsl_rng *r, const uint32_t *words) {
     return 0;
 }
 
-/// One uniform draw on [0, 1) without the extra call through `gsl_rng_uniform`.
-static inline double flowsim_uniform(const gsl_rng *r) { return (r->type->get_double)(r->state); }
+/// taus2's next output, inline: GSL's `taus_get` (rng/taus.c, L'Ecuyer 1996), the same arithmetic on the same
+/// state, so a stream gives the same numbers as through GSL's function pointer (the tests compare them).
+static inline unsigned long flowsim_taus2_next(void *vstate) {
+    typedef struct { unsigned long int s1, s2, s3; } flowsim_taus_state;
+    flowsim_taus_state *s = (flowsim_taus_state *)vstate;
+    const unsigned long mask = 0xffffffffUL;
+    s->s1 = (((s->s1 & 4294967294UL) << 12) & mask) ^ ((((s->s1 << 13) & mask) ^ s->s1) >> 19);
+    s->s2 = (((s->s2 & 4294967288UL) << 4) & mask) ^ ((((s->s2 << 2) & mask) ^ s->s2) >> 25);
+    s->s3 = (((s->s3 & 4294967280UL) << 17) & mask) ^ ((((s->s3 << 3) & mask) ^ s->s3) >> 11);
+    return s->s1 ^ s->s2 ^ s->s3;
+}
+
+/// One uniform draw on [0, 1), as `gsl_rng_uniform` gives it: taus2 inline (`taus_get_double` divides by 2^32),
+/// any other generator through its function pointer, without the extra call through `gsl_rng_uniform`.
+static inline double flowsim_uniform(const gsl_rng *r) {
+    if (r->type == gsl_rng_taus2) return flowsim_taus2_next(r->state) / 4294967296.0;
+    return (r->type->get_double)(r->state);
+}
 
 /// One uniform draw on (0, 1).
 static inline double flowsim_uniform_pos(const gsl_rng *r) {
     double x;
-    do { x = (r->type->get_double)(r->state); } while (x == 0);
+    do { x = flowsim_uniform(r); } while (x == 0);
     return x;
+}
+
+/// One draw from a Walker alias table, as `gsl_ran_discrete` makes it (randist/discrete.c, Knuth's convention:
+/// one uniform picks the column and decides between it and its alias), inline.
+static inline size_t flowsim_discrete(const gsl_rng *r, const gsl_ran_discrete_t *g) {
+    double u = flowsim_uniform(r);
+    size_t c = (size_t)(u * g->K);
+    double f = g->F[c];
+    if (f == 1.0 || u < f) return c;
+    return g->A[c];
 }
 
 /// Gamma function (tgamma from libm; GSL's gsl_sf_gamma reports errors through the handler).

@@ -19,7 +19,7 @@ extension SystemSimulation {
         persons[person].references += 1
         persons[person].lastDischarge = sim.now
         persons[person].lastRecord = Int32(record)
-        sim.schedule(after: 91 * Duration.day, priority: .followUp, .followUpEnd(record: Int32(record)))
+        sim.scheduleOrdered(after: 91 * Duration.day, priority: .followUp, .followUpEnd(record: Int32(record)))
         if let f = ward.followUp {
             let k = Int(pt.next)
             let pCare = 1 - (1 - f.careHomeMove.value(pt.attributes, next: k)) * independenceRetained(record: record)
@@ -33,7 +33,7 @@ extension SystemSimulation {
     /// emergency return, a care-home move (chance `careHomeMove`, deconditioning included) and death, each at a
     /// time inside the 91 days. They carry a new follow-up serial, so events of an earlier discharge go stale.
     func scheduleAfterDischarge(person: Int, attributes a: AttributeValues, next k: Int, nctrDays: Double, from unit: Int,
-                                _ f: AfterDischargeSpec, careHomeMove pCare: Double, _ stream: RandomStream) {
+                                _ f: AfterDischargeSpec, careHomeMove pCare: Double, _ stream: RandomSource) {
         persons[person].followUpSerial &+= 1
         persons[person].followUpUnit = Int32(unit)
         let serial = persons[person].followUpSerial, window = 91 * Duration.day
@@ -77,7 +77,7 @@ extension SystemSimulation {
         let attrs = persons[person].attributes
         let p = newPatient(attributes: attrs, person: person, byAmbulance: false)
         let source = units[Int(persons[person].followUpUnit)]
-        let first = route.value(attrs).sample(source.streams.route)
+        let first = route.sample(attrs, source.streams.route)
         let ambulance = units[first].kind == .ambulanceHandover
         patients[p].byAmbulance = ambulance
         if let m = arrivalMode { patients[p].attributes[m.attribute] = ambulance ? m.ambulance : m.walkIn }

@@ -31,9 +31,14 @@ public final class SystemSimulation {
     let arrivalStreams: [ArrivalStream]
     let endTime: SimTime
 
-    @exclusivity(unchecked) var patients = EntityTable<Patient>()
-    @exclusivity(unchecked) var persons = EntityTable<Person>()
-    @exclusivity(unchecked) var records = EntityTable<FollowUp>()
+    let patients = EntityTable<Patient>()
+    let persons = EntityTable<Person>()
+    let records = EntityTable<FollowUp>()
+    /// `units`, `placeOfResource` and `arrivalStreams` read without reference counting on the hot paths
+    /// (`Borrowed`); the arrays keep the objects alive.
+    let unitRefs: Borrowed<FlowUnit>
+    let placeRefs: Borrowed<Place>
+    let streamRefs: Borrowed<ArrivalStream>
     @exclusivity(unchecked) var conservation = Conservation()
     @exclusivity(unchecked) var metrics = FlowMetrics()
     @exclusivity(unchecked) var warmedUp = false
@@ -105,6 +110,9 @@ public final class SystemSimulation {
             for (place, reserve) in zip(ward.places, ward.reserves) { pool.setOverflowReserve(place.resource, reserve) }
         }
         arrivalStreams = ArrivalStream.build(spec: spec, replication: replication)
+        unitRefs = Borrowed(built)
+        placeRefs = Borrowed(placeOf)
+        streamRefs = Borrowed(arrivalStreams)
         teamRoutes = TeamRoutes.build(spec: spec)
         if let a = spec.attributeIndex(named: StandardAttribute.ageBand) {
             olderAge = (a, spec.attributes[a].levels.map(AgeBands.isOlder))
@@ -128,6 +136,12 @@ public final class SystemSimulation {
             teamOf = []
             teamDemandFactor = []
         }
+    }
+
+    deinit {
+        unitRefs.deallocate()
+        placeRefs.deallocate()
+        streamRefs.deallocate()
     }
 
     // MARK: Running
@@ -272,13 +286,13 @@ public final class SystemSimulation {
         case .arrival(let k):
             arrive(stream: Int(k))
         case .stayEnd(let p, let token):
-            if current(p, token) { units[Int(patients[Int(p)].unit)].stayEnded(Int(p), self) }
+            if current(p, token) { unitRefs.with(Int(patients[Int(p)].unit)) { $0.stayEnded(Int(p), self) } }
         case .delayEnd(let p, let token):
-            if current(p, token), let ward = units[Int(patients[Int(p)].unit)] as? AcuteWardUnit {
-                ward.dischargeDelayEnded(Int(p), self)
+            if current(p, token) {
+                unitRefs.with(Int(patients[Int(p)].unit)) { ($0 as? AcuteWardUnit)?.dischargeDelayEnded(Int(p), self) }
             }
         case .nctrDay(let p, let token):
-            if current(p, token), let ward = units[Int(patients[Int(p)].unit)] as? AcuteWardUnit { ward.nctrDay(Int(p), self) }
+            if current(p, token) { unitRefs.with(Int(patients[Int(p)].unit)) { ($0 as? AcuteWardUnit)?.nctrDay(Int(p), self) } }
         case .capacityChange(let r):
             capacityChanged(placeOfResource[Int(r)])
         case .acceptanceChange(let r):
@@ -324,17 +338,25 @@ public final class SystemSimulation {
     // MARK: Arrivals
 
     func scheduleNextArrival(_ k: Int32) {
-        let a = arrivalStreams[Int(k)]
-        if let t = a.process.next(after: sim.now, unitExponential: a.stream.exponential(mean: 1), horizon: endTime) {
-            sim.schedule(at: t, priority: .arrival, .arrival(stream: k))
+        let next = streamRefs.with(Int(k)) { a in
+            a.process.next(after: sim.now, unitExponential: a.source.exponential(mean: 1), horizon: endTime)
         }
+        if let t = next { sim.schedule(at: t, priority: .arrival, .arrival(stream: k)) }
     }
 
     func arrive(stream k: Int) {
-        let a = arrivalStreams[k]
         scheduleNextArrival(Int32(k))
-        guard let unit = units[a.unit] as? ArrivalsUnit else { return }
-        var attrs = drawAttributes(mix: unit.mix, unit.streams.mix, fixed: a.fixed)
+        streamRefs.with(k) { a in
+            unitRefs.with(a.unit) { u in
+                guard let unit = u as? ArrivalsUnit else { return }
+                arrive(a, unit)
+            }
+        }
+    }
+
+    /// A new patient from stream `a` of arrivals unit `unit`.
+    func arrive(_ a: ArrivalStream, _ unit: ArrivalsUnit) {
+        var attrs = drawAttributes(mix: unit.mix, unit.streams.mix, fixed: a.fixedValues, mask: a.fixedMask)
         let team = teamIndex(attrs)
         // A neighbourhood team prevents some of its residents' emergencies: those arrivals do not happen.
         if team >= 0, a.isEmergencyDemand, !a.teamStream.bernoulli(teamDemandFactor[team]) { return }
@@ -345,21 +367,19 @@ public final class SystemSimulation {
         patients[p].team = Int8(team)
         if trace != nil { traceEvent(p, a.unit, .arrive) }
         attrs = patients[p].attributes
-        moveTo(p, unit: route(unit.firstRoute, of: a.unit, for: p).value(attrs).sample(unit.streams.route))
+        moveTo(p, unit: drawRoute(unit.firstRoute, of: a.unit, for: p, unit.streams.route))
     }
 
     /// Attributes drawn in order, each level from its mix (which may depend on earlier attributes).
-    /// Attributes given by the stream (`fixed`: neighbourhood and age band of a population stream) are kept.
-    func drawAttributes(mix: [Keyed<EmpiricalChoice<Int>>?], _ stream: RandomStream,
-                        fixed: [(attribute: Int, level: Int)] = []) -> AttributeValues {
-        var attrs = AttributeValues()
-        var isFixed: UInt32 = 0
-        for f in fixed {
-            attrs[f.attribute] = f.level
-            isFixed |= 1 << UInt32(f.attribute)
-        }
-        for k in mix.indices where isFixed & (1 << UInt32(k)) == 0 {
-            mix[k]?.sample(attrs, stream, into: &attrs, at: k)
+    /// Attributes given by the stream (neighbourhood and age band of a population stream: set in `fixed`, their
+    /// bits in `mask`) are kept.
+    func drawAttributes(mix: [Keyed<EmpiricalChoice<Int>>?], _ stream: RandomSource,
+                        fixed: AttributeValues = AttributeValues(), mask: UInt32 = 0) -> AttributeValues {
+        var attrs = fixed
+        mix.withUnsafeBufferPointer { m in
+            for k in m.indices where mask & (1 << UInt32(k)) == 0 {
+                m[k]?.sample(attrs, stream, into: &attrs, at: k)
+            }
         }
         return attrs
     }
@@ -395,30 +415,33 @@ public final class SystemSimulation {
         }
         var held = Int(patients[p].unit)
         var heldResource = patients[p].resource >= 0 ? ResourceID(index: Int(patients[p].resource)) : nil
-        if waitingAtHome, let h = heldResource, !units[dest].places.isEmpty {
+        if waitingAtHome, let h = heldResource, unitRefs.with(dest, { !$0.places.isEmpty }) {
             pool.release(h, at: sim.now)
             leave(p, unit: held, to: dest)
             setPersonState(p, .homeWithCare)
             held = -1
             heldResource = nil
         }
-        guard !units[dest].places.isEmpty else {
+        guard unitRefs.with(dest, { !$0.places.isEmpty }) else {
             if let h = heldResource {
                 // Release first: leave() records the place's occupancy, which must be the one after the release.
                 pool.release(h, at: sim.now)
                 leave(p, unit: held, to: dest)
             }
-            units[dest].passThrough(p, self)
+            unitRefs.with(dest) { $0.passThrough(p, self) }
             drainTurnarounds()
             return
         }
-        if units[dest].isFrontDoor && (held < 0 || !units[held].isFrontDoor) { startEpisode(p, at: dest) }
-        let (place, priority) = units[dest].requestTarget(p, self)
+        if unitRefs.with(dest, \.isFrontDoor) && (held < 0 || !unitRefs.with(held, \.isFrontDoor)) { startEpisode(p, at: dest) }
+        let (resource, priority) = unitRefs.with(dest) { u in
+            let (place, priority) = u.requestTarget(p, self)
+            return (place.resource, priority)
+        }
         patients[p].target = Int32(dest)
-        patients[p].requested = Int32(place.resource.index)
+        patients[p].requested = Int32(resource.index)
         patients[p].requestedAt = sim.now
         if patients[p].phase == .inService { patients[p].phase = .waiting }
-        if let granted = pool.requestPlace(place.resource, entity: p, at: sim.now, priority: priority, releasing: heldResource) {
+        if let granted = pool.requestPlace(resource, entity: p, at: sim.now, priority: priority, releasing: heldResource) {
             if held >= 0 { leave(p, unit: held, to: dest) }
             enter(p, unit: dest, resource: granted, from: held)
         }
@@ -433,7 +456,7 @@ public final class SystemSimulation {
     /// (UCR, a virtual ward) walks in; a new patient (an arrival, a readmission) keeps the mode it was made with.
     func startEpisode(_ p: Int, at dest: Int) {
         patients[p].arrivalTime = sim.now
-        let ambulance = units[dest].kind == .ambulanceHandover
+        let ambulance = unitRefs.with(dest, \.kind) == .ambulanceHandover
         let sentOn = patients[p].unit >= 0
         guard ambulance || sentOn else { return }
         patients[p].byAmbulance = ambulance
@@ -448,12 +471,12 @@ public final class SystemSimulation {
     /// (`Patient.displacedShare`, for `bed_days_released`).
     func redirectIfFull(_ dest: Int, for p: Int) -> Int {
         var d = dest, hops = 0
-        while units[d].whenFull >= 0, let r = units[d].resource, pool.free(r) == 0, hops <= units.count {
+        while unitRefs.with(d, \.whenFull) >= 0, let r = unitRefs.with(d, \.resource), pool.free(r) == 0, hops <= units.count {
             if let vw = units[d] as? VirtualWardUnit, case let c = pool.capacity(r), c > 0 {
                 patients[p].displacedShare = max(patients[p].displacedShare, Float(vw.stepDownsOnWard) / Float(c))
                 if warmedUp { metrics.vwStepUpsTurnedAway += 1 }
             }
-            d = units[d].whenFull
+            d = unitRefs.with(d, \.whenFull)
             hops += 1
         }
         return d
@@ -475,7 +498,7 @@ public final class SystemSimulation {
     /// Schedules the end of every turnaround that started since the last call (beds being cleaned).
     func drainTurnarounds() {
         while let r = pool.nextTurnaround() {
-            let delay = (units[Int(unitOfResource[r.index])] as? AcuteWardUnit)?.turnaroundTime() ?? 0
+            let delay = unitRefs.with(Int(unitOfResource[r.index])) { ($0 as? AcuteWardUnit)?.turnaroundTime() } ?? 0
             sim.schedule(after: delay, priority: .release, .turnaroundEnd(resource: Int32(r.index)))
         }
     }
@@ -483,11 +506,11 @@ public final class SystemSimulation {
     /// Bookkeeping when patient `p` gives up its place at unit `u` to go to `dest`.
     func leave(_ p: Int, unit u: Int, to dest: Int) {
         if trace != nil { traceEvent(p, u, .leave) }
-        units[u].leaving(p, to: dest, self)
-        let place = placeOfResource[Int(patients[p].resource)]
+        unitRefs.with(u) { $0.leaving(p, to: dest, self) }
+        let r = Int(patients[p].resource)
         patients[p].unit = -1
         patients[p].resource = -1
-        occupancyChanged(place)
+        placeRefs.with(r) { occupancyChanged($0) }
     }
 
     /// Patient `p` takes its place (resource `r`) at unit `u`, coming from unit `from` (or -1).
@@ -498,14 +521,18 @@ public final class SystemSimulation {
         patients[p].target = -1
         patients[p].requested = -1
         patients[p].phase = .inService
-        occupancyChanged(placeOfResource[r.index])
-        let unit = units[u]
-        setPersonState(p, unit.personState)
-        unit.enter(p, from: from, self)
+        placeRefs.with(r.index) { occupancyChanged($0) }
+        unitRefs.with(u) { unit in
+            setPersonState(p, unit.personState)
+            unit.enter(p, from: from, self)
+        }
     }
 
     /// The place patient `p` holds (the patient must hold one).
     func place(of p: Int) -> Place { placeOfResource[Int(patients[p].resource)] }
+
+    /// The index within its unit of the place patient `p` holds (the patient must hold one).
+    func placeIndex(of p: Int) -> Int { placeRefs.with(Int(patients[p].resource)) { $0.index } }
 
     /// Moves waiting patient `p` from the place it holds to a free place of `to` in the same unit (keeping its
     /// request), if `to` has a free place.
@@ -539,7 +566,7 @@ public final class SystemSimulation {
     /// Still in the acute phase of an acute ward (not optimised, not elective): may step down.
     func inAcutePhase(_ p: Int) -> Bool {
         let u = Int(patients[p].unit)
-        return u >= 0 && units[u].kind == .acuteWard && patients[p].phase == .inService && patients[p].electiveUnit < 0
+        return u >= 0 && unitRefs.with(u, \.kind) == .acuteWard && patients[p].phase == .inService && patients[p].electiveUnit < 0
     }
 
     // MARK: Neighbourhoods and their teams
@@ -550,6 +577,14 @@ public final class SystemSimulation {
         let t = Int(patients[p].team)
         if t >= 0, let r = teamRoutes[t][unit] { return r }
         return route
+    }
+
+    /// A destination drawn from the route `unit` gives patient `p` (see `route(_:of:for:)`), by its attributes.
+    func drawRoute(_ route: Keyed<Outcome>, of unit: Int, for p: Int, _ stream: RandomSource) -> Int {
+        let attrs = patients[p].attributes
+        let t = Int(patients[p].team)
+        if t >= 0, let r = teamRoutes[t][unit] { return r.sample(attrs, stream) }
+        return route.sample(attrs, stream)
     }
 
     /// The team that works with a resident with these attributes, or -1.

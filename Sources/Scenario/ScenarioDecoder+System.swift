@@ -74,7 +74,7 @@ extension ScenarioDecoder {
                 return nil
             }
             return g
-        } ?? .mt19937
+        } ?? .standard
         let attributes = f["attributes"].map { attributeSpecs($0, .root.key("attributes")) } ?? SystemForm.defaultAttributes
         // The population before the units (arrivals may draw on it), the costs after (they name units).
         var population: PopulationSpec?

@@ -1,8 +1,15 @@
-/// The default event list: an implicit binary min-heap in contiguous memory, with lazy cancellation.
+/// The default event list: an implicit binary min-heap in contiguous memory beside a FIFO *lane*, with lazy
+/// cancellation.
 ///
 /// Sifting moves a hole rather than swapping (Knuth, TAOCP vol. 3, §5.2.3); deletion is bottom-up (Floyd). Cancelled
 /// events stay in the heap and are skipped when they reach the top; the set of cancelled sequences holds only
 /// events still in the heap, so memory stays O(pending events).
+///
+/// Events given to `scheduleOrdered` go into the lane when they come after every event in it in the (time,
+/// priority, sequence) order, into the heap otherwise; `schedule` always uses the heap. The lane is therefore
+/// sorted, and taking the earlier of the heap's top and the lane's head gives exactly the heap's order. A model
+/// that schedules many events at one long fixed delay (a follow-up 91 days after each discharge) through
+/// `scheduleOrdered` fills the lane in order and keeps the heap small: O(1) for those instead of O(log n).
 ///
 /// A class, not a struct: an event list has one owner (its `Simulator`), and reference semantics spare the
 /// hot path the copy-on-write uniqueness checks an array would make on every push and pop.
@@ -12,12 +19,24 @@ public final class HeapEventList<Payload>: EventList {
     @exclusivity(unchecked) @usableFromInline var cancelled: Set<UInt64> = []
     /// `cancelled.count`, kept as a plain integer so the hot path does not touch the set when it is empty.
     @exclusivity(unchecked) @usableFromInline var cancelledCount = 0
+    /// The lane: a ring of `laneMask + 1` slots (a power of two) holding `laneCount` events from `laneHead` on.
+    @exclusivity(unchecked) @usableFromInline var lane = UnsafeMutablePointer<ScheduledEvent<Payload>>.allocate(capacity: 64)
+    @exclusivity(unchecked) @usableFromInline var laneMask = 63
+    @exclusivity(unchecked) @usableFromInline var laneHead = 0
+    @exclusivity(unchecked) @usableFromInline var laneCount = 0
+    /// The time and key of the lane's last event (-infinity when it is empty).
+    @exclusivity(unchecked) @usableFromInline var laneTail = -SimTime.infinity
+    @exclusivity(unchecked) @usableFromInline var laneTailKey: UInt64 = 0
 
     public init() {}
-    deinit { heap.deallocate() }
+    deinit {
+        heap.deallocate()
+        for k in 0..<laneCount { (lane + ((laneHead &+ k) & laneMask)).deinitialize(count: 1) }
+        lane.deallocate()
+    }
 
     /// - Complexity: O(1).
-    @inlinable public var count: Int { heap.count - cancelledCount }
+    @inlinable public var count: Int { heap.count + laneCount - cancelledCount }
 
     /// - Complexity: O(log n).
     @inlinable @discardableResult
@@ -26,6 +45,34 @@ public final class HeapEventList<Payload>: EventList {
         let seq = nextSequence
         nextSequence &+= 1
         let e = ScheduledEvent(time: time, key: ScheduledEvent<Payload>.makeKey(priority, seq), payload: payload)
+        push(e)
+        return EventID(sequence: seq)
+    }
+
+    /// Adds an event expected to come after every event added this way before it (one fixed delay from a clock
+    /// that never goes back): it joins the lane if it does, else the heap. The order is the same as `schedule`'s.
+    /// - Complexity: O(1) in the lane, O(log n) otherwise.
+    @inlinable @discardableResult
+    public func scheduleOrdered(at time: SimTime, priority: EventPriority = .normal, _ payload: Payload) -> EventID {
+        precondition(!time.isNaN, "event time is NaN")
+        let seq = nextSequence
+        nextSequence &+= 1
+        let e = ScheduledEvent(time: time, key: ScheduledEvent<Payload>.makeKey(priority, seq), payload: payload)
+        guard time > laneTail || (time == laneTail && e.key > laneTailKey) else {
+            push(e)
+            return EventID(sequence: seq)
+        }
+        if laneCount > laneMask { growLane() }
+        (lane + ((laneHead &+ laneCount) & laneMask)).initialize(to: e)
+        laneCount &+= 1
+        laneTail = time
+        laneTailKey = e.key
+        return EventID(sequence: seq)
+    }
+
+    /// Sifts `e` up into the heap.
+    @inlinable @inline(__always)
+    func push(_ e: ScheduledEvent<Payload>) {
         if heap.count == heap.capacity { heap.grow() }
         let h = heap.base
         var i = heap.count
@@ -37,7 +84,6 @@ public final class HeapEventList<Payload>: EventList {
             i = parent
         }
         (h + i).initialize(to: e)
-        return EventID(sequence: seq)
     }
 
     /// Cancels a pending event.
@@ -47,7 +93,8 @@ public final class HeapEventList<Payload>: EventList {
     /// - Complexity: O(1) expected; the event is dropped when it reaches the top.
     @inlinable @discardableResult
     public func cancel(_ id: EventID) -> Bool {
-        assert((0..<heap.count).contains { heap[$0].key & 0x00FF_FFFF_FFFF_FFFF == id.sequence },
+        assert((0..<heap.count).contains { heap[$0].key & 0x00FF_FFFF_FFFF_FFFF == id.sequence }
+               || (0..<laneCount).contains { lane[(laneHead + $0) & laneMask].key & 0x00FF_FFFF_FFFF_FFFF == id.sequence },
                "cancel(): event \(id.sequence) is not pending (already ran?)")
         guard cancelled.insert(id.sequence).inserted else { return false }
         cancelledCount += 1
@@ -60,30 +107,59 @@ public final class HeapEventList<Payload>: EventList {
 
     /// Takes the first event if it is not after `end`.
     /// - Complexity: O(log n) amortised.
-    @inlinable
+    @inlinable @inline(__always)
     public func popNext(notAfter end: SimTime) -> ScheduledEvent<Payload>? {
-        while heap.count > 0 && heap[0].time <= end {
-            let top = popTop()
-            if cancelledCount == 0 || !dropIfCancelled(top.key) { return top }
+        while true {
+            let e: ScheduledEvent<Payload>
+            if laneCount > 0 && (heap.count == 0 || lane[laneHead].precedes(heap[0])) {
+                guard lane[laneHead].time <= end else { return nil }
+                e = popLane()
+            } else {
+                guard heap.count > 0 && heap[0].time <= end else { return nil }
+                e = popTop()
+            }
+            if cancelledCount == 0 || !dropIfCancelled(e.key) { return e }
         }
-        return nil
     }
 
     @inlinable
     public func nextTime() -> SimTime? {
-        while heap.count > 0 {
-            let top = heap[0]
-            if cancelledCount == 0 || !cancelled.contains(top.key & 0x00FF_FFFF_FFFF_FFFF) { return top.time }
+        while true {
+            let fromLane = laneCount > 0 && (heap.count == 0 || lane[laneHead].precedes(heap[0]))
+            guard fromLane || heap.count > 0 else { return nil }
+            let first = fromLane ? lane[laneHead] : heap[0]
+            if cancelledCount == 0 || !cancelled.contains(first.key & 0x00FF_FFFF_FFFF_FFFF) { return first.time }
             // Drop the cancelled head only (popNext() would also take the live event behind it).
-            _ = dropIfCancelled(popTop().key)
+            _ = dropIfCancelled(fromLane ? popLane().key : popTop().key)
         }
-        return nil
     }
 
     public func removeAll() {
         heap.removeAll()
+        while laneCount > 0 { _ = popLane() }
         cancelled.removeAll()
         cancelledCount = 0
+    }
+
+    /// Removes and returns the lane's head (the lane is not empty).
+    @inlinable @inline(__always)
+    func popLane() -> ScheduledEvent<Payload> {
+        let e = (lane + laneHead).move()
+        laneHead = (laneHead &+ 1) & laneMask
+        laneCount &-= 1
+        if laneCount == 0 { laneTail = -.infinity }
+        return e
+    }
+
+    /// Doubles the lane's ring, keeping its order.
+    @usableFromInline func growLane() {
+        let capacity = (laneMask + 1) * 2
+        let fresh = UnsafeMutablePointer<ScheduledEvent<Payload>>.allocate(capacity: capacity)
+        for k in 0..<laneCount { (fresh + k).moveInitialize(from: lane + ((laneHead + k) & laneMask), count: 1) }
+        lane.deallocate()
+        lane = fresh
+        laneMask = capacity - 1
+        laneHead = 0
     }
 
     /// Forgets the cancellation of the event with this key, if it was cancelled; returns whether it was.
@@ -99,7 +175,7 @@ public final class HeapEventList<Payload>: EventList {
     /// descends along the smaller child to a leaf with one comparison per level, then the last element, which
     /// is usually late, sifts up from there a step or two. Half the comparisons of the textbook sift-down,
     /// and those saved are the ones the branch predictor gets wrong.
-    @inlinable
+    @inlinable @inline(__always)
     func popTop() -> ScheduledEvent<Payload> {
         let h = heap.base
         let n = heap.count &- 1

@@ -36,7 +36,8 @@ public struct ScheduledEvent<Payload> {
 ///
 /// | implementation         | schedule   | pop        | cancel              | use                          |
 /// |------------------------|------------|------------|---------------------|------------------------------|
-/// | `HeapEventList`        | O(log n)   | O(log n)   | O(1), lazy          | the default                  |
+/// | `HeapEventList`        | O(log n)   | O(log n)   | O(1), lazy          | the default; O(1) for events |
+/// |                        |            |            |                     | `scheduleOrdered` in order   |
 /// | `SortedArrayEventList` | O(n)       | O(1)       | O(n)                | the test oracle; tiny models |
 public protocol EventList {
     associatedtype Payload
@@ -45,6 +46,9 @@ public protocol EventList {
     var count: Int { get }
     /// Adds an event.
     mutating func schedule(at time: SimTime, priority: EventPriority, _ payload: Payload) -> EventID
+    /// Adds an event expected to come after every event added this way before it (one fixed delay from now): an
+    /// implementation may keep such events apart (`HeapEventList`'s lane). Orders exactly as `schedule`.
+    mutating func scheduleOrdered(at time: SimTime, priority: EventPriority, _ payload: Payload) -> EventID
     /// Removes the event `id` if it is still pending; returns whether it was.
     @discardableResult mutating func cancel(_ id: EventID) -> Bool
     /// Takes the first event, or nil if there is none.
@@ -58,6 +62,12 @@ public protocol EventList {
 }
 
 extension EventList {
+    /// Default: `schedule`.
+    @inlinable
+    public mutating func scheduleOrdered(at time: SimTime, priority: EventPriority, _ payload: Payload) -> EventID {
+        schedule(at: time, priority: priority, payload)
+    }
+
     /// Default: `nextTime()` then `popNext()`.
     @inlinable
     public mutating func popNext(notAfter end: SimTime) -> ScheduledEvent<Payload>? {

@@ -44,6 +44,16 @@ public final class Simulator<List: EventList> {
         return events.schedule(at: now + delay, priority: priority, payload)
     }
 
+    /// Schedules `payload` `delay` after now, where `delay` is the same for every event scheduled this way (a
+    /// follow-up at a fixed interval): the event list may keep these in a FIFO (`EventList.scheduleOrdered`).
+    /// The order of events is the same as with `schedule(after:priority:_:)`.
+    /// - Complexity: O(1) with the heap's lane when the events come in order, else that of `schedule`.
+    @inlinable @discardableResult
+    public func scheduleOrdered(after delay: SimTime, priority: EventPriority = .normal, _ payload: Payload) -> EventID {
+        precondition(delay >= 0, "cannot schedule into the past (delay \(delay))")
+        return events.scheduleOrdered(at: now + delay, priority: priority, payload)
+    }
+
     /// Schedules `payload` at the absolute time `time` (not before now).
     @inlinable @discardableResult
     public func schedule(at time: SimTime, priority: EventPriority = .normal, _ payload: Payload) -> EventID {

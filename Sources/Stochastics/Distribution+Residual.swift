@@ -6,7 +6,10 @@ extension Distribution {
     /// closed form (exponential -> itself by memorylessness, gamma(k, theta) -> gamma(k + 1, theta),
     /// lognormal(mu, sigma) -> lognormal(mu + sigma^2, sigma), constant -> itself); otherwise 64 candidates are
     /// resampled in proportion to their length (sampling-importance-resampling).
-    public func sampleResidual(_ stream: RandomStream) -> Double {
+    public func sampleResidual(_ stream: RandomStream) -> Double { sampleResidual(stream.source) }
+
+    /// As `sampleResidual(_:)`, from a stream's generator.
+    public func sampleResidual(_ stream: RandomSource) -> Double {
         switch self {
         case .exponential(let m): return stream.exponential(mean: m)
         case .constant(let v): return v * stream.uniform()
@@ -32,7 +35,10 @@ extension Distribution {
     /// A draw conditioned on falling within (0, window]: rejection, up to 64 tries, then uniform in the window.
     ///
     /// For times of events known to happen within a window (a readmission within 91 days).
-    public func sample(_ stream: RandomStream, within window: Double) -> Double {
+    public func sample(_ stream: RandomStream, within window: Double) -> Double { sample(stream.source, within: window) }
+
+    /// As `sample(_:within:)`, from a stream's generator.
+    public func sample(_ stream: RandomSource, within window: Double) -> Double {
         for _ in 0..<64 {
             let x = sample(stream)
             if x <= window { return x }

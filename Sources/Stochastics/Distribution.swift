@@ -115,7 +115,12 @@ public enum Distribution: Sendable, Equatable {
     /// One draw from `stream`.
     /// - Complexity: O(1) for every case (Walker tables for `empirical`).
     @inlinable
-    public func sample(_ stream: RandomStream) -> Double {
+    public func sample(_ stream: RandomStream) -> Double { sample(stream.source) }
+
+    /// One draw from a stream's generator (the same draw as from the stream).
+    /// - Complexity: O(1) for every case (Walker tables for `empirical`).
+    @inlinable
+    public func sample(_ stream: RandomSource) -> Double {
         switch self {
         case .constant(let v): return v
         case .exponential(let m): return stream.exponential(mean: m)

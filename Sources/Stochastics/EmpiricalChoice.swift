@@ -8,7 +8,7 @@ public final class EmpiricalChoice<Value>: @unchecked Sendable {
     public let values: [Value]
     /// Weights normalised to sum to 1.
     public let probabilities: [Double]
-    private let table: UnsafeMutablePointer<gsl_ran_discrete_t>
+    @usableFromInline let table: UnsafeMutablePointer<gsl_ran_discrete_t>
 
     /// Fails (returns nil) if there are no values, a weight is negative or not finite, or all are zero.
     public init?(values: [Value], weights: [Double]) {
@@ -26,15 +26,26 @@ public final class EmpiricalChoice<Value>: @unchecked Sendable {
 
     deinit { gsl_ran_discrete_free(table) }
 
-    /// The index of one draw.
+    /// The index of one draw (the alias-table lookup inline, as `gsl_ran_discrete` makes it).
     /// - Complexity: O(1).
-    public func sampleIndex(_ stream: RandomStream) -> Int {
-        Int(gsl_ran_discrete(stream.rng, table))
+    @inlinable public func sampleIndex(_ stream: RandomStream) -> Int { sampleIndex(stream.source) }
+
+    /// The index of one draw from a stream's generator (the same draw as from the stream).
+    /// - Complexity: O(1).
+    @inlinable public func sampleIndex(_ stream: RandomSource) -> Int {
+        Int(flowsim_discrete(stream.rng, table))
     }
+
+    /// The index of one draw through GSL's own `gsl_ran_discrete`: what `sampleIndex` must equal.
+    func sampleIndexThroughGSL(_ stream: RandomStream) -> Int { Int(gsl_ran_discrete(stream.rng, table)) }
 
     /// One draw.
     /// - Complexity: O(1).
     public func sample(_ stream: RandomStream) -> Value { values[sampleIndex(stream)] }
+
+    /// One draw from a stream's generator.
+    /// - Complexity: O(1).
+    @inlinable public func sample(_ stream: RandomSource) -> Value { values[sampleIndex(stream)] }
 }
 
 extension EmpiricalChoice where Value == Double {

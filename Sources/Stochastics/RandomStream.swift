@@ -11,12 +11,16 @@ import Darwin
 /// 32 bits of a seed: with many (replication, stream) keys, 32-bit seeds collide and two streams repeat
 /// each other. Generators whose state cannot be filled safely (e.g. RANLUX) are therefore not offered.
 public enum GeneratorKind: String, Sendable, CaseIterable {
-    /// Mersenne Twister (Matsumoto & Nishimura 1998); the default. Seeded over its whole 624-word state.
+    /// Mersenne Twister (Matsumoto & Nishimura 1998). Seeded over its whole 624-word state (5 KB in GSL).
     case mt19937
-    /// Maximally equidistributed Tausworthe (L'Ecuyer 1996): very fast, small state.
+    /// Maximally equidistributed combined Tausworthe (L'Ecuyer 1996), period 2^88, three words of state: the
+    /// default (docs/design-decisions.md, decision 76), drawn inline (`shim.h`).
     case taus2
     /// Four-tap generalised feedback shift register (Ziff 1998).
     case gfsr4
+
+    /// The generator streams use unless a scenario names another.
+    public static let standard = GeneratorKind.taus2
 
     /// 32-bit words of state filled from the key.
     var stateWords: Int {
@@ -45,7 +49,7 @@ public final class RandomStream {
     public let kind: GeneratorKind
 
     /// A stream for `key`, with its generator's state derived from the key alone.
-    public init(key: StreamKey, kind: GeneratorKind = .mt19937) {
+    public init(key: StreamKey, kind: GeneratorKind = .standard) {
         flowsim_gsl_quiet()
         guard let r = gsl_rng_alloc(kind.gslType) else {
             fatalError("gsl_rng_alloc failed: out of memory")  // nothing sensible can continue
@@ -68,23 +72,51 @@ public final class RandomStream {
     }
 
     /// Convenience: the stream named `name` of replication `replication` under `seed`.
-    public convenience init(seed: UInt64, replication: Int, name: String, kind: GeneratorKind = .mt19937) {
+    public convenience init(seed: UInt64, replication: Int, name: String, kind: GeneratorKind = .standard) {
         self.init(key: StreamKey(seed: seed, replication: replication, name: name), kind: kind)
     }
 
     deinit { gsl_rng_free(rng) }
 
+    /// A uniform draw through GSL's own `gsl_rng_uniform` (its function pointer): what `uniform()` must equal.
+    func uniformThroughGSL() -> Double { gsl_rng_uniform(rng) }
+}
+
+/// A generator read as a plain value: what the model's hot paths draw from, with no reference counting.
+///
+/// It does not own the generator: the `RandomStream` it comes from (`source`) must outlive it. Draws from a
+/// stream and from its source are the same draws on the same state.
+@frozen public struct RandomSource {
+    @usableFromInline let rng: UnsafeMutablePointer<gsl_rng>
+    @inlinable init(_ rng: UnsafeMutablePointer<gsl_rng>) { self.rng = rng }
+}
+
+/// The draws every stream offers, on a `RandomStream` or on its `RandomSource` alike.
+public protocol RandomDrawing {
+    var source: RandomSource { get }
+}
+
+extension RandomStream: RandomDrawing {
+    /// This stream's generator as a plain value, valid while the stream lives.
+    @inlinable public var source: RandomSource { RandomSource(rng) }
+}
+
+extension RandomSource: RandomDrawing {
+    @inlinable public var source: RandomSource { self }
+}
+
+extension RandomDrawing {
     /// A uniform draw on [0, 1).
     /// - Complexity: O(1).
-    @inlinable public func uniform() -> Double { flowsim_uniform(rng) }
+    @inlinable public func uniform() -> Double { flowsim_uniform(source.rng) }
 
     /// A uniform draw on (0, 1), never exactly 0.
-    @inlinable public func uniformPositive() -> Double { flowsim_uniform_pos(rng) }
+    @inlinable public func uniformPositive() -> Double { flowsim_uniform_pos(source.rng) }
 
     /// A uniform integer in 0..<n, without modulo bias.
-    public func integer(below n: Int) -> Int {
+    @inlinable public func integer(below n: Int) -> Int {
         precondition(n > 0 && n <= Int(UInt32.max))
-        return Int(gsl_rng_uniform_int(rng, UInt(n)))
+        return Int(gsl_rng_uniform_int(source.rng, UInt(n)))
     }
 
     /// An exponential draw with the given mean, by inversion.
@@ -95,27 +127,27 @@ public final class RandomStream {
     @inlinable public func bernoulli(_ p: Double) -> Bool { uniform() < p }
 
     /// A standard normal draw (GSL's ziggurat, Marsaglia & Tsang 2000).
-    public func standardNormal() -> Double { gsl_ran_gaussian_ziggurat(rng, 1.0) }
+    @inlinable public func standardNormal() -> Double { gsl_ran_gaussian_ziggurat(source.rng, 1.0) }
 
     /// A gamma draw with shape `k` and scale `theta` (Marsaglia & Tsang 2000 in GSL).
-    public func gamma(shape k: Double, scale theta: Double) -> Double { gsl_ran_gamma(rng, k, theta) }
+    @inlinable public func gamma(shape k: Double, scale theta: Double) -> Double { gsl_ran_gamma(source.rng, k, theta) }
 
     /// A Poisson count with mean `mu`.
-    public func poisson(mean mu: Double) -> Int { Int(gsl_ran_poisson(rng, mu)) }
+    @inlinable public func poisson(mean mu: Double) -> Int { Int(gsl_ran_poisson(source.rng, mu)) }
 
     /// A Weibull draw, scale `lambda`, shape `k`.
-    public func weibull(scale lambda: Double, shape k: Double) -> Double { gsl_ran_weibull(rng, lambda, k) }
+    @inlinable public func weibull(scale lambda: Double, shape k: Double) -> Double { gsl_ran_weibull(source.rng, lambda, k) }
 
     /// A lognormal draw with parameters of the underlying normal.
-    public func lognormal(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, mu, sigma) }
+    @inlinable public func lognormal(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(source.rng, mu, sigma) }
 
     /// A normal draw with mean `mean` and sd `sd`, conditioned on being >= 0.
     ///
     /// Uses GSL's tail sampler (`gsl_ran_gaussian_tail`, Marsaglia 1964 / rejection), which stays efficient
     /// when the mean is far below zero.
-    public func truncatedNormal(mean: Double, sd: Double) -> Double {
+    @inlinable public func truncatedNormal(mean: Double, sd: Double) -> Double {
         if sd == 0 { return max(mean, 0) }
-        return mean + gsl_ran_gaussian_tail(rng, -mean, sd)
+        return mean + gsl_ran_gaussian_tail(source.rng, -mean, sd)
     }
 }
 

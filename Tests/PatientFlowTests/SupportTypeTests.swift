@@ -78,8 +78,8 @@ final class SupportTypeTests: XCTestCase {
         // Weights: north 3000 x 1, south 1000 x 2 -> shares 0.6 and 0.4; ages 0.75 / 0.25.
         let expected: [[Double]] = [[45, 15], [30, 10]]
         for s in streams {
-            let n = try XCTUnwrap(s.fixed.first { $0.attribute == 1 }?.level)
-            let a = try XCTUnwrap(s.fixed.first { $0.attribute == 0 }?.level)
+            XCTAssertEqual(s.fixedMask, 0b11, "a population stream sets neighbourhood and age band")
+            let n = s.fixedValues[1], a = s.fixedValues[0]
             guard let profile = s.process.profile else { return XCTFail("a population stream has a rate profile") }
             XCTAssertEqual(profile.rate.profile.perDay, expected[n][a], accuracy: 1e-9, "\(hoods[n]) age \(a)")
         }

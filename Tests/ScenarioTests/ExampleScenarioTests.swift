@@ -19,7 +19,7 @@ final class ExampleScenarioTests: XCTestCase {
         XCTAssertEqual(spec.name, "two-wards")
         XCTAssertEqual(s.replications, 3)
         XCTAssertEqual(spec.seed, 42)
-        XCTAssertEqual(spec.generator, .mt19937)
+        XCTAssertEqual(spec.generator, .taus2)
         XCTAssertEqual(spec.calendar.startDate, CivilDate(year: 2025, month: 4, day: 1))
         XCTAssertEqual(spec.horizon, 60 * 1440)
         XCTAssertEqual(spec.warmUp, 7 * 1440)

@@ -6,7 +6,7 @@ import XCTest
 /// the system, never the number ever simulated.
 final class EntityTableTests: XCTestCase {
     func testInsertRemoveAndSlotReuse() {
-        var table = EntityTable<String>()
+        let table = EntityTable<String>()
         let a = table.insert("a"), b = table.insert("b"), c = table.insert("c")
         XCTAssertEqual([a, b, c], [0, 1, 2])
         XCTAssertEqual(table.count, 3)
@@ -36,7 +36,7 @@ final class EntityTableTests: XCTestCase {
         let sim = Simulator<HeapEventList<Event>>()
         let pool = ResourcePool()
         let server = pool.add(name: "server", capacity: 1)
-        var customers = EntityTable<Customer>()
+        let customers = EntityTable<Customer>()
         let n = 200_000
         var arrived = 0, departed = 0, peak = 0, maxPending = 0
         var sojourn = Tally()

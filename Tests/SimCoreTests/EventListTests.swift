@@ -47,6 +47,52 @@ final class EventListTests: XCTestCase {
     }
 }
 
+extension EventListTests {
+    /// The heap's lane (events that come after everything in it) keeps the protocol: on a schedule like a
+    /// model's (most events at one long fixed delay after "now", others random and earlier, ties in time at
+    /// every priority, cancellations), heap and sorted array pop the same events in the same order, and agree
+    /// on `count` and `nextTime()` throughout.
+    func testHeapLaneKeepsTheOrderOfTheSortedArray() {
+        for seed in 0..<40 {
+            let s = RandomStream(seed: UInt64(seed), replication: 0, name: "lane")
+            let heap = HeapEventList<Int>()
+            var sorted = SortedArrayEventList<Int>()
+            var now = 0.0, payload = 0
+            var pending: [(EventID, EventID)] = []
+            for _ in 0..<3000 {
+                let r = s.uniform()
+                // Fixed long delay (in order), a short random delay, or exactly now / a round time (ties).
+                let t = r < 0.5 ? now + 91 : r < 0.8 ? now + Double(s.integer(below: 20)) : (now + 91).rounded(.down)
+                let p = EventPriority(rawValue: UInt8([16, 32, 64, 200][s.integer(below: 4)]))
+                let ordered = r < 0.5  // the fixed delay goes through the lane; sometimes others do too
+                    || s.uniform() < 0.1
+                let h = ordered ? heap.scheduleOrdered(at: t, priority: p, payload) : heap.schedule(at: t, priority: p, payload)
+                pending.append((h, sorted.schedule(at: t, priority: p, payload)))
+                payload += 1
+                if s.uniform() < 0.05, !pending.isEmpty {
+                    let k = s.integer(below: pending.count)
+                    let (h, a) = pending.remove(at: k)
+                    XCTAssertEqual(heap.cancel(h), sorted.cancel(a))
+                }
+                XCTAssertEqual(heap.count, sorted.count)
+                if s.uniform() < 0.6 {
+                    XCTAssertEqual(heap.nextTime(), sorted.nextTime())
+                    guard let e = heap.popNext() else { XCTAssertNil(sorted.popNext()); continue }
+                    let o = sorted.popNext()
+                    XCTAssertEqual(e.payload, o?.payload, "seed \(seed)")
+                    XCTAssertEqual(e.time, o?.time)
+                    XCTAssertEqual(e.priority, o?.priority)
+                    now = e.time
+                    pending.removeAll { $0.0 == e.id }
+                }
+            }
+            while let e = heap.popNext() { XCTAssertEqual(e.payload, sorted.popNext()?.payload, "seed \(seed)") }
+            XCTAssertNil(sorted.popNext())
+            XCTAssertEqual(heap.count, 0)
+        }
+    }
+}
+
 /// A pending event as the reference of `randomSchedulesMatchAReferenceSort` keeps it.
 struct ReferenceEvent { var time: SimTime; var priority: EventPriority; var order: Int; var id: EventID }
 

@@ -332,7 +332,7 @@ enum QueueingModels {
         let pool = ResourcePool()
         let stations = [pool.add(name: "one", capacity: 2), pool.add(name: "two", capacity: 1),
                         pool.add(name: "three", capacity: 1)]
-        var arrivedAt = EntityTable<Double>()
+        let arrivedAt = EntityTable<Double>()
         var inSystem = TimeWeighted()
         var sojourns = Tally()
         var averageInSystem = Double.nan

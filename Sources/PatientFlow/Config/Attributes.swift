@@ -62,16 +62,45 @@ public enum TableKey: Sendable, Equatable {
 ///
 /// Built and checked by the scenario loader; looking a value up is O(1) and never fails. The tables live in
 /// one shared, immutable object, so copying a `Keyed` (as the model does on hot paths) is one reference count.
+/// Lookups read the keys from plain fields, and a table of objects (choices) also keeps unretained references
+/// to them, so drawing from a choice in a table (`sample`) touches no reference count.
 public struct Keyed<Value: Sendable>: Sendable {
-    @usableFromInline final class Storage: Sendable {
+    @usableFromInline final class Storage: @unchecked Sendable {
         @usableFromInline let keys: [TableKey]
         @usableFromInline let sizes: [Int]
         @usableFromInline let values: [Value]
+        /// The keys as plain fields: how many (0...2), each one's attribute index or -1 for `next`, and the
+        /// second key's number of levels.
+        @usableFromInline let keyCount: Int
+        @usableFromInline let code0: Int
+        @usableFromInline let code1: Int
+        @usableFromInline let size1: Int
+        /// For a table of class instances, unretained references to `values` (which keeps them alive).
+        @usableFromInline let objects: UnsafeMutablePointer<UnsafeMutableRawPointer>?
+
         init(keys: [TableKey], sizes: [Int], values: [Value]) {
             self.keys = keys
             self.sizes = sizes
             self.values = values
+            func code(_ k: Int) -> Int {
+                guard k < keys.count else { return 0 }
+                if case .attribute(let a) = keys[k] { return a }
+                return -1
+            }
+            keyCount = keys.count
+            code0 = code(0)
+            code1 = code(1)
+            size1 = sizes.count > 1 ? sizes[1] : 1
+            if Value.self is AnyObject.Type {
+                let o = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: max(values.count, 1))
+                for (i, v) in values.enumerated() { o[i] = Unmanaged.passUnretained(v as AnyObject).toOpaque() }
+                objects = o
+            } else {
+                objects = nil
+            }
         }
+
+        deinit { objects?.deallocate() }
     }
 
     @usableFromInline let storage: Storage
@@ -95,18 +124,18 @@ public struct Keyed<Value: Sendable>: Sendable {
 
     /// The value for a patient with `attributes` whose drawn next destination is `next`.
     @inlinable public func value(_ attributes: AttributeValues, next: Int = 0) -> Value {
-        let s = storage
-        switch s.keys.count {
-        case 0: return s.values[0]
-        case 1: return s.values[index(s.keys[0], attributes, next)]
-        default: return s.values[index(s.keys[0], attributes, next) * s.sizes[1] + index(s.keys[1], attributes, next)]
-        }
+        storage.values[slot(attributes, next)]
     }
 
-    @usableFromInline func index(_ key: TableKey, _ attributes: AttributeValues, _ next: Int) -> Int {
-        switch key {
-        case .attribute(let a): return attributes[a]
-        case .next: return next
+    /// The position in `values` of the value for `attributes` and `next`.
+    @inlinable @inline(__always) func slot(_ attributes: AttributeValues, _ next: Int) -> Int {
+        let s = storage
+        switch s.keyCount {
+        case 0: return 0
+        case 1: return s.code0 >= 0 ? attributes[s.code0] : next
+        default:
+            let first = s.code0 >= 0 ? attributes[s.code0] : next
+            return first * s.size1 + (s.code1 >= 0 ? attributes[s.code1] : next)
         }
     }
 
@@ -130,17 +159,18 @@ extension Keyed where Value == EmpiricalChoice<Int> {
     /// One draw from the choice for `attributes` (and `next`), without handing the choice out of the table.
     /// - Complexity: O(1).
     @inlinable public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomStream) -> Int {
-        let s = storage
-        switch s.keys.count {
-        case 0: return s.values[0].sample(stream)
-        case 1: return s.values[index(s.keys[0], attributes, next)].sample(stream)
-        default:
-            return s.values[index(s.keys[0], attributes, next) * s.sizes[1] + index(s.keys[1], attributes, next)].sample(stream)
-        }
+        sample(attributes, next: next, stream.source)
+    }
+
+    /// One draw from the choice for `attributes` (and `next`) from a stream's generator; no reference counting.
+    /// - Complexity: O(1).
+    @inlinable public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomSource) -> Int {
+        let o = storage.objects.unsafelyUnwrapped[slot(attributes, next)]
+        return Unmanaged<EmpiricalChoice<Int>>.fromOpaque(o)._withUnsafeGuaranteedRef { $0.sample(stream) }
     }
 
     /// Draws a level for attribute `k` into `target`.
-    @inlinable func sample(_ attributes: AttributeValues, _ stream: RandomStream, into target: inout AttributeValues, at k: Int) {
+    @inlinable func sample(_ attributes: AttributeValues, _ stream: RandomSource, into target: inout AttributeValues, at k: Int) {
         target[k] = sample(attributes, stream)
     }
 }

@@ -136,7 +136,7 @@ public struct SystemSpec: Sendable {
     public var costs: CostSpec?
 
     public init(name: String, calendar: SimCalendar, horizon: SimTime, warmUp: SimTime, auditTime: SimTime = 1439,
-                attributes: [AttributeSpec], units: [UnitSpec], seed: UInt64 = 1, generator: GeneratorKind = .mt19937,
+                attributes: [AttributeSpec], units: [UnitSpec], seed: UInt64 = 1, generator: GeneratorKind = .standard,
                 population: PopulationSpec? = nil, costs: CostSpec? = nil) {
         self.population = population
         self.costs = costs

@@ -5,10 +5,13 @@ import Stochastics
 final class ArrivalStream {
     let unit: Int
     let process: PoissonArrivalsBox
-    /// Attributes the stream sets (neighbourhood, age band).
-    let fixed: [(attribute: Int, level: Int)]
+    /// Attributes the stream sets (neighbourhood, age band): their levels, and a bit per attribute set.
+    let fixedValues: AttributeValues
+    let fixedMask: UInt32
     /// Inter-arrival draws, and the neighbourhood team's prevention draws, each on its own stream.
     let stream: RandomStream
+    /// `stream`'s generator, read without reference counting.
+    let source: RandomSource
     /// Made on first use: only streams whose residents a neighbourhood team works with draw from it.
     lazy var teamStream: RandomStream = makeTeamStream()
     private let makeTeamStream: () -> RandomStream
@@ -19,8 +22,15 @@ final class ArrivalStream {
          teamStream: @escaping () -> RandomStream, isEmergencyDemand: Bool) {
         self.unit = unit
         self.process = process
-        self.fixed = fixed
+        var values = AttributeValues(), mask: UInt32 = 0
+        for f in fixed {
+            values[f.attribute] = f.level
+            mask |= 1 << UInt32(f.attribute)
+        }
+        fixedValues = values
+        fixedMask = mask
         self.stream = stream
+        source = stream.source
         self.makeTeamStream = teamStream
         self.isEmergencyDemand = isEmergencyDemand
     }

@@ -310,7 +310,7 @@ final class AcuteWardUnit: FlowUnit {
         if electiveList(of: p, s) != nil {
             home = Int(s.patients[p].homePlace)  // the pool the session found a free bed in
         } else if let homePool {
-            home = homePool.value(s.patients[p].attributes).sample(streams.stream)
+            home = homePool.sample(s.patients[p].attributes, streams.stream)
         }
         s.patients[p].homePlace = Int16(home)
         return (places[home], 0)
@@ -318,7 +318,7 @@ final class AcuteWardUnit: FlowUnit {
 
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
         let attrs = s.patients[p].attributes
-        let pool = s.place(of: p).index, home = Int(s.patients[p].homePlace)
+        let pool = s.placeIndex(of: p), home = Int(s.patients[p].homePlace)
         let outlier = pool != home
         if outlier {
             s.patients[p].outlier = true
@@ -328,13 +328,13 @@ final class AcuteWardUnit: FlowUnit {
         if let list = electiveList(of: p, s) {
             // A planned stay, then the list's route.
             s.patients[p].admissionTime = s.sim.now
-            s.patients[p].next = Int32(list.next.value(attrs).sample(streams.route))
+            s.patients[p].next = Int32(list.next.sample(attrs, streams.route))
             s.scheduleStayEnd(p, after: list.stay.value(attrs).sample(streams.stay))
             return
         }
         s.patients[p].admissionTime = s.sim.now
         s.patients[p].acuteUnit = Int32(index)
-        let pathway = pathwayMix.value(attrs).sample(streams.route)
+        let pathway = pathwayMix.sample(attrs, streams.route)
         s.patients[p].next = Int32(pathway)
         s.patients[p].pathway = Int16(pathway)
         s.noteReadmission(p)
@@ -357,7 +357,7 @@ final class AcuteWardUnit: FlowUnit {
         }
         let k = Int(s.patients[p].next)
         if let r = pathways[k].reassessedAs {
-            let needed = r.value(s.patients[p].attributes).sample(streams.assessment)
+            let needed = r.sample(s.patients[p].attributes, streams.assessment)
             if needed != k {
                 if s.warmedUp { s.metrics.reassessed += 1 }
                 s.patients[p].next = Int32(needed)
@@ -414,8 +414,8 @@ final class AcuteWardUnit: FlowUnit {
         let attrs = s.patients[p].attributes
         s.patients[p].admissionTime = 0
         s.patients[p].acuteUnit = Int32(index)
-        s.patients[p].homePlace = Int16(s.place(of: p).index)
-        let pathway = pathwayMix.value(attrs).sample(streams.route)
+        s.patients[p].homePlace = Int16(s.placeIndex(of: p))
+        let pathway = pathwayMix.sample(attrs, streams.route)
         s.patients[p].next = Int32(pathway)
         s.patients[p].pathway = Int16(pathway)
         s.scheduleStayEnd(p, after: acuteStay.value(attrs, next: pathway).sampleResidual(streams.initial))

@@ -28,7 +28,7 @@ final class HandoverUnit: FlowUnit {
 
     /// The crew waits with the patient for a place at the next unit (the ED).
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
-        let dest = next.value(s.patients[p].attributes).sample(streams.route)
+        let dest = next.sample(s.patients[p].attributes, streams.route)
         s.patients[p].next = Int32(dest)
         s.moveTo(p, unit: dest)
     }

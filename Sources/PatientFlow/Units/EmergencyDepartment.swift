@@ -143,7 +143,7 @@ final class EmergencyDepartmentUnit: FlowUnit {
     /// `when_closed` area. Ambulance arrivals go first in an `ambulance_first` area.
     override func requestTarget(_ p: Int, _ s: SystemSimulation) -> (place: Place, priority: Int) {
         var a = 0
-        if let streaming { a = streaming.value(s.patients[p].attributes).sample(streams.stream) }
+        if let streaming { a = streaming.sample(s.patients[p].attributes, streams.stream) }
         var hops = 0
         while let hours = areas[a].hours, !hours.isOpen(at: s.sim.now), let next = areas[a].whenClosed, hops < areas.count {
             a = next
@@ -156,10 +156,10 @@ final class EmergencyDepartmentUnit: FlowUnit {
 
     /// Ambulance patients handed over in an overflow area are assessed as the area they were streamed to.
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
-        let area = areas[s.patients[p].streamedArea >= 0 ? Int(s.patients[p].streamedArea) : s.place(of: p).index]
+        let area = areas[s.patients[p].streamedArea >= 0 ? Int(s.patients[p].streamedArea) : s.placeIndex(of: p)]
         let t = Int(s.patients[p].team)
         let route = t >= 0 ? area.teamRoutes[t] ?? area.route : area.route
-        let dest = route.value(s.patients[p].attributes).sample(streams.route)
+        let dest = route.sample(s.patients[p].attributes, streams.route)
         s.patients[p].next = Int32(dest)
         s.scheduleStayEnd(p, after: area.assessment.value(s.patients[p].attributes, next: dest).sample(streams.stay))
     }
@@ -181,7 +181,7 @@ final class EmergencyDepartmentUnit: FlowUnit {
         s.moveTo(p, unit: dest)
         // No bed now: the boarder moves to a corridor space if one is free, freeing the cubicle.
         if let b = boardingArea, admits[dest], s.patients[p].unit == Int32(index), s.patients[p].requested >= 0,
-           s.place(of: p).index != b {
+           s.placeIndex(of: p) != b {
             s.transferHeld(p, to: places[b])
         }
     }
@@ -189,7 +189,7 @@ final class EmergencyDepartmentUnit: FlowUnit {
     /// ED time runs from the episode's arrival (ambulance patients: from the ambulance's arrival) to leaving the
     /// area, for a bed if admitted; a boarder's wait from the decision to admit ends here too.
     override func leaving(_ p: Int, to dest: Int, _ s: SystemSimulation) {
-        let area = areas[s.place(of: p).index]
+        let area = areas[s.placeIndex(of: p)]
         if s.patients[p].boarding {
             s.patients[p].boarding = false
             s.metrics.boardingChanged(by: -1, at: s.sim.now)
@@ -199,9 +199,9 @@ final class EmergencyDepartmentUnit: FlowUnit {
     }
 
     override func startInitialOccupant(_ p: Int, _ s: SystemSimulation) {
-        let area = areas[s.place(of: p).index]
+        let area = areas[s.placeIndex(of: p)]
         let attrs = s.patients[p].attributes
-        let dest = area.route.value(attrs).sample(streams.route)
+        let dest = area.route.sample(attrs, streams.route)
         s.patients[p].next = Int32(dest)
         s.scheduleStayEnd(p, after: area.assessment.value(attrs, next: dest).sampleResidual(streams.initial))
     }

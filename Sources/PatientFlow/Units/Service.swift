@@ -44,7 +44,7 @@ class ServiceUnit: FlowUnit {
 
     /// Where patient `p` goes after the stay.
     func destination(_ p: Int, _ s: SystemSimulation) -> Int {
-        next.value(s.patients[p].attributes).sample(streams.route)
+        next.sample(s.patients[p].attributes, streams.route)
     }
 
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
@@ -59,7 +59,7 @@ class ServiceUnit: FlowUnit {
 
     override func startInitialOccupant(_ p: Int, _ s: SystemSimulation) {
         let attrs = s.patients[p].attributes
-        let dest = next.value(attrs).sample(streams.route)
+        let dest = next.sample(attrs, streams.route)
         s.patients[p].next = Int32(dest)
         s.scheduleStayEnd(p, after: stay.value(attrs, next: dest).sampleResidual(streams.initial))
     }

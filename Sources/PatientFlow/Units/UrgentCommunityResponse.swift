@@ -109,6 +109,6 @@ final class UrgentResponseUnit: FlowUnit {
     }
 
     override func stayEnded(_ p: Int, _ s: SystemSimulation) {
-        s.moveTo(p, unit: s.route(next, of: index, for: p).value(s.patients[p].attributes).sample(streams.route))
+        s.moveTo(p, unit: s.drawRoute(next, of: index, for: p, streams.route))
     }
 }

@@ -132,7 +132,7 @@ final class VirtualWardUnit: FlowUnit {
             s.moveTo(p, unit: service, waitingAtHome: serviceWait == .atHome)
             return
         }
-        s.moveTo(p, unit: s.route(next, of: index, for: p).value(s.patients[p].attributes).sample(streams.route))
+        s.moveTo(p, unit: s.drawRoute(next, of: index, for: p, streams.route))
     }
 
     /// The service of the pathway a stepped-down patient was on (a unit with places), if any.
@@ -150,7 +150,7 @@ final class VirtualWardUnit: FlowUnit {
     /// The patient escalates: back through the front door or to a bed, as the scenario says.
     func escalate(_ p: Int, _ s: SystemSimulation) {
         if s.warmedUp { s.metrics.vwEscalations += 1 }
-        s.moveTo(p, unit: escalateTo.value(s.patients[p].attributes).sample(streams.route))
+        s.moveTo(p, unit: escalateTo.sample(s.patients[p].attributes, streams.route))
     }
 
     // MARK: Step-down
