@@ -8,22 +8,6 @@ import XCTest
 /// the 91-day follow-up from the acute discharge (readmission from any state at home), virtual-ward step-down
 /// keeping the pathway need, discharge to assess as changed needs, and costs a finance lead would sign.
 final class DownstreamTests: XCTestCase {
-    func mean(_ results: [ReplicationResult], _ id: String, line: UInt = #line) -> Double {
-        let xs = results.compactMap { $0.metric(id) }.filter { !$0.isNaN }
-        XCTAssertFalse(xs.isEmpty, "no values of \(id)", line: line)
-        return xs.reduce(0, +) / Double(max(1, xs.count))
-    }
-
-    func trace(_ yaml: String, line: UInt = #line) -> [SystemSimulation.TraceEvent] {
-        guard let s = loads(yaml, line: line) else { return [] }
-        let sim = SystemSimulation(spec: s.spec, replication: 0)
-        final class Sink: @unchecked Sendable { var events: [SystemSimulation.TraceEvent] = [] }
-        let sink = Sink()
-        sim.trace = { sink.events.append($0) }
-        _ = sim.run()
-        return sink.events
-    }
-
     /// A ward whose P1 patients go to a reablement service of `capacity` places.
     func ward(capacity: String, reablementStay: String = "{exponential: {mean: 10d}}", extraWard: String = "",
               extraUnits: String = "", pathwayMix: String = "{P0: 0.8, P1: 0.2}") -> String {

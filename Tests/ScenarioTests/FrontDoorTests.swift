@@ -8,23 +8,6 @@ import XCTest
 /// streaming, ambulance priority and overflow, boarding, bed pools with outliers, escalation rules, turnaround,
 /// discharge timing and acceptance hours.
 final class FrontDoorTests: XCTestCase {
-    func mean(_ results: [ReplicationResult], _ id: String, line: UInt = #line) -> Double {
-        let xs = results.compactMap { $0.metric(id) }.filter { !$0.isNaN }
-        XCTAssertFalse(xs.isEmpty, "no values of \(id)", line: line)
-        return xs.reduce(0, +) / Double(max(1, xs.count))
-    }
-
-    /// Every movement of replication 0 of `yaml`.
-    func trace(_ yaml: String, line: UInt = #line) -> [SystemSimulation.TraceEvent] {
-        guard let s = loads(yaml, line: line) else { return [] }
-        let sim = SystemSimulation(spec: s.spec, replication: 0)
-        final class Sink: @unchecked Sendable { var events: [SystemSimulation.TraceEvent] = [] }
-        let sink = Sink()
-        sim.trace = { sink.events.append($0) }
-        _ = sim.run()
-        return sink.events
-    }
-
     // MARK: Episodes
 
     /// A UCR patient conveyed by ambulance starts a new episode at the handover: its handover time is the
