@@ -53,7 +53,7 @@ let package = Package(
         // MARK: Outputs
         .target(
             name: "Reporting",
-            dependencies: ["PatientFlow", "Stochastics"]
+            dependencies: ["PatientFlow", "SimCore", "Stochastics"]
         ),
 
         // MARK: Executables
@@ -62,12 +62,17 @@ let package = Package(
             dependencies: [
                 "Scenario", "Reporting", "PatientFlow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: [.plugin(name: "BuildInfo")]
         ),
         .executableTarget(
             name: "flowsim-bench",
             dependencies: ["SimCore", "Stochastics", "PatientFlow", "Scenario"]
         ),
+
+        // MARK: Plugins
+        // Records the git commit in the flowsim binary (`flowsim --version`, provenance in every result).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
 
         // MARK: Tests
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),

@@ -20,6 +20,42 @@ public enum MetricUnit: String, Sendable, Equatable, CaseIterable {
     case patients = "patients"
 }
 
+/// The smallest difference between two options worth acting on: in the metric's own units (percentage points
+/// for percentages) or as a fraction of the baseline's mean.
+public enum MinimumDifference: Sendable, Equatable, CustomStringConvertible {
+    case absolute(Double)
+    case relative(Double)
+
+    /// The difference for a baseline whose mean is `baselineMean`.
+    public func value(baselineMean: Double) -> Double {
+        switch self {
+        case .absolute(let x): return x
+        case .relative(let f): return baselineMean.isFinite ? f * abs(baselineMean) : 0
+        }
+    }
+
+    /// assumption: no national source fixes what difference matters; these are planners' conventions, stated so
+    /// they can be argued with and overridden: 1 percentage point for a percentage (NHS England publishes
+    /// performance to one decimal place and moves its standards in steps of a few points), 1% of the baseline for
+    /// money (a programme's savings case is read in £100,000s on ~£90m), 5% of the baseline for everything else
+    /// (counts, bed-days, days, patients: a twentieth is the smallest change a capacity plan acts on).
+    static func `default`(for unit: MetricUnit) -> MinimumDifference {
+        switch unit {
+        case .percent: return .absolute(1)
+        case .gbpPerYear: return .relative(0.01)
+        case .countPerYear, .count, .days, .hours, .weeks, .bedDaysPerYear, .hoursPerYear, .places, .patients:
+            return .relative(0.05)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .absolute(let x): return x == x.rounded() ? "\(Int(x))" : "\(x)"
+        case .relative(let f): return "\(Int((f * 100).rounded()))% of baseline"
+        }
+    }
+}
+
 /// Where a metric belongs in tables, reports and `docs/metrics.md`.
 public enum MetricGroup: String, Sendable, Equatable, CaseIterable {
     case chain = "The chain (DESIGN §4)"
@@ -47,6 +83,12 @@ public struct MetricInfo: Sendable, Equatable {
     /// One line, as in `docs/metrics.md`.
     public let definition: String
     public let tier: MetricTier
+    /// The values the metric can take: percentages 0-100, everything else at least 0 unless `allowingNegative`
+    /// (e.g. bed-days released net of displaced step-ups). Intervals are clipped to it (decision 131).
+    public private(set) var range: ClosedRange<Double>
+    /// The smallest difference worth acting on, for `compare`'s verdicts (decision 132; overridable with
+    /// `--min-difference`).
+    public private(set) var minimumDifference: MinimumDifference
 
     public init(_ id: String, _ label: String, _ unit: MetricUnit, _ direction: Direction, _ group: MetricGroup,
                 _ tier: MetricTier = .detail, _ definition: String) {
@@ -57,7 +99,26 @@ public struct MetricInfo: Sendable, Equatable {
         self.group = group
         self.definition = definition
         self.tier = tier
+        self.range = unit == .percent ? 0...100 : 0...Double.infinity
+        self.minimumDifference = MinimumDifference.default(for: unit)
     }
+
+    /// The same metric, able to go below 0.
+    public var allowingNegative: MetricInfo {
+        var m = self
+        m.range = -Double.infinity...range.upperBound
+        return m
+    }
+
+    /// The same metric with another minimum meaningful difference.
+    public func minimumDifference(_ d: MinimumDifference) -> MetricInfo {
+        var m = self
+        m.minimumDifference = d
+        return m
+    }
+
+    /// The unit as a reader sees it beside a number: `%`, `days`, `£/year`.
+    public var unitLabel: String { unit == .gbpPerYear ? "£/year" : unit.rawValue }
 
     /// Whether this entry is a family (its id has a `<placeholder>`).
     public var isFamily: Bool { id.contains("<") }
@@ -236,7 +297,7 @@ public enum MetricCatalog {
         "virtual-ward patients escalated back to the ED or a bed, per 365 days")
     public static let bedDaysReleased = MetricInfo(
         "bed_days_released", "Acute bed-days released by step-down", .bedDaysPerYear, .higherIsBetter, .community, .key,
-        "sum over step-downs of the acute phase they would still have spent in the bed, less the acute bed-days of step-ups the full ward turned away (to `when_full`), each weighted by the share of the ward's places stepped-down patients held when it turned them away; per 365 days")
+        "sum over step-downs of the acute phase they would still have spent in the bed, less the acute bed-days of step-ups the full ward turned away (to `when_full`), each weighted by the share of the ward's places stepped-down patients held when it turned them away; per 365 days").allowingNegative
     public static let bedDaysSavedByStepDown = MetricInfo(
         "bed_days_saved_by_step_down", "Acute bed-days saved by step-down (gross)", .bedDaysPerYear, .higherIsBetter,
         .community, .detail, "sum over step-downs of the acute phase they would still have spent in the bed, per 365 days")
@@ -427,6 +488,9 @@ public enum MetricCatalog {
     /// The better direction of `id` (neither for an id the catalogue lacks).
     public static func direction(of id: String) -> Direction { info(for: id)?.direction ?? .neither }
 
+    /// The values `id` can take (at least 0 for an id the catalogue lacks, unless it is a difference).
+    public static func range(of id: String) -> ClosedRange<Double> { info(for: id)?.range ?? 0...Double.infinity }
+
     /// The label of `id`, with the family member's name; the id itself if the catalogue lacks it.
     public static func label(of id: String) -> String { info(for: id)?.label(for: id) ?? id }
 
@@ -452,10 +516,10 @@ extension MetricCatalog {
         for group in MetricGroup.allCases {
             let rows = all.filter { $0.group == group }
             guard !rows.isEmpty else { continue }
-            s += "### \(group.rawValue)\n\n| id | label | unit | better | definition |\n|---|---|---|---|---|\n"
+            s += "### \(group.rawValue)\n\n| id | label | unit | better | min. difference | definition |\n|---|---|---|---|---|---|\n"
             for m in rows {
                 let definition = m.definition.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
-                s += "| `\(m.id)` | \(m.label) | \(m.unit.rawValue) | \(m.direction.rawValue) | \(definition) |\n"
+                s += "| `\(m.id)` | \(m.label) | \(m.unitLabel) | \(m.direction.rawValue) | \(m.minimumDifference) | \(definition) |\n"
             }
             s += "\n"
         }

@@ -85,7 +85,7 @@ extension SystemSimulation {
         sim.schedule(after: Duration.day, priority: .audit, .audit)
     }
 
-    var firstObservedDay: Int { spec.calendar.dayIndex(spec.warmUp) }
+    var firstObservedDay: Int { spec.firstObservedDay }
 
     func resetStatistics() {
         warmedUp = true
@@ -126,4 +126,12 @@ extension SystemSimulation {
         }
         return e
     }
+}
+
+extension SystemSpec {
+    /// The first day statistics count (the day warm-up ends in), from the start of the run: day 0 of every
+    /// daily series.
+    public var firstObservedDay: Int { calendar.dayIndex(warmUp) }
+    /// Its calendar date.
+    public var firstObservedDate: CivilDate { calendar.date(ofDay: firstObservedDay) }
 }

@@ -184,7 +184,7 @@ public enum HTMLReport {
         switch v {
         case .better: return "better"
         case .worse: return "worse"
-        case .noClearDifference, .notJudged: return "none"
+        case .higher, .lower, .tooSmall, .noClearDifference, .identical: return "none"
         }
     }
 
@@ -197,7 +197,7 @@ public enum HTMLReport {
             s += "<tr><td class=\"id\">\(esc(r.metric))</td><td class=\"num\">\(fmt(r.baseline.mean))</td>"
                 + "<td class=\"num\">\(fmt(r.option.mean))</td><td class=\"num\">\(signed(d.mean))</td>"
                 + "<td class=\"num\">\(ci(d, signed: true))</td>"
-                + "<td class=\"\(verdictClass(r.verdict))\">\(esc(r.verdict == .notJudged ? "not judged" : r.verdict.rawValue))</td></tr>\n"
+                + "<td class=\"\(verdictClass(r.verdict))\">\(esc(r.verdict.rawValue))</td></tr>\n"
         }
         return s + "</tbody>\n</table>\n"
     }

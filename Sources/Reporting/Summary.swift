@@ -1,4 +1,5 @@
 import PatientFlow
+import SimCore
 import Stochastics
 
 /// A metric over replications: mean and a 95% confidence interval (Student t).
@@ -36,6 +37,21 @@ public struct MetricSummary: Sendable, Equatable {
 
     public var halfWidth: Double { (upper - lower) / 2 }
 
+    /// The interval cut to the values the quantity can take (a percentage's CI never below 0 or above 100; a
+    /// count's never below 0). The mean and sd are unchanged. Differences are never clipped.
+    public func clipped(to range: ClosedRange<Double>) -> MetricSummary {
+        var s = self
+        if !lower.isNaN { s.lower = min(max(lower, range.lowerBound), range.upperBound) }
+        if !upper.isNaN { s.upper = min(max(upper, range.lowerBound), range.upperBound) }
+        return s
+    }
+
+    /// The summary of a metric's level (not a difference), its interval clipped to the metric's range in the
+    /// catalogue (decision 131).
+    public static func level(id: String, values: [Double]) -> MetricSummary {
+        MetricSummary(id: id, values: values).clipped(to: MetricCatalog.range(of: id))
+    }
+
     /// A summary read back from a file (`--resume`).
     public init(id: String, mean: Double, standardDeviation: Double, count: Int, lower: Double, upper: Double) {
         self.id = id
@@ -47,10 +63,34 @@ public struct MetricSummary: Sendable, Equatable {
     }
 }
 
-/// A daily series over replications: mean and 95% CI per day.
+/// A daily series over replications: mean and 95% CI per day, and the spread across replications.
 public struct DailySummary: Sendable {
     public var series: String
     public var days: [MetricSummary]
+    /// The 10th, 50th and 90th percentiles across replications, day by day (empty when not computed).
+    public var percentiles: [Percentiles] = []
+    /// The calendar date of `days[0]` (the first day after warm-up), when known.
+    public var firstDate: CivilDate? = nil
+
+    public init(series: String, days: [MetricSummary], percentiles: [Percentiles] = [], firstDate: CivilDate? = nil) {
+        self.series = series
+        self.days = days
+        self.percentiles = percentiles
+        self.firstDate = firstDate
+    }
+
+    /// The date of day `d` of the series, when the first is known.
+    public func date(ofDay d: Int) -> CivilDate? { firstDate.map { CivilDate(daysSinceEpoch: $0.daysSinceEpoch + d) } }
+}
+
+/// Percentiles of one day's values across replications.
+public struct Percentiles: Sendable, Equatable {
+    public var p10: Double, p50: Double, p90: Double
+    public init(p10: Double, p50: Double, p90: Double) {
+        self.p10 = p10
+        self.p50 = p50
+        self.p90 = p90
+    }
 }
 
 /// One metric in one calendar month over replications (`monthly.csv`).
@@ -65,21 +105,116 @@ public enum Summaries {
     public static func metrics(_ results: [ReplicationResult]) -> [MetricSummary] {
         guard let first = results.first else { return [] }
         return first.metrics.enumerated().map { i, m in
-            MetricSummary(id: m.id, values: results.map { r in
+            MetricSummary.level(id: m.id, values: results.map { r in
                 i < r.metrics.count && r.metrics[i].id == m.id ? r.metrics[i].value : (r.metric(m.id) ?? .nan)
             })
         }
     }
 
-    /// Every daily series of `results`, day by day.
-    public static func daily(_ results: [ReplicationResult]) -> [DailySummary] {
-        guard let first = results.first else { return [] }
-        return first.daily.indices.map { s in
-            let days = results.map { $0.daily[s].values.count }.min() ?? 0
-            return DailySummary(series: first.daily[s].name, days: (0..<days).map { d in
-                MetricSummary(id: "\(d)", values: results.map { $0.daily[s].values[d] })
-            })
+    /// Every daily series of `results`, day by day (the same numbers as `StreamingSummaries`).
+    public static func daily(_ results: [ReplicationResult], firstDate: CivilDate? = nil) -> [DailySummary] {
+        let s = StreamingSummaries(firstDate: firstDate)
+        for r in results { s.add(r) }
+        return s.daily
+    }
+}
+
+/// Percentiles of a stream of values: exact (linear interpolation between order statistics, R's type 7 and
+/// numpy's default) while at most `exactLimit` values have come, then the P-squared algorithm (Jain & Chlamtac
+/// 1985, "The P2 algorithm for dynamic calculation of quantiles and histograms without storing observations",
+/// CACM 28(10):1076-1085), fed the stored values in order, so memory stays bounded for 10,000 replications and
+/// the result depends only on the values and their order (decision 133).
+struct PercentileSketch: Sendable {
+    static let exactLimit = 100
+    static let probabilities = [0.1, 0.5, 0.9]
+    private var exact: [Double] = []
+    private var estimators: [P2]? = nil
+
+    mutating func add(_ x: Double) {
+        guard !x.isNaN else { return }
+        if var es = estimators {
+            for i in es.indices { es[i].add(x) }
+            estimators = es
+            return
         }
+        exact.append(x)
+        if exact.count > Self.exactLimit {
+            var es = Self.probabilities.map { P2(p: $0) }
+            for v in exact { for i in es.indices { es[i].add(v) } }
+            estimators = es
+            exact = []
+        }
+    }
+
+    var value: Percentiles {
+        if let es = estimators { return Percentiles(p10: es[0].value, p50: es[1].value, p90: es[2].value) }
+        let q = Self.probabilities.map { Self.quantile(exact.sorted(), $0) }
+        return Percentiles(p10: q[0], p50: q[1], p90: q[2])
+    }
+
+    /// The type-7 quantile of sorted values (NaN for none).
+    static func quantile(_ xs: [Double], _ p: Double) -> Double {
+        guard !xs.isEmpty else { return .nan }
+        let h = Double(xs.count - 1) * p
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, xs.count - 1)
+        return xs[lo] + (h - Double(lo)) * (xs[hi] - xs[lo])
+    }
+}
+
+/// One quantile by P-squared: five markers whose heights follow the quantile, moved by piecewise-parabolic
+/// prediction (Jain & Chlamtac 1985, Box 1).
+struct P2: Sendable {
+    let p: Double
+    private var q = [Double](), n = [Double](), desired = [Double](), step = [Double]()
+
+    init(p: Double) {
+        self.p = p
+        desired = [1, 1 + 2 * p, 1 + 4 * p, 3 + 2 * p, 5]
+        step = [0, p / 2, p, (1 + p) / 2, 1]
+    }
+
+    mutating func add(_ x: Double) {
+        if q.count < 5 {
+            q.append(x)
+            if q.count == 5 {
+                q.sort()
+                n = [1, 2, 3, 4, 5]
+            }
+            return
+        }
+        let k: Int
+        if x < q[0] {
+            q[0] = x; k = 0
+        } else if x >= q[4] {
+            q[4] = max(q[4], x); k = 3
+        } else {
+            var i = 0
+            while !(q[i] <= x && x < q[i + 1]) { i += 1 }
+            k = i
+        }
+        for i in (k + 1)..<5 { n[i] += 1 }
+        for i in 0..<5 { desired[i] += step[i] }
+        for i in 1...3 {
+            let d = desired[i] - n[i]
+            if (d >= 1 && n[i + 1] - n[i] > 1) || (d <= -1 && n[i - 1] - n[i] < -1) {
+                let s: Double = d >= 0 ? 1 : -1
+                let a = (n[i] - n[i - 1] + s) * (q[i + 1] - q[i]) / (n[i + 1] - n[i])
+                let b = (n[i + 1] - n[i] - s) * (q[i] - q[i - 1]) / (n[i] - n[i - 1])
+                let parabolic = q[i] + s / (n[i + 1] - n[i - 1]) * (a + b)
+                if q[i - 1] < parabolic && parabolic < q[i + 1] {
+                    q[i] = parabolic
+                } else {
+                    let j = i + Int(s)
+                    q[i] += s * (q[j] - q[i]) / (n[j] - n[i])
+                }
+                n[i] += s
+            }
+        }
+    }
+
+    var value: Double {
+        if q.count == 5 { return q[2] }
+        return PercentileSketch.quantile(q.sorted(), p)
     }
 }
 
@@ -91,12 +226,24 @@ public final class StreamingSummaries: @unchecked Sendable {
     private var values: [[Double]] = []
     private var seriesNames: [String] = []
     private var days: [[Welford]] = []
+    private var spreads: [[PercentileSketch]] = []
+    /// The date of day 0 of every daily series (the first day after warm-up).
+    private let firstDate: CivilDate?
+    /// `daily-replications.csv` rows, when asked for (`keepDailyValues`).
+    private let keepDailyValues: Bool
+    public private(set) var dailyValuesCSV = "replication,day,date,series,value\n"
     /// Monthly values per (month, metric), in the first replication's order.
     private var monthKeys: [(month: String, metric: String)] = []
     private var monthValues: [[Double]] = []
     public private(set) var count = 0
 
-    public init() {}
+    /// - Parameters:
+    ///   - firstDate: the date of day 0 of the daily series (`SystemSpec.firstObservedDate`).
+    ///   - keepDailyValues: also keep every replication's daily values (`dailyValuesCSV`).
+    public init(firstDate: CivilDate? = nil, keepDailyValues: Bool = false) {
+        self.firstDate = firstDate
+        self.keepDailyValues = keepDailyValues
+    }
 
     struct Welford {
         var n = 0, mean = 0.0, m2 = 0.0
@@ -116,6 +263,7 @@ public final class StreamingSummaries: @unchecked Sendable {
             values = Array(repeating: [], count: ids.count)
             seriesNames = r.daily.map(\.name)
             days = Array(repeating: [], count: seriesNames.count)
+            spreads = Array(repeating: [], count: seriesNames.count)
             monthKeys = r.monthly.map { ($0.month, $0.metric) }
             monthValues = Array(repeating: [], count: monthKeys.count)
         }
@@ -128,8 +276,19 @@ public final class StreamingSummaries: @unchecked Sendable {
         for (s, series) in r.daily.enumerated() where s < days.count {
             if days[s].count < series.values.count {
                 days[s] += Array(repeating: Welford(), count: series.values.count - days[s].count)
+                spreads[s] += Array(repeating: PercentileSketch(), count: series.values.count - spreads[s].count)
             }
-            for (d, v) in series.values.enumerated() { days[s][d].add(v) }
+            for (d, v) in series.values.enumerated() {
+                days[s][d].add(v)
+                spreads[s][d].add(v)
+            }
+            if keepDailyValues {
+                let name = Writers.csv(series.name)
+                for (d, v) in series.values.enumerated() {
+                    let date = firstDate.map { "\(CivilDate(daysSinceEpoch: $0.daysSinceEpoch + d))" } ?? ""
+                    dailyValuesCSV += "\(r.replication),\(d),\(date),\(name),\(Writers.cnum(v))\n"
+                }
+            }
         }
         count += 1
     }
@@ -137,23 +296,27 @@ public final class StreamingSummaries: @unchecked Sendable {
     /// Every monthly metric over the replications added.
     public var monthly: [MonthlySummary] {
         zip(monthKeys, monthValues).map { key, values in
-            MonthlySummary(month: key.month, metric: key.metric, summary: MetricSummary(id: key.metric, values: values))
+            MonthlySummary(month: key.month, metric: key.metric, summary: MetricSummary.level(id: key.metric, values: values))
         }
     }
 
     /// The value of every metric for every replication added, in order.
     public var metricValues: [(id: String, values: [Double])] { Array(zip(ids, values)) }
 
-    public var metrics: [MetricSummary] { zip(ids, values).map { MetricSummary(id: $0, values: $1) } }
+    public var metrics: [MetricSummary] { zip(ids, values).map { MetricSummary.level(id: $0, values: $1) } }
 
+    /// Every daily series: mean, 95% CI (clipped to the series' range: a count never below 0) and percentiles.
     public var daily: [DailySummary] {
-        zip(seriesNames, days).map { name, ds in
-            DailySummary(series: name, days: ds.enumerated().map { d, w in
+        seriesNames.indices.map { s in
+            let range = MetricCatalog.range(of: seriesNames[s])
+            let summaries = days[s].enumerated().map { d, w in
                 let sd = w.n > 1 ? (w.m2 / Double(w.n - 1)).squareRoot() : .nan
                 let h = w.n > 1 ? SpecialFunctions.studentTQuantile(0.975, dof: Double(w.n - 1)) * sd / Double(w.n).squareRoot() : .nan
                 return MetricSummary(id: "\(d)", mean: w.n > 0 ? w.mean : .nan, standardDeviation: sd, count: w.n,
-                                     lower: w.mean - h, upper: w.mean + h)
-            })
+                                     lower: w.mean - h, upper: w.mean + h).clipped(to: range)
+            }
+            return DailySummary(series: seriesNames[s], days: summaries, percentiles: spreads[s].map(\.value),
+                                firstDate: firstDate)
         }
     }
 

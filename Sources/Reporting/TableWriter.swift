@@ -2,14 +2,19 @@ import PatientFlow
 
 /// Plain-text tables for terminals.
 public enum TableWriter {
-    /// A table of metric summaries: metric, mean, 95% CI, replications.
+    /// A table of metric summaries: metric, mean, 95% CI, unit, better direction, replications and the
+    /// catalogue's label (last, so a narrow terminal cuts only the label).
     public static func metrics(_ summaries: [MetricSummary], title: String? = nil) -> String {
-        var rows: [[String]] = [["metric", "mean", "95% CI", "n"]]
+        var rows: [[String]] = [["metric", "mean", "95% CI", "unit", "better", "n", "label"]]
         for s in summaries {
-            rows.append([s.id, format(s.mean),
-                         s.lower.isNaN ? "-" : "\(format(s.lower)) .. \(format(s.upper))", "\(s.count)"])
+            let info = MetricCatalog.info(for: s.id)
+            let unit = info?.unit
+            rows.append([s.id, format(s.mean, unit: unit),
+                         s.lower.isNaN ? "-" : "\(format(s.lower, unit: unit)) .. \(format(s.upper, unit: unit))", info?.unitLabel ?? "",
+                         info.map { $0.direction == .neither ? "-" : $0.direction.rawValue } ?? "", "\(s.count)",
+                         info?.label(for: s.id) ?? ""])
         }
-        return (title.map { $0 + "\n" } ?? "") + render(rows, rightAligned: [1, 2, 3])
+        return (title.map { $0 + "\n" } ?? "") + render(rows, rightAligned: [1, 2, 5])
     }
 
     /// Formats a number with about four significant figures, without exponent for everyday magnitudes.
@@ -36,6 +41,40 @@ public enum TableWriter {
         return (x < 0 && r != 0 ? "-" : "") + s
     }
 
+    /// The scorecard for a terminal: one row per metric (label, unit, better direction, the baseline's mean),
+    /// one column per option with its difference from the baseline, the CI's half-width and the verdict.
+    public static func scorecard(_ card: Scorecard) -> String {
+        var rows: [[String]] = [["metric", "unit", "better", card.baseline] + card.comparisons.map(\.option)]
+        for m in card.metrics {
+            let info = MetricCatalog.info(for: m)
+            let base = card.comparisons.first?.row(m)?.baseline.mean ?? .nan
+            rows.append([m, info?.unitLabel ?? "", info.map { $0.direction == .neither ? "-" : $0.direction.rawValue } ?? "",
+                         format(base, unit: info?.unit)] + card.comparisons.map { c in
+                guard let r = c.row(m) else { return "" }
+                let d = r.difference
+                let pm = d.lower.isNaN ? "" : " ±" + format(d.halfWidth, unit: info?.unit)
+                return "\(signed(d.mean, unit: info?.unit))\(pm) \(r.verdict.rawValue)"
+            })
+        }
+        return render(rows, rightAligned: Set(3..<(4 + card.comparisons.count)))
+    }
+
+    /// A difference with its sign (`+1.20`, `-3.70`, `0`); money as `-£2.32m`.
+    public static func signed(_ x: Double, unit: MetricUnit? = nil) -> String {
+        let s = format(abs(x), unit: unit)
+        let zero = s.allSatisfy { !("1"..."9").contains($0) }
+        return zero ? s : (x > 0 ? "+" : "-") + s
+    }
+
+    /// A number as `format` writes it, money in pounds with k and m (`£94.99m`, `£850k`).
+    public static func format(_ x: Double, unit: MetricUnit?) -> String {
+        guard unit == .gbpPerYear, x.isFinite else { return format(x) }
+        let a = abs(x), sign = x < 0 ? "-" : ""
+        if a >= 1e6 { return sign + "£" + format(a / 1e6) + "m" }
+        if a >= 1e3 { return sign + "£" + format(a / 1e3) + "k" }
+        return sign + "£" + format(a)
+    }
+
     public static func render(_ rows: [[String]], rightAligned: Set<Int>) -> String {
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.enumerated().map { i, row in
@@ -43,7 +82,8 @@ public enum TableWriter {
                 let pad = String(repeating: " ", count: widths[c] - cell.count)
                 return rightAligned.contains(c) ? pad + cell : cell + pad
             }.joined(separator: "  ")
-            return i == 0 ? line + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") : line
+            let trimmed = String(line.reversed().drop { $0 == " " }.reversed())
+            return i == 0 ? trimmed + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") : trimmed
         }.joined(separator: "\n") + "\n"
     }
 }

@@ -7,27 +7,46 @@ import PatientFlow
 /// results give byte-identical files.
 public enum Writers {
     /// `summary.json`: the scenario, the run settings and every metric's summary.
+    /// `summary.json`: the scenario, the run settings, where it came from (`provenance`) and every metric's
+    /// summary with the catalogue's label, unit and better direction.
     public static func summaryJSON(_ r: RunReport) -> String {
         var s = "{\n"
         s += "  \"scenario\": \(json(r.scenario)),\n"
         s += "  \"replications\": \(r.replications),\n"
         s += "  \"seed\": \(r.seed),\n"
         s += "  \"incomplete\": \(r.incomplete),\n"
+        if let p = r.provenance { s += "  \"provenance\": \(p.json()),\n" }
         s += "  \"metrics\": [\n"
         s += r.metrics.map { m in
-            "    {\"id\": \(json(m.id)), \"mean\": \(num(m.mean)), \"sd\": \(num(m.standardDeviation)), "
+            "    {\"id\": \(json(m.id)), \(describe(m.id, json: true)), \"mean\": \(num(m.mean)), \"sd\": \(num(m.standardDeviation)), "
                 + "\"n\": \(m.count), \"lower\": \(num(m.lower)), \"upper\": \(num(m.upper))}"
         }.joined(separator: ",\n")
         s += "\n  ]\n}\n"
         return s
     }
 
-    /// `daily.csv`: one row per day and series, mean and 95% CI across replications.
+    /// The catalogue's label, unit and better direction of `id`, as JSON members or CSV fields (empty for an id
+    /// the catalogue lacks).
+    static func describe(_ id: String, json asJSON: Bool) -> String {
+        let info = MetricCatalog.info(for: id)
+        let fields = [info?.label(for: id) ?? "", info?.unitLabel ?? "", info?.direction.rawValue ?? ""]
+        if asJSON {
+            return zip(["label", "unit", "better"], fields).map { "\(json($0)): \(json($1))" }.joined(separator: ", ")
+        }
+        return fields.map(csv).joined(separator: ",")
+    }
+
+    /// `daily.csv`: one row per day and series: the date, the mean and 95% CI across replications, and the
+    /// 10th, 50th and 90th percentiles across replications (the spread one replication can show).
     public static func dailyCSV(_ daily: [DailySummary]) -> String {
-        var s = "day,series,mean,lower,upper\n"
+        var s = "day,date,series,mean,lower,upper,p10,p50,p90\n"
         for series in daily {
+            let name = csv(series.series)
             for (d, m) in series.days.enumerated() {
-                s += "\(d),\(csv(series.series)),\(cnum(m.mean)),\(cnum(m.lower)),\(cnum(m.upper))\n"
+                let date = series.date(ofDay: d).map { "\($0)" } ?? ""
+                let p = d < series.percentiles.count ? series.percentiles[d] : Percentiles(p10: .nan, p50: .nan, p90: .nan)
+                s += "\(d),\(date),\(name),\(cnum(m.mean)),\(cnum(m.lower)),\(cnum(m.upper)),"
+                    + "\(cnum(p.p10)),\(cnum(p.p50)),\(cnum(p.p90))\n"
             }
         }
         return s
@@ -43,20 +62,33 @@ public enum Writers {
         return s
     }
 
-    public static func metricsCSV(_ metrics: [MetricSummary]) -> String {
-        "metric,mean,sd,n,lower,upper\n" + metrics.map {
-            "\(csv($0.id)),\(cnum($0.mean)),\(cnum($0.standardDeviation)),\($0.count),\(cnum($0.lower)),\(cnum($0.upper))\n"
+    /// `summary.csv` (and `--format csv`): one row per metric with the catalogue's label, unit and better
+    /// direction, and `scenario` first so the files of several scenarios stack.
+    public static func metricsCSV(_ metrics: [MetricSummary], scenario: String) -> String {
+        let name = csv(scenario)
+        return "scenario,metric,label,unit,better,mean,sd,n,lower,upper\n" + metrics.map {
+            "\(name),\(csv($0.id)),\(describe($0.id, json: false)),\(cnum($0.mean)),\(cnum($0.standardDeviation)),\($0.count),"
+                + "\(cnum($0.lower)),\(cnum($0.upper))\n"
         }.joined()
     }
 
     /// A comparison as CSV: one row per metric; `pairs` is the number of paired replications behind it (fewer
-    /// than asked for after an interrupt).
-    public static func comparisonCSV(_ c: Comparison) -> String {
-        "baseline,option,metric,baseline_mean,option_mean,difference,difference_lower,difference_upper,verdict,pairs\n"
-            + c.rows.map {
-                "\(csv(c.baseline)),\(csv(c.option)),\(csv($0.metric)),\(cnum($0.baseline.mean)),\(cnum($0.option.mean)),"
+    /// than asked for after an interrupt); `minimum_difference` the smallest difference the verdict counts and
+    /// `p_value` the paired t-test's (Holm-adjusted with `--holm`, then `holm` is true).
+    public static func comparisonCSV(_ c: Comparison) -> String { comparisonCSV([c]) }
+
+    /// Several comparisons in one table (one header; `compare`'s `comparison.csv`).
+    public static func comparisonCSV(_ cs: [Comparison]) -> String {
+        "baseline,option,metric,label,unit,better,baseline_mean,option_mean,difference,difference_lower,difference_upper,verdict,pairs,"
+            + "minimum_difference,p_value,holm\n" + cs.map(comparisonRowsCSV).joined()
+    }
+
+    static func comparisonRowsCSV(_ c: Comparison) -> String {
+        c.rows.map {
+                "\(csv(c.baseline)),\(csv(c.option)),\(csv($0.metric)),\(describe($0.metric, json: false)),"
+                    + "\(cnum($0.baseline.mean)),\(cnum($0.option.mean)),"
                     + "\(cnum($0.difference.mean)),\(cnum($0.difference.lower)),\(cnum($0.difference.upper)),\($0.verdict.rawValue),"
-                    + "\(c.replications)\n"
+                    + "\(c.replications),\(cnum($0.minimumDifference)),\(cnum($0.pValue)),\(c.holmAdjusted)\n"
             }.joined()
     }
 
@@ -64,13 +96,33 @@ public enum Writers {
     public static func comparisonJSON(_ cs: [Comparison]) -> String {
         "{\"comparisons\": [\n" + cs.map { c in
             "  {\"baseline\": \(json(c.baseline)), \"option\": \(json(c.option)), \"replications\": \(c.replications), "
-                + "\"planned\": \(c.planned), \"incomplete\": \(c.incomplete), \"metrics\": [\n"
+                + "\"planned\": \(c.planned), \"incomplete\": \(c.incomplete), \"holm\": \(c.holmAdjusted), \"metrics\": [\n"
                 + c.rows.map {
-                    "    {\"id\": \(json($0.metric)), \"baseline\": \(num($0.baseline.mean)), \"option\": \(num($0.option.mean)), "
+                    "    {\"id\": \(json($0.metric)), \(describe($0.metric, json: true)), \"baseline\": \(num($0.baseline.mean)), "
+                        + "\"option\": \(num($0.option.mean)), "
                         + "\"difference\": \(num($0.difference.mean)), \"lower\": \(num($0.difference.lower)), "
-                        + "\"upper\": \(num($0.difference.upper)), \"verdict\": \(json($0.verdict.rawValue))}"
+                        + "\"upper\": \(num($0.difference.upper)), \"minimum_difference\": \(num($0.minimumDifference)), "
+                        + "\"p_value\": \(num($0.pValue)), \"verdict\": \(json($0.verdict.rawValue))}"
                 }.joined(separator: ",\n") + "\n  ]}"
         }.joined(separator: ",\n") + "\n]}\n"
+    }
+
+    /// `scorecard.csv`: one row per option; per scorecard metric the baseline and option means, the difference
+    /// with its 95% CI and the verdict (columns `<metric>.baseline`, `.option`, `.difference`, `.lower`, `.upper`,
+    /// `.verdict`).
+    public static func scorecardCSV(_ card: Scorecard) -> String {
+        let parts = ["baseline", "option", "difference", "lower", "upper", "verdict"]
+        var s = "option,baseline,pairs," + card.metrics.flatMap { m in parts.map { csv("\(m).\($0)") } }.joined(separator: ",") + "\n"
+        for c in card.comparisons {
+            s += "\(csv(c.option)),\(csv(c.baseline)),\(c.replications)"
+            for m in card.metrics {
+                guard let r = c.row(m) else { s += String(repeating: ",", count: parts.count); continue }
+                s += ",\(cnum(r.baseline.mean)),\(cnum(r.option.mean)),\(cnum(r.difference.mean)),\(cnum(r.difference.lower)),"
+                    + "\(cnum(r.difference.upper)),\(csv(r.verdict.rawValue))"
+            }
+            s += "\n"
+        }
+        return s
     }
 
     /// A sweep as tidy CSV: parameter values, metric, mean and CI.

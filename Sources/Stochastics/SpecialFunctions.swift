@@ -4,6 +4,8 @@ import CGSL
 public enum SpecialFunctions {
     /// The p-quantile of Student's t with `dof` degrees of freedom (`gsl_cdf_tdist_Pinv`).
     public static func studentTQuantile(_ p: Double, dof: Double) -> Double { gsl_cdf_tdist_Pinv(p, dof) }
+    /// P(T > t) for Student's t with `dof` degrees of freedom.
+    public static func studentTUpperTail(_ t: Double, dof: Double) -> Double { gsl_cdf_tdist_Q(t, dof) }
 
     /// The p-quantile of the standard normal (`gsl_cdf_ugaussian_Pinv`).
     public static func normalQuantile(_ p: Double) -> Double { gsl_cdf_ugaussian_Pinv(p) }

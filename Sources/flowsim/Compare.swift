@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PatientFlow
 import Reporting
 import Scenario
@@ -10,13 +11,22 @@ struct Compare: ParsableCommand {
         discussion: """
         Every scenario runs the same replications with the same seed, so replication r of an option meets the
         same arrivals and draws as replication r of the baseline (common random numbers) and the differences
-        are paired. A verdict is "better" or "worse" when the 95% CI of the difference excludes 0, in the
-        direction that is good for that metric (docs/metrics.md), else "no clear difference".
-        Writes comparison.csv, comparison.json, summary.json (the baseline), and report.html with --report.
+        are paired. First a scorecard: options x the headline metrics (or --metric), each option's difference
+        from the baseline with its 95% CI half-width and a verdict. A difference is clear when its 95% CI
+        excludes 0 (with --holm: when its Holm-adjusted p-value is below 0.05); a clear difference is "better"
+        or "worse" in the direction good for that metric (docs/metrics.md), "higher" or "lower" for a metric
+        without one (occupancy), and "too small to matter" when it is smaller than the metric's minimum
+        meaningful difference (1 point for percentages, 1% of the baseline for costs, 5% of the baseline
+        otherwise; --min-difference changes it). "identical" means every paired difference is 0.
+        Then, per option, the other key metrics with a clear difference (--all: every metric).
+        Writes scorecard.csv (one row per option), comparison.csv, comparison.json, summary.json (the
+        baseline), summary-<option>.json per option, summary.csv (every scenario), and report.html with --report.
 
         Examples:
           flowsim compare scenarios/mk-baseline.yaml scenarios/option-integrated-discharge-hub.yaml
           flowsim compare scenarios/mk-baseline.yaml scenarios/option-*.yaml -r 20 --report
+          flowsim compare scenarios/mk-baseline.yaml scenarios/option-vw-expand.yaml \\
+              --metric nctr_percent --metric bed_days_released --min-difference nctr_percent=0.5 --holm
         """
     )
 
@@ -31,11 +41,45 @@ struct Compare: ParsableCommand {
     @Option(name: .shortAndLong, help: "How to print: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Flag(help: "Show every metric, not only those with a verdict or a clear difference.")
+    @Flag(help: "Show every metric, not only the key metrics with a clear difference.")
     var all = false
+
+    @Option(name: .customLong("metric"), help: "A metric for the scorecard (repeatable; default: the headline metrics).")
+    var scorecardMetrics: [String] = []
+
+    @Option(name: .customLong("min-difference"),
+            help: "METRIC=X (in the metric's units) or METRIC=X% (of the baseline's mean): the smallest difference a verdict counts (repeatable).")
+    var minDifferences: [String] = []
+
+    @Flag(help: "Holm-adjust the verdicts over every metric and option (family-wise error 5%).")
+    var holm = false
 
     func validate() throws {
         if options.isEmpty { throw ValidationError("Give at least one option scenario to compare with the baseline.") }
+        _ = try parsedMinimumDifferences()
+    }
+
+    /// `--min-difference` as rules by metric id; a usage error names the flag and what is allowed.
+    func parsedMinimumDifferences() throws -> [String: MinimumDifference] {
+        var rules: [String: MinimumDifference] = [:]
+        for text in minDifferences {
+            let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let allowed = "write METRIC=X (in the metric's units, e.g. nctr_percent=0.5) or METRIC=X% (of the baseline's mean, e.g. cost_total=2%)"
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--min-difference '\(text)': \(allowed).")
+            }
+            let relative = parts[1].hasSuffix("%")
+            guard let x = Double(relative ? String(parts[1].dropLast()) : parts[1]), x.isFinite, x >= 0 else {
+                throw ValidationError("--min-difference '\(text)': '\(parts[1])' is not a number of 0 or more; \(allowed).")
+            }
+            guard MetricCatalog.info(for: parts[0]) != nil else {
+                let known = MetricCatalog.all.map(\.id)
+                let hint = Scenario.nearest(parts[0], in: known).map { "; did you mean '\($0)'?" } ?? ""
+                throw ValidationError("--min-difference '\(text)': no metric '\(parts[0])'\(hint) (flowsim explain --metrics lists them).")
+            }
+            rules[parts[0]] = relative ? .relative(x / 100) : .absolute(x)
+        }
+        return rules
     }
 
     func run() throws {
@@ -53,9 +97,11 @@ struct Compare: ParsableCommand {
             printError("interrupted before any replication finished: nothing written")
             throw interruptedExitCode
         }
+        let rules = try parsedMinimumDifferences()
         var comparisons: [Comparison] = []
+        var optionReports: [RunReport] = []
         var notRun: [String] = []
-        for o in opts {
+        for (o, optionPath) in zip(opts, options) {
             var os = o.spec
             os.seed = seed
             if interruption.isCancelled {
@@ -67,24 +113,47 @@ struct Compare: ParsableCommand {
             // Verdicts rest on the pairs that finished; `planned` says how many were asked for.
             if !results.isEmpty {
                 comparisons.append(Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
-                                              optionResults: results, planned: n))
+                                              optionResults: results, planned: n, minimumDifferences: rules))
+                optionReports.append(RunReport(scenario: os.name, replications: results.count, seed: seed,
+                                               metrics: Summaries.metrics(results), daily: [],
+                                               incomplete: results.count < n,
+                                               provenance: provenance(of: o, path: optionPath, spec: os, replications: results.count)))
             } else {
                 notRun.append(os.name)
             }
         }
         let incomplete = baseResults.count < n || !notRun.isEmpty || comparisons.contains { $0.incomplete }
+        if holm { Comparison.adjustForMultiplicity(&comparisons) }
+        let card = Scorecard(comparisons, metrics: scorecardMetrics.isEmpty ? MetricCatalog.headline : scorecardMetrics)
         switch format {
         case .table:
+            print(scorecardTable(card, comparisons))
             for c in comparisons { print(table(c)) }
-        case .csv: print(comparisons.map(Writers.comparisonCSV).joined(), terminator: "")
+            print(multiplicityNote(comparisons))
+        case .csv: print(Writers.comparisonCSV(comparisons), terminator: "")
         case .json: print(Writers.comparisonJSON(comparisons), terminator: "")
         }
         let baseReport = RunReport(scenario: spec.name, replications: baseResults.count, seed: seed,
-                                   metrics: Summaries.metrics(baseResults), daily: Summaries.daily(baseResults),
-                                   incomplete: incomplete)
-        var files = [("comparison.csv", comparisons.map(Writers.comparisonCSV).joined()),
+                                   metrics: Summaries.metrics(baseResults),
+                                   daily: Summaries.daily(baseResults, firstDate: spec.firstObservedDate),
+                                   incomplete: incomplete,
+                                   provenance: provenance(of: base, path: baseline, spec: spec, replications: baseResults.count))
+        var files = [("scorecard.csv", Writers.scorecardCSV(card)),
+                     ("comparison.csv", Writers.comparisonCSV(comparisons)),
                      ("comparison.json", Writers.comparisonJSON(comparisons)),
-                     ("summary.json", Writers.summaryJSON(baseReport))]
+                     ("summary.json", Writers.summaryJSON(baseReport)),
+                     ("summary.csv", ([baseReport] + optionReports).enumerated().map { i, r in
+                         let csv = Writers.metricsCSV(r.metrics, scenario: r.scenario)
+                         return i == 0 ? csv : String(csv.drop { $0 != "\n" }.dropFirst())
+                     }.joined())]
+        // One summary per option, named after it; two options with one name get -2, -3 (the order given).
+        var used: Set<String> = ["summary.json"]
+        for r in optionReports {
+            var name = "summary-\(safeFileName(r.scenario)).json", k = 2
+            while used.contains(name) { name = "summary-\(safeFileName(r.scenario))-\(k).json"; k += 1 }
+            used.insert(name)
+            files.append((name, Writers.summaryJSON(r)))
+        }
         if common.report {
             files.append(("report.html", HTMLReport.render(title: "\(spec.name) vs \(comparisons.map(\.option).joined(separator: ", "))",
                                                             run: baseReport, comparisons: comparisons)))
@@ -105,17 +174,53 @@ struct Compare: ParsableCommand {
         }
     }
 
+    /// The scorecard, titled with what its numbers are.
+    func scorecardTable(_ card: Scorecard, _ cs: [Comparison]) -> String {
+        let pairs = cs.map(\.replications).min() ?? 0
+        return "Scorecard: option - \(card.baseline) (difference ±95% CI half-width, verdict), \(pairs) paired replications\n"
+            + TableWriter.scorecard(card)
+    }
+
+    /// Per option: the metrics outside the scorecard with a clear difference (key and headline metrics; every
+    /// metric with --all).
     func table(_ c: Comparison) -> String {
-        let rows = c.rows.filter { all || $0.verdict == .better || $0.verdict == .worse || $0.direction != .neither }
-        var t: [[String]] = [["metric", c.baseline, c.option, "difference (95% CI)", "verdict"]]
-        for r in rows {
-            let d = r.difference
-            let ci = d.lower.isNaN ? TableWriter.format(d.mean)
-                : "\(TableWriter.format(d.mean)) (\(TableWriter.format(d.lower)) .. \(TableWriter.format(d.upper)))"
-            t.append([r.metric, TableWriter.format(r.baseline.mean), TableWriter.format(r.option.mean), ci, r.verdict.rawValue])
+        let onCard = Set(scorecardMetrics.isEmpty ? MetricCatalog.headline : scorecardMetrics)
+        func shown(_ r: ComparisonRow) -> Bool {
+            if all { return true }
+            guard r.verdict.isClear, !onCard.contains(r.metric) else { return false }
+            return MetricCatalog.info(for: r.metric).map { $0.tier != .detail } ?? false
         }
+        let rows = c.rows.filter(shown)
+        let hidden = all ? 0 : c.rows.filter { $0.verdict.isClear && !onCard.contains($0.metric) && !shown($0) }.count
         let pairs = c.incomplete ? "\(c.replications) of \(c.planned) paired replications (interrupted: verdicts rest on these \(c.replications))"
             : "\(c.replications) paired replications"
-        return "\(c.option) vs \(c.baseline): \(pairs)\n" + TableWriter.render(t, rightAligned: [1, 2, 3])
+        let title = "\(c.option) vs \(c.baseline): \(pairs)" + (all ? "" : "; other key metrics with a clear difference")
+        guard !rows.isEmpty else {
+            return title + ": none" + (hidden > 0 ? " (and \(hidden) detail metrics: --all shows every metric)\n" : "\n")
+        }
+        var t: [[String]] = [["metric", c.baseline, c.option, "difference (95% CI)", "unit", "verdict"]]
+        for r in rows {
+            let d = r.difference, unit = MetricCatalog.info(for: r.metric)?.unit
+            let ci = d.lower.isNaN ? TableWriter.signed(d.mean, unit: unit)
+                : "\(TableWriter.signed(d.mean, unit: unit)) (\(TableWriter.format(d.lower, unit: unit)) .. \(TableWriter.format(d.upper, unit: unit)))"
+            t.append([r.metric, TableWriter.format(r.baseline.mean, unit: unit), TableWriter.format(r.option.mean, unit: unit), ci,
+                      MetricCatalog.info(for: r.metric)?.unitLabel ?? "", r.verdict.rawValue])
+        }
+        return title + "\n" + TableWriter.render(t, rightAligned: [1, 2, 3])
+            + (hidden > 0 ? "(and \(hidden) detail metrics with a clear difference: --all shows every metric)\n" : "")
+    }
+
+    /// What so many tests at 95% mean, and what `--holm` does.
+    func multiplicityNote(_ cs: [Comparison]) -> String {
+        let m = Comparison.testCount(cs)
+        let clear = cs.reduce(0) { $0 + $1.rows.filter { $0.verdict.isClear || $0.verdict == .tooSmall }.count }
+        if holm {
+            return "Note: verdicts are Holm-adjusted over \(m) tests (every metric and option): the chance of any false "
+                + "clear difference among them is at most 5%. \(clear) clear differences; the CIs shown are unadjusted 95% intervals."
+        }
+        let expected = "\(Int((0.05 * Double(m)).rounded()))"
+        return "Note: \(m) differences were tested at 95% (every metric and option). If the options changed nothing, about "
+            + "\(expected) would still look clear by chance; \(clear) did. Read single surprising verdicts with care, or use --holm "
+            + "(family-wise 5%)."
     }
 }

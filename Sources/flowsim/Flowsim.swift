@@ -16,6 +16,7 @@ struct Flowsim: ParsableCommand {
         Exit codes: 0 ok, 1 run failed, 2 bad input or usage, 3 regression drift.
         Shell completion: flowsim --generate-completion-script bash|zsh|fish
         """,
+        version: Version.full,
         subcommands: [Run.self, Compare.self, SweepCommand.self, Size.self, Validate.self, Explain.self, Regress.self]
     )
 

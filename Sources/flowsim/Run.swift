@@ -12,9 +12,12 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scenario and print every metric with its mean and 95% confidence interval.",
         discussion: """
-        Writes summary.json, replications.csv (replication, metric, value), monthly.csv (month, metric, mean,
-        lower, upper, n: the front door by calendar month) and daily.csv (day, series, mean,
-        lower, upper) to the output folder, and report.html with --report.
+        Writes summary.json (every metric with its label, unit, better direction, mean and CI, and where the
+        results came from), summary.csv (the same as a table), replications.csv (replication, metric, value),
+        monthly.csv (month, metric, mean, lower, upper, n: the front door by calendar month) and daily.csv (day,
+        date, series, mean, lower, upper, p10, p50, p90) to the output folder; daily-replications.csv with
+        --daily-per-replication, and report.html with --report. Percentages' intervals are clipped to 0-100 and
+        counts' to 0 or more.
 
         Examples:
           flowsim run scenarios/mk-baseline.yaml
@@ -30,6 +33,9 @@ struct Run: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "How to print the metrics: table, csv or json.")
     var format: OutputFormat = .table
+
+    @Flag(help: "Also write daily-replications.csv: every replication's value of every daily series on every day.")
+    var dailyPerReplication = false
 
     @Flag(help: "Also write trace.csv: every patient movement (time, patient, person, unit, event) of one replication.")
     var trace = false
@@ -55,7 +61,7 @@ struct Run: ParsableCommand {
         defer { folder.close() }
         // Streamed: each replication is summarised as it finishes and dropped, so 10,000 replications (or a
         // 10-year horizon) need no more memory than a few.
-        let summaries = StreamingSummaries()
+        let summaries = StreamingSummaries(firstDate: spec.firstObservedDate, keepDailyValues: dailyPerReplication)
         let outcome = streamReplications(spec, replications: n, jobs: options.jobs, quiet: options.quiet, label: spec.name,
                                          into: summaries)
         let incomplete = outcome.consumed < n
@@ -64,16 +70,19 @@ struct Run: ParsableCommand {
             throw interruptedExitCode
         }
         let report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
-                               metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete)
+                               metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete,
+                               provenance: provenance(of: loaded, path: scenario, spec: spec, replications: outcome.consumed))
         let count = incomplete ? "\(outcome.consumed) of \(n) replications (interrupted)" : "\(n) replications"
         switch format {
         case .table:
             print(TableWriter.metrics(report.metrics, title: "\(spec.name): \(count), seed \(spec.seed)"), terminator: "")
-        case .csv: print(Writers.metricsCSV(report.metrics), terminator: "")
+        case .csv: print(Writers.metricsCSV(report.metrics, scenario: spec.name), terminator: "")
         case .json: print(Writers.summaryJSON(report), terminator: "")
         }
-        var files = [("summary.json", Writers.summaryJSON(report)), ("replications.csv", summaries.replicationsCSV),
+        var files = [("summary.json", Writers.summaryJSON(report)), ("summary.csv", Writers.metricsCSV(report.metrics, scenario: spec.name)),
+                     ("replications.csv", summaries.replicationsCSV),
                      ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly))]
+        if dailyPerReplication { files.append(("daily-replications.csv", summaries.dailyValuesCSV)) }
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
         if trace && !interruption.isCancelled {
             try writeTrace(spec, into: folder)

@@ -61,7 +61,8 @@ func row(_ id: String, baseline: Double, option: Double, diffs: [Double]) -> Com
     let dir = MetricCatalog.direction(of: id)
     return ComparisonRow(metric: id, baseline: MetricSummary(id: id, values: spread(baseline, baseline * 0.05)),
                          option: MetricSummary(id: id, values: spread(option, option * 0.05)), difference: d,
-                         direction: dir, verdict: Comparison.verdict(d, dir))
+                         direction: dir, minimumDifference: 0, pValue: Comparison.pairedPValue(d), identical: false,
+                         verdict: Comparison.verdict(d, dir))
 }
 
 func sampleComparison(option: String = "virtual-wards+20") -> Comparison {
@@ -297,7 +298,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(compare.contains("<td class=\"better\">better</td>"))
         XCTAssertTrue(compare.contains("<td class=\"worse\">worse</td>"))
         XCTAssertTrue(compare.contains("<td class=\"none\">no clear difference</td>"))
-        XCTAssertTrue(compare.contains("<td class=\"none\">not judged</td>"))
+        XCTAssertTrue(compare.contains("<td class=\"none\">lower</td>"), "a clear difference without a direction")
         XCTAssertTrue(compare.contains("class=\"zero\""), "zero line")
         XCTAssertTrue(compare.contains("class=\"whisker\""))
         // elective_over_78_weeks has a baseline of 0: not on the % axis, and said so.
@@ -399,7 +400,9 @@ final class ReportTypesTests: XCTestCase {
         XCTAssertEqual(Comparison.verdict(negative, .lowerIsBetter), .better)
         XCTAssertEqual(Comparison.verdict(spanning, .higherIsBetter), .noClearDifference)
         XCTAssertEqual(Comparison.verdict(spanning, .lowerIsBetter), .noClearDifference)
-        XCTAssertEqual(Comparison.verdict(positive, .neither), .notJudged)
+        XCTAssertEqual(Comparison.verdict(positive, .neither), .higher, "a clear difference without a direction is shown")
+        XCTAssertEqual(Comparison.verdict(negative, .neither), .lower)
+        XCTAssertEqual(Comparison.verdict(spanning, .neither), .noClearDifference)
         XCTAssertEqual(Comparison.verdict(MetricSummary(id: "d", values: [1]), .higherIsBetter), .noClearDifference)
         XCTAssertEqual(MetricCatalog.direction(of: "home_at_91_days_percent"), .higherIsBetter)
         XCTAssertEqual(MetricCatalog.direction(of: "nctr_percent"), .lowerIsBetter)
