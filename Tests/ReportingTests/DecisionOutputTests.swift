@@ -205,3 +205,28 @@ private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
 }
+
+/// The plain-language findings say the number, the change and the verdict in the metric's units.
+final class FindingsTests: XCTestCase {
+    func testFindingsSayTheChangeInTheMetricsUnits() {
+        let level = MetricSummary.level(id: "nctr_percent", values: [11, 11.5, 12])
+        XCTAssertEqual(Findings.sentence(for: level), "Patients with no criteria to reside: 11.5% (95% CI 10.3% to 12.7%).")
+        let d = MetricSummary(id: "nctr_percent", values: [-3.5, -3.7, -3.6])
+        let row = ComparisonRow(metric: "nctr_percent", baseline: MetricSummary(id: "nctr_percent", values: [11.3, 11.3]),
+                                option: MetricSummary(id: "nctr_percent", values: [7.7, 7.7]), difference: d,
+                                direction: .lowerIsBetter, minimumDifference: 1, pValue: 0.001, identical: false,
+                                verdict: .better)
+        XCTAssertEqual(Findings.sentence(for: row, option: "D2A"),
+                       "D2A lowers patients with no criteria to reside by 3.6 points, from 11.3% to 7.7% (95% CI of the change 3.4 to 3.8 points lower): better.")
+        var same = row
+        same.verdict = .identical
+        XCTAssertTrue(Findings.sentence(for: same, option: "D2A").contains("unchanged at 11.3%"))
+        var small = row
+        small.verdict = .tooSmall
+        XCTAssertTrue(Findings.sentence(for: small, option: "D2A").hasSuffix("smaller than the 1 point that counts as meaningful."))
+        XCTAssertEqual(Findings.level(94_910_000, .gbpPerYear), "£94.91m a year")
+        XCTAssertEqual(Findings.level(12_345.4, .countPerYear), "12,345 a year")
+        XCTAssertEqual(Findings.change(-0.0001, .percent), "0 points")
+        XCTAssertEqual(Findings.change(-1, .percent), "-1 point")
+    }
+}
