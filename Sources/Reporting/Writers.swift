@@ -129,7 +129,7 @@ public enum Writers {
     public static func sweepCSV(_ sweep: Sweep) -> String {
         var s = sweep.parameters.map(csv).joined(separator: ",") + ",metric,mean,sd,lower,upper,n\n"
         for p in sweep.points {
-            let head = p.values.map(cnum).joined(separator: ",")
+            let head = p.values.map(pnum).joined(separator: ",")
             for m in p.metrics {
                 s += "\(head),\(csv(m.id)),\(cnum(m.mean)),\(cnum(m.standardDeviation)),\(cnum(m.lower)),\(cnum(m.upper)),\(m.count)\n"
             }
@@ -284,6 +284,21 @@ public enum Writers {
     }
 
     public static func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+    /// A parameter value: whole numbers without a decimal point (`40`, not `40.0`), others as `cnum`.
+    public static func pnum(_ x: Double) -> String {
+        x.isFinite && x == x.rounded() && abs(x) < 1e15 ? "\(Int(x))" : cnum(x)
+    }
+
+    /// `answer.json` of `size`: the parameter, the target, the smallest value meeting it with 95% confidence
+    /// (null when none in the range does), and the values run.
+    public static func sizeAnswerJSON(parameter: String, target: Target, answer: Double?, range: ClosedRange<Double>,
+                                      evaluated: [Double], replications: Int, seed: UInt64) -> String {
+        "{\n  \"parameter\": \(json(parameter)),\n  \"target\": \(json(target.description)),\n"
+            + "  \"answer\": \(answer.map(pnum) ?? "null"),\n  \"met\": \(answer != nil),\n"
+            + "  \"range\": [\(pnum(range.lowerBound)), \(pnum(range.upperBound))],\n"
+            + "  \"values_run\": [\(evaluated.map(pnum).joined(separator: ", "))],\n"
+            + "  \"replications\": \(replications),\n  \"seed\": \(json(String(seed)))\n}\n"
+    }
     /// In CSV a missing number is an empty field.
     public static func cnum(_ x: Double) -> String { x.isFinite ? "\(x)" : "" }
     static func json(_ s: String) -> String {

@@ -11,8 +11,8 @@ struct Size: ParsableCommand {
         The target is met at a value when the whole 95% CI of the metric is on the right side of X. The search
         assumes the metric moves one way with the parameter: it checks the low end, then the high end, then
         bisects, so it runs a handful of values, not all of them; every point uses the same seed (common random
-        numbers). Prints the answer and the evidence (every value it ran); writes size.csv, and report.html with
-        --report. Exit code 1 if no value in the range meets the target.
+        numbers). Prints the answer and the evidence (every value it ran); writes size.csv, answer.json (the
+        answer, or null), and report.html with --report. Exit code 1 if no value in the range meets the target.
 
         Examples:
           flowsim size scenarios/mk-baseline.yaml --param units.frailty_hub.places --range 10...80 \\
@@ -85,10 +85,14 @@ struct Size: ParsableCommand {
         func points() -> [SweepPoint] {
             (evaluated.keys.sorted().compactMap { evaluated[$0] } + others).sorted { $0.values[0] < $1.values[0] }
         }
-        func save(complete: Bool, shown: [String] = [], report: Bool = false) throws {
+        func save(complete: Bool, shown: [String] = [], report: Bool = false, answer: Double? = nil) throws {
             let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: points(), shown: shown,
                               target: report ? goal : nil)
             var files = [("size.csv", Writers.sweepCSV(sweep))]
+            if complete {
+                files.append(("answer.json", Writers.sizeAnswerJSON(parameter: param, target: goal, answer: answer, range: low...high,
+                                                                    evaluated: points().map { $0.values[0] }, replications: n, seed: seed)))
+            }
             if report { files.append(("report.html", HTMLReport.render(title: "size \(param) for \(goal)", run: nil, sweep: sweep))) }
             var m = manifest
             m.incomplete = !complete
@@ -138,7 +142,7 @@ struct Size: ParsableCommand {
         let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: shown, shown: [goal.metric], target: goal)
         print("evidence (\(evaluated.count) of \(values.count) values run, \(n) replications each, seed \(seed)):")
         print(sweepTable(sweep), terminator: "")
-        try save(complete: true, shown: [goal.metric], report: common.report)
+        try save(complete: true, shown: [goal.metric], report: common.report, answer: answer.map { values[$0] })
         guard let a = answer else {
             print("no value of \(param) in \(formatValue(low))...\(formatValue(high)) meets \(goal) with 95% confidence")
             throw ExitCode(1)
