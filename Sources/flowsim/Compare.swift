@@ -12,11 +12,14 @@ struct Compare: ParsableCommand {
         same arrivals and draws as replication r of the baseline (common random numbers) and the differences
         are paired. A verdict is "better" or "worse" when the 95% CI of the difference excludes 0, in the
         direction that is good for that metric (docs/metrics.md), else "no clear difference".
+        --set KEY=VALUE applies to the baseline and to every option alike, so the comparison stays paired (an
+        option that sets the same key itself is overridden too).
         Writes comparison.csv, comparison.json, summary.json (the baseline), and report.html with --report.
 
         Examples:
           flowsim compare scenarios/mk-baseline.yaml scenarios/option-integrated-discharge-hub.yaml
           flowsim compare scenarios/mk-baseline.yaml scenarios/option-*.yaml -r 20 --report
+          flowsim compare scenarios/mk-baseline.yaml scenarios/option-vw-expand.yaml --set units.home_support.capacity=200
         """
     )
 
@@ -27,6 +30,8 @@ struct Compare: ParsableCommand {
     var options: [String] = []
 
     @OptionGroup var common: RunOptions
+
+    @OptionGroup var overrides: OverrideOptions
 
     @Option(name: .shortAndLong, help: "How to print: table, csv or json.")
     var format: OutputFormat = .table
@@ -39,8 +44,9 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let base = try loadScenario(baseline, allowing: common.files.allowDirs)
-        let opts = try options.map { try loadScenario($0, allowing: common.files.allowDirs) }
+        let sets = try overrides.overrides()
+        let base = try loadScenario(baseline, overrides: sets, allowing: common.files.allowDirs)
+        let opts = try options.map { try loadScenario($0, overrides: sets, allowing: common.files.allowDirs) }
         let n = common.replications ?? base.replications
         let seed = common.seed ?? base.spec.seed
         var spec = base.spec
@@ -91,7 +97,7 @@ struct Compare: ParsableCommand {
         }
         try commit(folder, files, manifest: Manifest(command: "compare", scenario: baseline, scenarioName: spec.name,
                                                      scenarioHash: base.fingerprint, seed: seed, replications: n,
-                                                     options: options, incomplete: incomplete))
+                                                     options: options, overrides: overrides.sets, incomplete: incomplete))
         if !common.quiet || incomplete { printError("wrote \(folder.path)/" + (incomplete ? " (incomplete)" : "")) }
         if incomplete {
             var parts = comparisons.map { c in
