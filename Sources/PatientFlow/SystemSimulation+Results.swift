@@ -58,6 +58,7 @@ extension SystemSimulation {
             electives: electiveSnapshot(), unitNames: units.map(\.name),
             ucrOutOfHoursRoutes: ucrOutOfHoursRoutes())
         var warnings: [String] = []
+        var blocked: [[Int: Int]]?  // built when a queue grew: see `blockingChain`
         for place in placeOfResource {
             let r = place.resource
             let mean = pool.busyStatistic(r).mean(at: endTime)
@@ -68,9 +69,10 @@ extension SystemSimulation {
             }
             values.append(MetricValue(MetricCatalog.unitQueueMean, place.name, pool.queueStatistic(r).mean(at: endTime)))
             if let growth = queueGrowth(unit: place.name) {
+                if blocked == nil { blocked = blockedPatients() }
                 warnings.append("queue grew without bound at unit \(place.name): \(Int(growth.first.rounded())) waiting "
                                 + "on average in the first quarter of the run, \(Int(growth.last.rounded())) in the last; "
-                                + "its capacity is below demand")
+                                + bindingExplanation(from: place, blocked: blocked ?? []))
             }
         }
         if let costs = spec.costs {
@@ -175,6 +177,39 @@ extension SystemSimulation {
             (MetricCatalog.costItems, items),
         ]
         return values.map { MetricValue($0.0, unreliable == nil ? $0.1 : .nan) }
+    }
+
+    /// For each unit, how many of its occupants hold a place there at the end of the run while waiting for a
+    /// place at another unit, by that unit.
+    func blockedPatients() -> [[Int: Int]] {
+        var blocked = [[Int: Int]](repeating: [:], count: units.count)
+        for (_, p) in patients.entities where p.resource >= 0 && p.requested >= 0 {
+            let held = placeOfResource[Int(p.resource)].unit, wanted = placeOfResource[Int(p.requested)].unit
+            if held != wanted { blocked[held][wanted, default: 0] += 1 }
+        }
+        return blocked
+    }
+
+    /// Why a place's queue grew (decision 151): follows the blocking chain from its unit, at the end of the run,
+    /// to the unit whose capacity binds first. From each unit it goes to the unit most of its blocked occupants
+    /// wait for, if they are at least a tenth of its occupants; where it stops (occupants in service, not
+    /// waiting to move on), capacity binds. "its capacity is below demand" when the chain stops where it starts.
+    func bindingExplanation(from start: Place, blocked: [[Int: Int]]) -> String {
+        var chain: [(unit: Int, waiting: Int, of: Int)] = []
+        var at = start.unit, seen: Set<Int> = [at]
+        while let (next, n) = blocked[at].max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
+              case let busy = placeOfResource.filter({ $0.unit == at }).reduce(0, { $0 + pool.busy($1.resource) }),
+              n * 10 >= busy, !seen.contains(next) {
+            chain.append((at, n, busy))
+            at = next
+            seen.insert(next)
+        }
+        guard !chain.isEmpty else { return "its capacity is below demand" }
+        let waits = zip(chain, chain.dropFirst().map(\.unit) + [at]).map {
+            "\($0.waiting) of the \($0.of) patients at \(units[$0.unit].name) waited for \(units[$1].name)"
+        }
+        return "capacity binds first downstream, at unit \(units[at].name) (at the end of the run "
+            + waits.joined(separator: "; ") + ")"
     }
 
     /// The mean daily-audit queue in the first and last quarter of the observed days, if the queue grew

@@ -26,6 +26,9 @@ public struct Manifest: Sendable, Equatable {
     public var target: String?
     /// `compare`'s option scenarios.
     public var options: [String]
+    /// `--set KEY=VALUE` overrides of `run` and `compare`, as given (written only when there are some, so a
+    /// folder written without them is as before). The fingerprint is of the scenario with them applied.
+    public var overrides: [String]
     /// The run was interrupted: some replications, points or options did not finish.
     public var incomplete: Bool
     /// The other files in the folder (filled in by `ResultFolder.commit`).
@@ -33,7 +36,7 @@ public struct Manifest: Sendable, Equatable {
 
     public init(command: String, scenario: String, scenarioName: String, scenarioHash: String, seed: UInt64,
                 replications: Int, parameters: [String] = [], target: String? = nil, options: [String] = [],
-                incomplete: Bool = false, files: [String] = []) {
+                overrides: [String] = [], incomplete: Bool = false, files: [String] = []) {
         self.command = command
         self.scenario = scenario
         self.scenarioName = scenarioName
@@ -43,6 +46,7 @@ public struct Manifest: Sendable, Equatable {
         self.parameters = parameters
         self.target = target
         self.options = options
+        self.overrides = overrides
         self.incomplete = incomplete
         self.files = files
     }
@@ -62,6 +66,7 @@ public struct Manifest: Sendable, Equatable {
         s += "  \"parameters\": \(list(parameters)),\n"
         if let target { s += "  \"target\": \(Writers.json(target)),\n" }
         s += "  \"options\": \(list(options)),\n"
+        if !overrides.isEmpty { s += "  \"overrides\": \(list(overrides)),\n" }
         s += "  \"incomplete\": \(incomplete),\n"
         s += "  \"files\": \(list(files))\n"
         return s + "}\n"
@@ -77,6 +82,6 @@ public struct Manifest: Sendable, Equatable {
               let incomplete = o["incomplete"] as? Bool, let files = o["files"] as? [String] else { return nil }
         return Manifest(command: command, scenario: scenario, scenarioName: name, scenarioHash: hash, seed: seed,
                         replications: replications, parameters: parameters, target: o["target"] as? String,
-                        options: options, incomplete: incomplete, files: files)
+                        options: options, overrides: o["overrides"] as? [String] ?? [], incomplete: incomplete, files: files)
     }
 }

@@ -102,6 +102,7 @@ public struct Scenario: Sendable {
         var files = [file]
         if let root, let (merged, chain) = Extends.resolve(root, file: file, decoder: d) {
             files = chain
+            d.chain = chain
             if let decoded = d.system(merged), d.errors.isEmpty {
                 return Scenario(spec: decoded.spec, replications: decoded.replications, files: chain, resolved: merged)
             }

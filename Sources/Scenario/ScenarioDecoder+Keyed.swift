@@ -1,3 +1,4 @@
+import Foundation
 import PatientFlow
 import Stochastics
 
@@ -176,6 +177,11 @@ extension ScenarioDecoder {
                 report(node, path, "expected \(expectation), found an empty mapping")
                 return nil
             }
+            if let sum = percentageSum(entries.map(\.value)) {
+                report(node, path, "the values sum to \(String(format: "%g", sum)): they look like percentages; write probabilities "
+                       + "between 0 and 1 that sum to 1 (0.3, not 30)")
+                return nil
+            }
             var indices: [Int?] = [], weights: [Double?] = []
             for e in entries {
                 indices.append(resolve(e.key, e.keyLocation, path.key(e.key)))
@@ -184,9 +190,9 @@ extension ScenarioDecoder {
             let ws = weights.compactMap { $0 }
             if ws.count == weights.count {
                 let sum = ws.reduce(0, +)
-                if abs(sum - 1) > 1e-9 {
-                    let shown = (sum * 1e10).rounded() / 1e10
-                    report(node, path, "the probabilities sum to \(shown); they must sum to 1" + mergeHint(node))
+                if abs(sum - 1) > ScenarioDecoder.sumTolerance {
+                    report(node, path, "the probabilities sum to \(formatSum(sum)); they must sum to 1 (within "
+                           + "1e-6)" + mergeHint(node))
                     return nil
                 }
             }
@@ -198,4 +204,26 @@ extension ScenarioDecoder {
             return nil
         }
     }
+}
+
+extension ScenarioDecoder {
+    /// How far probabilities (or shares) may sum from 1: 1e-6, so values written to four or more decimals
+    /// (0.3333 three times is 0.9999, refused; 0.333333 three times is accepted) and sums rounded by a
+    /// spreadsheet load. They are normalised to sum to exactly 1 when the choice is built.
+    static let sumTolerance = 1e-6
+
+    /// The sum of `values` if they are plain numbers, at least one above 1, summing to 100 within 0.01 (within
+    /// rounding of written percentages): a table of percentages where probabilities are expected. Nil otherwise.
+    func percentageSum(_ values: [ScenarioNode]) -> Double? {
+        var sum = 0.0, aboveOne = false
+        for v in values {
+            guard case .scalar(let s, quoted: false) = v.value, let x = ScalarSyntax.number(s), x.isFinite, x >= 0 else { return nil }
+            sum += x
+            aboveOne = aboveOne || x > 1
+        }
+        return aboveOne && abs(sum - 100) <= 0.01 ? sum : nil
+    }
+
+    /// A sum for messages, to ten decimals.
+    func formatSum(_ sum: Double) -> String { "\((sum * 1e10).rounded() / 1e10)" }
 }

@@ -223,7 +223,15 @@ extension ScenarioDecoder {
                 continue
             }
             guard let k = e.value["kind"], !k.isNull else {
-                report(e.value, p.key("kind"), "missing required key 'kind': one of \(UnitKindForms.names.joined(separator: ", "))")
+                if let i = chain.firstIndex(of: e.keyLocation.file), i + 1 < chain.count {
+                    // Added by a file that extends another: most likely a misspelt name of an inherited unit.
+                    let known = entries.filter { $0.value["kind"]?.isNull == false }.map(\.key)
+                    let hint = Suggest.nearest(e.key, in: known).map { " Did you mean '\($0)'?" } ?? " Units: \(Suggest.names(known))."
+                    report(e.keyLocation, p, "there is no unit '\(e.key)' in \(chain[i + 1]), the file this one extends."
+                           + hint + " A new unit needs `kind` (one of \(UnitKindForms.names.joined(separator: ", "))).")
+                } else {
+                    report(e.value, p.key("kind"), "missing required key 'kind': one of \(UnitKindForms.names.joined(separator: ", "))")
+                }
                 kinds.append(nil)
                 continue
             }

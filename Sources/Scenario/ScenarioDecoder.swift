@@ -26,6 +26,8 @@ final class ScenarioDecoder {
     var nodesLeft = ScenarioNode.nodeBudget
     /// The folders `extends` and `csv` may read from.
     let scope: FileScope
+    /// The files of the `extends` chain, the loaded file first (set once the chain is resolved).
+    var chain: [String] = []
 
     init(scope: FileScope) { self.scope = scope }
 

@@ -16,7 +16,13 @@ extension ScenarioNode {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            d.report(error.scenarioLocation(file: file), .root, error.summary)
+            let at = error.scenarioLocation(file: file)
+            if let tab = firstIndentingTab(text, upTo: at.line) {
+                d.report(SourceLocation(file: file, line: tab.line, column: tab.column), .root,
+                         "tabs are not allowed for indentation in YAML; use spaces")
+            } else {
+                d.report(at, .root, error.summary)
+            }
             return nil
         } catch {
             d.report(SourceLocation(file: file, line: 1, column: 1), .root, "cannot parse the YAML: \(error)")
@@ -33,6 +39,21 @@ extension ScenarioNode {
             return nil
         }
         return converter.failed ? nil : node
+    }
+
+    /// The line and column of the first tab in the leading whitespace of a line, among lines 1...`last`: libyaml
+    /// reports a tab in indentation as "found character that cannot start any token", which does not say why.
+    static func firstIndentingTab(_ text: String, upTo last: Int) -> (line: Int, column: Int)? {
+        var line = 1
+        for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line > last { break }
+            for (column, c) in l.unicodeScalars.enumerated() {
+                if c == "\t" { return (line, column + 1) }
+                if c != " " { break }
+            }
+            line += 1
+        }
+        return nil
     }
 
     /// Reads and parses the scenario file a user named (it may be anywhere); a file that cannot be read, is

@@ -332,8 +332,9 @@ extension UnitKindForms {
         }
         guard d.count == before, out.count == entries.count else { return nil }
         let sum = out.reduce(0) { $0 + $1.share }
-        guard abs(sum - 1) <= 1e-9 else {
-            d.report(node, path, "the priorities' shares sum to \((sum * 1e10).rounded() / 1e10); they must sum to 1")
+        guard abs(sum - 1) <= ScenarioDecoder.sumTolerance else {
+            d.report(node, path, "the priorities' shares sum to \(d.formatSum(sum)); they must sum to 1 (within "
+                     + "1e-6)")
             return nil
         }
         return out

@@ -19,6 +19,8 @@ struct Compare: ParsableCommand {
         meaningful difference (1 point for percentages, 1% of the baseline for costs, 5% of the baseline
         otherwise; --min-difference changes it). "identical" means every paired difference is 0.
         Then, per option, the other key metrics with a clear difference (--all: every metric).
+        --set KEY=VALUE applies to the baseline and to every option alike, so the comparison stays paired (an
+        option that sets the same key itself is overridden too).
         Writes scorecard.csv (one row per option), comparison.csv, comparison.json, summary.json (the
         baseline), summary-<option>.json per option, summary.csv (every scenario), and report.html with --report.
 
@@ -27,6 +29,7 @@ struct Compare: ParsableCommand {
           flowsim compare scenarios/mk-baseline.yaml scenarios/option-*.yaml -r 20 --report
           flowsim compare scenarios/mk-baseline.yaml scenarios/option-vw-expand.yaml \\
               --metric nctr_percent --metric bed_days_released --min-difference nctr_percent=0.5 --holm
+          flowsim compare scenarios/mk-baseline.yaml scenarios/option-vw-expand.yaml --set units.home_support.capacity=200
         """
     )
 
@@ -37,6 +40,8 @@ struct Compare: ParsableCommand {
     var options: [String] = []
 
     @OptionGroup var common: RunOptions
+
+    @OptionGroup var overrides: OverrideOptions
 
     @Option(name: .shortAndLong, help: "How to print: table, csv or json.")
     var format: OutputFormat = .table
@@ -83,8 +88,9 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let base = try loadScenario(baseline, allowing: common.files.allowDirs)
-        let opts = try options.map { try loadScenario($0, allowing: common.files.allowDirs) }
+        let sets = try overrides.overrides()
+        let base = try loadScenario(baseline, overrides: sets, allowing: common.files.allowDirs)
+        let opts = try options.map { try loadScenario($0, overrides: sets, allowing: common.files.allowDirs) }
         let n = common.replications ?? base.replications
         let seed = common.seed ?? base.spec.seed
         var spec = base.spec
@@ -117,7 +123,8 @@ struct Compare: ParsableCommand {
                 optionReports.append(RunReport(scenario: os.name, replications: results.count, seed: seed,
                                                metrics: Summaries.metrics(results), daily: [],
                                                incomplete: results.count < n,
-                                               provenance: provenance(of: o, path: optionPath, spec: os, replications: results.count)))
+                                               provenance: provenance(of: o, path: optionPath, spec: os, replications: results.count,
+                                                                          overrides: overrides.sets)))
             } else {
                 notRun.append(os.name)
             }
@@ -137,7 +144,8 @@ struct Compare: ParsableCommand {
                                    metrics: Summaries.metrics(baseResults),
                                    daily: Summaries.daily(baseResults, firstDate: spec.firstObservedDate),
                                    incomplete: incomplete,
-                                   provenance: provenance(of: base, path: baseline, spec: spec, replications: baseResults.count))
+                                   provenance: provenance(of: base, path: baseline, spec: spec, replications: baseResults.count,
+                                                         overrides: overrides.sets))
         var files = [("scorecard.csv", Writers.scorecardCSV(card)),
                      ("comparison.csv", Writers.comparisonCSV(comparisons)),
                      ("comparison.json", Writers.comparisonJSON(comparisons)),
@@ -160,7 +168,7 @@ struct Compare: ParsableCommand {
         }
         try commit(folder, files, manifest: Manifest(command: "compare", scenario: baseline, scenarioName: spec.name,
                                                      scenarioHash: base.fingerprint, seed: seed, replications: n,
-                                                     options: options, incomplete: incomplete))
+                                                     options: options, overrides: overrides.sets, incomplete: incomplete))
         if !common.quiet || incomplete { printError("wrote \(folder.path)/" + (incomplete ? " (incomplete)" : "")) }
         if incomplete {
             var parts = comparisons.map { c in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// Options every command that runs replications shares.
 struct RunOptions: ParsableArguments {
@@ -42,4 +43,45 @@ struct FileOptions: ParsableArguments {
 /// How results are printed on stdout.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
+}
+
+/// `--set KEY=VALUE`: one value of the scenario overridden from the command line (run, compare, explain), loaded
+/// as sweep and size load theirs: a small scenario that extends the file.
+struct OverrideOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("""
+        KEY=VALUE: override one value of the scenario, KEY a dotted path into the file \
+        (e.g. units.home_support.capacity=200; repeatable). With compare it applies to the baseline and to every option.
+        """, valueName: "key=value"))
+    var sets: [String] = []
+
+    func validate() throws { _ = try overrides() }
+
+    /// The overrides in the order given; a usage error (exit 2) naming the flag if one is malformed.
+    func overrides() throws -> [Override] { try sets.map(Override.init(parsing:)) }
+}
+
+/// One `--set KEY=VALUE`.
+struct Override {
+    var key: String
+    var value: String
+    /// Where it came from, for messages: `--set KEY=VALUE` as written, or sweep's and size's point.
+    var flag: String
+
+    init(key: String, value: String, flag: String? = nil) {
+        self.key = key
+        self.value = value
+        self.flag = flag ?? "--set \(key)=\(value)"
+    }
+
+    init(parsing text: String) throws {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--set needs KEY=VALUE, e.g. units.home_support.capacity=200 (got '\(text)').")
+        }
+        if let problem = keyProblem(parts[0]) { throw ValidationError("--set \(text): \(problem).") }
+        guard !parts[1].contains(where: \.isNewline) else {
+            throw ValidationError("--set \(parts[0]): VALUE must be one line (got a line break).")
+        }
+        self.init(key: parts[0], value: parts[1])
+    }
 }

@@ -23,6 +23,7 @@ struct Run: ParsableCommand {
           flowsim run scenarios/mk-baseline.yaml
           flowsim run scenarios/mk-baseline.yaml --replications 20 --seed 7 --jobs 2 --report
           flowsim run scenarios/option-vw-expand.yaml --format csv --out results/runs/vw-expand
+          flowsim run scenarios/mk-baseline.yaml --set units.home_support.capacity=200 --set seed=3
         """
     )
 
@@ -30,6 +31,8 @@ struct Run: ParsableCommand {
     var scenario: String
 
     @OptionGroup var options: RunOptions
+
+    @OptionGroup var overrides: OverrideOptions
 
     @Option(name: .shortAndLong, help: "How to print the metrics: table, csv or json.")
     var format: OutputFormat = .table
@@ -48,7 +51,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try loadScenario(scenario, allowing: options.files.allowDirs)
+        let loaded = try loadScenario(scenario, overrides: try overrides.overrides(), allowing: options.files.allowDirs)
         var spec = loaded.spec
         if let seed = options.seed { spec.seed = seed }
         let n = options.replications ?? loaded.replications
@@ -71,7 +74,8 @@ struct Run: ParsableCommand {
         }
         let report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
                                metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete,
-                               provenance: provenance(of: loaded, path: scenario, spec: spec, replications: outcome.consumed))
+                               provenance: provenance(of: loaded, path: scenario, spec: spec, replications: outcome.consumed,
+                                                      overrides: overrides.sets))
         let count = incomplete ? "\(outcome.consumed) of \(n) replications (interrupted)" : "\(n) replications"
         switch format {
         case .table:
@@ -91,7 +95,7 @@ struct Run: ParsableCommand {
         }
         try commit(folder, files, manifest: Manifest(command: "run", scenario: scenario, scenarioName: spec.name,
                                                      scenarioHash: loaded.fingerprint, seed: spec.seed, replications: n,
-                                                     incomplete: incomplete))
+                                                     overrides: overrides.sets, incomplete: incomplete))
         if !options.quiet || incomplete {
             printError("wrote \(folder.path)/" + (incomplete ? " (incomplete: \(outcome.consumed) of \(n) replications)" : ""))
         }

@@ -61,7 +61,7 @@ struct Size: ParsableCommand {
         let n = common.replications ?? base.replications
         let seed = common.seed ?? base.spec.seed
         func spec(at value: Double) throws -> SystemSpec {
-            var s = try loadScenario(scenario, overrides: [(param, formatValue(value))], allowing: common.files.allowDirs).spec
+            var s = try loadScenario(scenario, overrides: [Override(key: param, value: formatValue(value), flag: "--param \(param) at \(formatValue(value))")], allowing: common.files.allowDirs).spec
             s.seed = seed
             return s
         }

@@ -11,20 +11,36 @@ import Glibc
 /// Bad input prints every error and exits with code 2.
 ///
 /// - Parameter folders: folders besides the scenario's own that `extends` and `csv` may read (`--allow-dir`).
-func loadScenario(_ path: String, overrides: [(key: String, value: String)] = [], allowing folders: [String] = []) throws -> Scenario {
+func loadScenario(_ path: String, overrides: [Override] = [], allowing folders: [String] = []) throws -> Scenario {
+    // The overrides are a small scenario that extends the file: the same merge as any option file. It sits in
+    // the scenario's folder (so relative paths resolve as in the file) under a name no file has.
+    let name = (path as NSString).lastPathComponent
+    let folder = (path as NSString).deletingLastPathComponent
+    let overridesFile = (folder.isEmpty ? "" : folder + "/") + "(--set on \(name))"
     do {
         guard !overrides.isEmpty else { return try Scenario.load(path: path, allowing: folders) }
-        // The overrides are a small scenario that extends the file: the same merge as any option file.
-        let url = URL(fileURLWithPath: path)
         var tree: [String: Any] = [:]
-        for (key, value) in overrides { insert(&tree, key.split(separator: ".").map(String.init), value) }
-        let yaml = "extends: \"\(url.lastPathComponent)\"\n" + render(tree, indent: 0)
-        let file = url.deletingLastPathComponent().appendingPathComponent("(--set on \(url.lastPathComponent))").path
-        return try Scenario.load(yaml: yaml, file: file, allowing: folders)
+        for o in overrides { insert(&tree, o.key.split(separator: ".").map(String.init), o.value) }
+        let yaml = "extends: \"\(name.replacingOccurrences(of: "\"", with: "\\\""))\"\n" + render(tree, indent: 0)
+        return try Scenario.load(yaml: yaml, file: overridesFile, allowing: folders)
     } catch {
-        for e in error.errors { printError(e.description) }
+        for e in error.errors { printError(describe(e, overridesFile: overridesFile, overrides: overrides)) }
         throw ExitCode(2)
     }
+}
+
+/// An error in a scenario loaded with overrides: one in the overrides themselves names the `--set` flag it
+/// comes from (the one whose key shares the longest start with the error's key path), not a position in a
+/// file that does not exist.
+func describe(_ e: ScenarioError, overridesFile: String, overrides: [Override]) -> String {
+    guard e.location.file == overridesFile, !overrides.isEmpty else { return e.description }
+    let path = e.path.split(separator: ".").map(String.init)
+    func shared(_ o: Override) -> Int {
+        zip(o.key.split(separator: ".").map(String.init), path).prefix { $0 == $1 }.count
+    }
+    let best = overrides.max { shared($0) < shared($1) } ?? overrides[0]
+    let flag = shared(best) > 0 ? best.flag : overrides.map(\.flag).joined(separator: " ")
+    return e.path.isEmpty ? "\(flag): \(e.message)" : "\(flag): \(e.path): \(e.message)"
 }
 
 private func insert(_ tree: inout [String: Any], _ path: [String], _ value: String) {

@@ -97,7 +97,7 @@ struct SweepCommand: ParsableCommand {
         var grid: [[Double]] = [[]]
         for p in params { grid = grid.flatMap { prefix in p.values.map { prefix + [$0] } } }
         func spec(at values: [Double]) throws -> SystemSpec {
-            let overrides = zip(params, values).map { (key: $0.key, value: formatValue($1)) }
+            let overrides = zip(params, values).map { Override(key: $0.key, value: formatValue($1)) }
             var s = try loadScenario(scenario, overrides: overrides, allowing: common.files.allowDirs).spec
             s.seed = seed
             return s

@@ -21,7 +21,7 @@ final class ChoiceTests: XCTestCase {
     func testSumWithinTolerance() {
         XCTAssertNotNil(loads(Template.scenario(route: "{home: 0.1, died: 0.9000000000001}")))
         let e = errors(Template.scenario(route: "{home: 0.7, died: 0.25}"))
-        XCTAssertEqual(error(e, at: "units.ward.route")?.message, "the probabilities sum to 0.95; they must sum to 1")
+        XCTAssertEqual(error(e, at: "units.ward.route")?.message, "the probabilities sum to 0.95; they must sum to 1 (within 1e-6)")
         assertWellFormed(e)
     }
 

@@ -60,7 +60,7 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertTrue(message("units.ward.beds").hasPrefix("expected places: a whole number >= 0, `unlimited`, or"))
         XCTAssertTrue(message("units.ward.beds").hasSuffix("found a list"))
         XCTAssertEqual(message("units.ward.stay"), "a duration needs a unit: 15min, 4h, 7d, 6w (found the bare number 10)")
-        XCTAssertEqual(message("units.ward.route"), "the probabilities sum to 0.9; they must sum to 1")
+        XCTAssertEqual(message("units.ward.route"), "the probabilities sum to 0.9; they must sum to 1 (within 1e-6)")
         XCTAssertTrue(message("units.ward.route.hme").hasPrefix("unknown unit 'hme'; did you mean 'home'?"))
         XCTAssertTrue(message("units.home.death").hasPrefix("NaN is not allowed: expected a probability"))
         XCTAssertEqual(message("units.rehab.kind"), "unknown kind 'bedded_car'; did you mean 'bedded_care'?; allowed kinds: "
