@@ -12,7 +12,8 @@ import PatientFlow
 public enum HTMLReport {
     /// The page. `run` gives the headline and daily sections, `comparisons` the compare section and `sweep` the
     /// sweep section; sections without data are left out (or say "no data"). Never fails: NaN values are skipped.
-    public static func render(title: String, run: RunReport?, comparisons: [Comparison] = [], sweep: Sweep? = nil) -> String {
+    public static func render(title: String, run: RunReport?, comparisons: [Comparison] = [], sweep: Sweep? = nil,
+                              uncertainty: UncertaintyReport? = nil) -> String {
         var body = ""
         body += "<header><h1>\(esc(title))</h1>\n"
         if let run {
@@ -30,7 +31,8 @@ public enum HTMLReport {
         }
         if !comparisons.isEmpty { body += compareSection(comparisons) }
         if let sweep { body += sweepSection(sweep) }
-        if run == nil && comparisons.isEmpty && sweep == nil {
+        if let uncertainty { body += uncertaintySection(uncertainty) }
+        if run == nil && comparisons.isEmpty && sweep == nil && uncertainty == nil {
             body += "<p class=\"nodata\">Nothing to report.</p>\n"
         }
         return """
@@ -40,7 +42,7 @@ public enum HTMLReport {
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>\(esc(title))</title>
-        <style>\(css)</style>
+        <style>\(css)\(uncertaintyCSS)</style>
         </head>
         <body>
         \(body)<footer>flowsim report · self-contained page: inline styles and charts, no scripts.</footer>

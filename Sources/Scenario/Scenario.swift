@@ -12,15 +12,35 @@ public struct Scenario: Sendable {
     public let replications: Int
     /// The file loaded, then each file it extends, in order.
     public let files: [String]
-    /// The merged tree (after `extends` and overrides, before defaults), for `flowsim explain`.
+    /// The merged tree (after `extends` and overrides, before defaults), for `flowsim explain`; uncertain values
+    /// are still written with their laws.
     public let resolved: ScenarioNode
+    /// The values written with their uncertainty (`{uncertain: ...}`); `spec` uses their central values.
+    public let uncertain: UncertainValues
 
     public init(spec: SystemSpec, replications: Int = 10, files: [String] = [],
-                resolved: ScenarioNode = ScenarioNode(.mapping([]), at: SourceLocation(file: "", line: 1, column: 1))) {
+                resolved: ScenarioNode = ScenarioNode(.mapping([]), at: SourceLocation(file: "", line: 1, column: 1)),
+                uncertain: UncertainValues = UncertainValues()) {
         self.spec = spec
         self.replications = replications
         self.files = files
         self.resolved = resolved
+        self.uncertain = uncertain
+    }
+
+    /// The scenario with its uncertain values at `point` (dimension name -> value; see `UncertainValues`), the
+    /// others at their central values: one sample of an uncertainty analysis. Errors (a sampled value the model
+    /// refuses, e.g. a probability table that no longer sums to 1) name the file and key.
+    public func sampled(at point: [String: Double]) throws(ScenarioErrors) -> Scenario {
+        let file = files.first ?? "<scenario>"
+        let d = ScenarioDecoder(scope: FileScope(scenarioFile: file, allowing: []))
+        d.chain = files
+        let (tree, found) = d.resolveUncertainty(resolved, at: point)
+        if d.errors.isEmpty, let decoded = d.system(tree), d.errors.isEmpty {
+            return Scenario(spec: decoded.spec, replications: decoded.replications, files: files, resolved: resolved, uncertain: found)
+        }
+        if d.errors.isEmpty { d.report(SourceLocation(file: file, line: 1, column: 1), .root, "the sampled scenario could not be loaded") }
+        throw ScenarioErrors(d.sorted(fileOrder: files))
     }
 
     // MARK: Loading
@@ -103,8 +123,10 @@ public struct Scenario: Sendable {
         if let root, let (merged, chain) = Extends.resolve(root, file: file, decoder: d) {
             files = chain
             d.chain = chain
-            if let decoded = d.system(merged), d.errors.isEmpty {
-                return Scenario(spec: decoded.spec, replications: decoded.replications, files: chain, resolved: merged)
+            let (central, uncertain) = d.resolveUncertainty(merged)
+            if d.errors.isEmpty, let decoded = d.system(central), d.errors.isEmpty {
+                return Scenario(spec: decoded.spec, replications: decoded.replications, files: chain, resolved: merged,
+                                uncertain: uncertain)
             }
         }
         if d.errors.isEmpty {

@@ -146,7 +146,9 @@ extension ScenarioDecoder {
 
     /// A whole number in `range`.
     func integer(_ node: ScenarioNode, _ path: NodePath, in range: ClosedRange<Int>, _ what: String) -> Int? {
-        guard let x = number(node, path, what) else { return nil }
+        guard var x = number(node, path, what) else { return nil }
+        // A sampled uncertain value where the model counts whole things (places, crews) is rounded (decision 180).
+        if sampledLocations.contains(node.location) { x = x.rounded() }
         guard x == x.rounded(), abs(x) < 9.0e15 else {
             report(node, path, abs(x) >= 9.0e15 ? "\(format(x)) is too large: expected \(what)"
                                                 : "expected \(what), found \(format(x)), which is not a whole number")

@@ -29,6 +29,9 @@ final class ScenarioDecoder {
     /// The files of the `extends` chain, the loaded file first (set once the chain is resolved).
     var chain: [String] = []
 
+    /// Where uncertain values were replaced by a central or sampled value: a whole number is rounded there.
+    var sampledLocations: Set<SourceLocation> = []
+
     init(scope: FileScope) { self.scope = scope }
 
     /// Records an error; the message is only built if it is kept.

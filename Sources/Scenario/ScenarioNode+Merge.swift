@@ -50,7 +50,9 @@ extension ScenarioNode {
                 let childPath = path + [o.key]
                 if o.value.isNull {
                     entries[i] = nil
-                } else if !isReplacedWhole(childPath, kind: kind) && existing.value.entries != nil && o.value.entries != nil {
+                } else if !isReplacedWhole(childPath, kind: kind) && existing.value.entries != nil && o.value.entries != nil
+                            && existing.value["uncertain"] == nil && o.value["uncertain"] == nil {
+                    // (an uncertain value is one value: a law over another law replaces it)
                     entries[i]?.value = merged(existing.value, o.value, at: childPath, kind: kind)
                 } else {
                     entries[i] = Entry(key: o.key, keyLocation: o.keyLocation, value: o.value.withoutNulls())

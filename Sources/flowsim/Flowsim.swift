@@ -17,7 +17,7 @@ struct Flowsim: ParsableCommand {
         Shell completion: flowsim --generate-completion-script bash|zsh|fish
         """,
         version: Version.full,
-        subcommands: [Run.self, Compare.self, SweepCommand.self, Size.self, Validate.self, Explain.self, Regress.self]
+        subcommands: [Run.self, Compare.self, SweepCommand.self, Size.self, UncertaintyCommand.self, Validate.self, Explain.self, Regress.self]
     )
 
     /// Parses and runs, mapping usage errors to exit code 2 (the parser's default is 64).
@@ -27,7 +27,7 @@ struct Flowsim: ParsableCommand {
             var command = try parseAsRoot()
             // Commands that run replications or write folders handle interrupts (before they load anything, so
             // an interrupt never leaves temporary files); the others stop at once, as any program does.
-            if command is Run || command is Compare || command is SweepCommand || command is Size || command is Regress {
+            if command is Run || command is Compare || command is SweepCommand || command is Size || command is UncertaintyCommand || command is Regress {
                 Interrupts.install()
             }
             try command.run()
