@@ -46,8 +46,11 @@ public enum UncertainLaw: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
-        func f(_ x: Double) -> String { UncertainValues.format(x) }
+    public var description: String { description(unit: "") }
+
+    /// The law with its numbers in `unit` (`triangular(1.5d, 2d, 3d)`).
+    public func description(unit: String) -> String {
+        func f(_ x: Double) -> String { UncertainValues.format(x) + unit }
         switch self {
         case .uniform(let a, let b): return "uniform(\(f(a)), \(f(b)))"
         case .triangular(let a, let c, let b): return "triangular(\(f(a)), \(f(c)), \(f(b)))"
@@ -74,6 +77,9 @@ public struct UncertainDimension: Sendable, Equatable {
     public func value(atQuantile u: Double) -> Double { law.quantile(u) }
 
     public var isFactor: Bool { name.hasPrefix("factor:") }
+
+    /// The law as written, with the value's unit.
+    public var lawDescription: String { law.description(unit: suffix) }
 }
 
 /// A value scaled by a shared factor: `{uncertain: {value: 7.9d, factor: los}}` is 7.9 days x the factor.

@@ -97,6 +97,16 @@ struct Explain: ParsableCommand {
               + "audit at \(Int(spec.auditTime) / 60):\(String(format: "%02d", Int(spec.auditTime) % 60)), seed \(spec.seed), "
               + "replications \(s.replications), generator \(spec.generator.rawValue)")
         print("# attributes: " + spec.attributes.map { "\($0.name) [\($0.levels.joined(separator: ", "))]" }.joined(separator: "; "))
+        if !s.uncertain.isEmpty {
+            // What `flowsim uncertainty` samples; this run uses the central values (docs/uncertainty.md).
+            print("# uncertain values (a run uses the central value; flowsim uncertainty samples them):")
+            for d in s.uncertain.dimensions {
+                print("#   \(d.name) ~ \(d.lawDescription), central \(UncertainValues.format(d.central))\(d.suffix) (\(d.location))")
+            }
+            for v in s.uncertain.scaled {
+                print("#   \(v.path) = \(UncertainValues.format(v.value))\(v.suffix) x factor:\(v.factor) (\(v.location))")
+            }
+        }
         for u in spec.units {
             var line = "#   \(u.name): \(u.kind.kindName.rawValue)"
             if let p = u.kind.places {

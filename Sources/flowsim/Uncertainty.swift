@@ -64,8 +64,8 @@ struct UncertaintyCommand: ParsableCommand {
         for (s, path) in zip(loaded, paths) {
             for d in s.uncertain.dimensions {
                 if let e = dimensions.first(where: { $0.name == d.name }) {
-                    if e.law != d.law {
-                        printError("error: \(path): \(d.name) is \(d.law) here but \(e.law) in \(baseline): one value, one law")
+                    if e.law != d.law || e.suffix != d.suffix {
+                        printError("error: \(path): \(d.name) is \(d.lawDescription) here but \(e.lawDescription) in \(baseline): one value, one law")
                         throw ExitCode(2)
                     }
                 } else {
@@ -128,7 +128,7 @@ struct UncertaintyCommand: ParsableCommand {
             throw interruptedExitCode
         }
         if finished < samples { analysis.points = Array(analysis.points.prefix(finished)); analysis.means = Array(analysis.means.prefix(finished)); analysis.standardErrors = Array(analysis.standardErrors.prefix(finished)) }
-        let report = UncertaintyReport(analysis: analysis, targets: goals, laws: dimensions.map { ($0.name, $0.law.description) },
+        let report = UncertaintyReport(analysis: analysis, targets: goals, laws: dimensions.map { ($0.name, $0.lawDescription) },
                                        planned: samples)
         print(report.text(), terminator: "")
         var files = report.files()

@@ -1,0 +1,62 @@
+@testable import PatientFlow
+@testable import Reporting
+import XCTest
+
+/// The Latin hypercube, the summaries across samples, probability best and the tornado's PRCC.
+final class UncertaintyAnalysisTests: XCTestCase {
+    func testEachStratumIsUsedOnceInEveryDimension() {
+        let u = LatinHypercube.design(samples: 50, dimensions: ["a", "b", "c"], seed: 7)
+        XCTAssertEqual(u.count, 50)
+        for k in 0..<3 {
+            XCTAssertEqual(Set(u.map { Int(($0[k] * 50).rounded(.down)) }), Set(0..<50), "dimension \(k)")
+        }
+        XCTAssertEqual(LatinHypercube.design(samples: 50, dimensions: ["a", "b", "c"], seed: 7), u, "seeded")
+        // A dimension's column depends on its name, not on the others: adding one moves nothing.
+        let more = LatinHypercube.design(samples: 50, dimensions: ["a", "z", "b", "c"], seed: 7)
+        XCTAssertEqual(more.map { $0[0] }, u.map { $0[0] })
+        XCTAssertEqual(more.map { $0[2] }, u.map { $0[1] })
+        XCTAssertNotEqual(LatinHypercube.design(samples: 50, dimensions: ["a"], seed: 8).map { $0[0] }, u.map { $0[0] })
+    }
+
+    /// y = 3 x1 - x2 + 0 x3 + small noise, monotone: the PRCC of x1 is near +1, of x2 near -1, of x3 near 0.
+    func testPartialRankCorrelationsFindWhatDrivesTheOutput() {
+        let n = 200
+        let u = LatinHypercube.design(samples: n, dimensions: ["x1", "x2", "x3"], seed: 3)
+        var a = UncertaintyAnalysis(scenarios: ["base"], dimensions: ["x1", "x2", "x3"], points: u, metrics: ["m"], replications: 1)
+        let y = u.enumerated().map { i, p in 3 * p[0] - p[1] + 0.01 * sin(Double(i)) }
+        let r = a.partialRankCorrelations(y)
+        XCTAssertGreaterThan(r[0], 0.95)
+        XCTAssertLessThan(r[1], -0.9)
+        // x3 plays no part: its PRCC is a correlation of independent ranks, sd about 1/sqrt(n) = 0.07.
+        XCTAssertEqual(r[2], 0, accuracy: 4 / Double(n).squareRoot())
+        a.means = y.map { [[$0]] }
+        XCTAssertEqual(a.output(option: 0, metric: 0), y)
+        XCTAssertEqual(UncertaintyAnalysis.ranks([3, 1, 2, 2]), [4, 1, 2.5, 2.5], "ties share their mean rank")
+    }
+
+    func testProbabilityBestAndMeetingATarget() throws {
+        // Two scenarios over 4 samples of a lower-is-better metric: the option wins in samples 0 and 1, ties in 2.
+        var a = UncertaintyAnalysis(scenarios: ["base", "option"], dimensions: ["x"], points: [[0], [1], [2], [3]],
+                                    metrics: ["nctr_percent"], replications: 2)
+        a.means = [[[10], [8]], [[11], [9]], [[12], [12]], [[13], [14]]]
+        let best = try XCTUnwrap(a.probabilityBest().first)
+        XCTAssertEqual(best.probabilities, [1.5 / 4, 2.5 / 4])
+        XCTAssertEqual(a.probabilityMeeting(Target(metric: "nctr_percent", comparison: .atMost, value: 11)), [0.5, 0.5])
+        let d = try XCTUnwrap(a.differences().first)
+        XCTAssertEqual(d.expected.mean, -0.75)
+        XCTAssertEqual(d.probabilityBetter, 0.5, "better in 2 of 4 samples (a tie is not better)")
+        XCTAssertTrue(a.probabilityBest().allSatisfy { $0.metric != "acute_occupancy_percent" }, "no best without a direction")
+    }
+
+    func testTheSpreadSeparatesParameterAndReplicationVariation() {
+        var a = UncertaintyAnalysis(scenarios: ["base"], dimensions: ["x"], points: (0..<21).map { [Double($0)] },
+                                    metrics: ["nctr_percent"], replications: 4)
+        a.means = (0..<21).map { [[Double($0)]] }
+        a.standardErrors = (0..<21).map { _ in [[0.5]] }
+        let s = a.spreads()[0]
+        XCTAssertEqual(s.p5, 1, accuracy: 1e-12)
+        XCTAssertEqual(s.p50, 10)
+        XCTAssertEqual(s.p95, 19, accuracy: 1e-12)
+        XCTAssertEqual(s.replicationError, 0.5)
+    }
+}
