@@ -117,7 +117,7 @@ public struct ReplicationsAlgorithm: Sendable, Equatable {
             guard within[n - 1] else { n += 1; continue }
             let k = kLimit(n)
             guard n + k <= within.count else { return .needs(total: n + k) }
-            if let lost = ((n + 1)...(n + k)).first(where: { !within[$0 - 1] }) {
+            if let lost = (n..<(n + k)).map({ $0 + 1 }).first(where: { !within[$0 - 1] }) {
                 n = lost + 1
             } else {
                 return .converged(n: n, through: n + k)
