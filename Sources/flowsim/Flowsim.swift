@@ -11,8 +11,8 @@ struct Flowsim: ParsableCommand {
         abstract: "Simulate urgent and emergency care flow from scenario files.",
         discussion: """
         Three jobs: compare options (run, compare), size capacity (sweep, size), and regression runs (regress).
-        Check files with validate and see what runs with explain. Plan runs with replications (how many for a
-        precision) and warmup (how long a warm-up, by MSER-5).
+        Check files with validate and see what runs with explain.
+        Plan runs with replications (how many for a precision) and warmup (how long a warm-up, by MSER-5).
 
         Exit codes: 0 ok, 1 run failed, 2 bad input or usage, 3 regression drift.
         Shell completion: flowsim --generate-completion-script bash|zsh|fish

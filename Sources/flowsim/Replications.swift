@@ -17,7 +17,8 @@ struct Replications: ParsableCommand {
 
         Prints the curve (n; per metric mean, half-width, relative half-width) and the answer; writes \
         replications.csv (n, metric, mean, lower, upper, half_width, relative_half_width), answer.json and, with \
-        --report, report.html. Exit code 1 if --max-replications is reached first. See docs/uncertainty.md.
+        --report, report.html. Exit code 1 if --max-replications is reached first (-r is refused: the command \
+        chooses the number). See docs/uncertainty.md.
 
         Examples:
           flowsim replications scenarios/mk-baseline.yaml --metric nctr_percent --metric ed_4h_percent --precision 5%
