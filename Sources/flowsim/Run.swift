@@ -72,13 +72,8 @@ struct Run: ParsableCommand {
         // Streamed: each replication is summarised as it finishes and dropped, so 10,000 replications (or a
         // 10-year horizon) need no more memory than a few.
         let summaries = StreamingSummaries(firstDate: spec.firstDailyDate, keepDailyValues: dailyPerReplication)
-        let outcome = streamReplications(spec, replications: n, jobs: options.jobs, quiet: options.quiet, label: spec.name,
-                                         into: summaries)
+        let outcome = try streamSome(spec, replications: n, options: options, into: summaries)
         let incomplete = outcome.consumed < n
-        guard outcome.consumed > 0 else {
-            printError("interrupted before any replication finished: nothing written")
-            throw interruptedExitCode
-        }
         let report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
                                metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete,
                                provenance: provenance(of: loaded, path: scenario, spec: spec, replications: outcome.consumed,

@@ -237,6 +237,19 @@ func streamReplications(_ spec: SystemSpec, from first: Int = 0, replications: I
     return outcome
 }
 
+/// `streamReplications` of replications 0..<n that stops the command (exit 130, nothing written) if an
+/// interrupt came before any replication finished. After it, `consumed < n` means an interrupted run.
+func streamSome(_ spec: SystemSpec, replications n: Int, options: RunOptions, into summaries: StreamingSummaries) throws
+    -> StreamOutcome {
+    let outcome = streamReplications(spec, replications: n, jobs: options.jobs, quiet: options.quiet, label: spec.name,
+                                     into: summaries)
+    guard outcome.consumed > 0 else {
+        printError("interrupted before any replication finished: nothing written")
+        throw interruptedExitCode
+    }
+    return outcome
+}
+
 /// Reports warnings (one line per subject, with how many replications gave it), replications that had to stop,
 /// and broken invariants; the last two fail the run (exit 1).
 func checkOutcome(_ o: StreamOutcome) throws {

@@ -53,13 +53,8 @@ struct Warmup: ParsableCommand {
         let folder = try openOutputFolder(common.out, name: "warmup-\(spec.name)")
         defer { folder.close() }
         let summaries = StreamingSummaries(firstDate: spec.firstDailyDate)
-        let outcome = streamReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet, label: spec.name,
-                                         into: summaries)
+        let outcome = try streamSome(spec, replications: n, options: common, into: summaries)
         let incomplete = outcome.consumed < n
-        guard outcome.consumed > 0 else {
-            printError("interrupted before any replication finished: nothing written")
-            throw interruptedExitCode
-        }
         let daily = summaries.daily
         let means = chosen.map { id in daily.first { $0.series == id }?.days.map(\.mean) ?? [] }
         let study = WarmupStudy(scenario: spec.name, metrics: chosen, means: means, results: means.map { MSER.truncation($0) },
