@@ -29,15 +29,19 @@ public enum Experiment {
     /// anything `consume` accumulates is added in the same order whatever `jobs` is, so sums are identical.
     /// Returns how many replications were consumed (fewer than asked only after a cancellation). Once `abort`
     /// is set, replications under way end part-way and are dropped.
+    ///
+    /// - Parameter first: the first replication (replications `first..<replications` run, e.g. the next batch of
+    ///   a sequential procedure); the count returned includes the `first` before it.
     @discardableResult
-    public static func stream(_ spec: SystemSpec, replications: Int, jobs: Int, cancellation: Cancellation? = nil,
+    public static func stream(_ spec: SystemSpec, from first: Int = 0, replications: Int, jobs: Int,
+                              cancellation: Cancellation? = nil,
                               abort: Cancellation? = nil, progress: (@Sendable (Int) -> Void)? = nil,
                               consume: @escaping @Sendable (ReplicationResult) -> Void) -> Int {
-        precondition(replications >= 1 && jobs >= 1)
-        let order = InOrder(consume: consume)
-        let workers = min(jobs, replications)
+        precondition(replications > first && first >= 0 && jobs >= 1)
+        let order = InOrder(first: first, consume: consume)
+        let workers = min(jobs, replications - first)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var r = worker
+            var r = first + worker
             while r < replications {
                 if cancellation?.isCancelled == true || abort?.isCancelled == true { return }
                 let simulation = SystemSimulation(spec: spec, replication: r)
@@ -61,12 +65,15 @@ final class Collected: @unchecked Sendable {
 /// Passes results on in replication order, holding the ones that arrive early.
 final class InOrder: @unchecked Sendable {
     private var waiting: [Int: ReplicationResult] = [:]
-    private var next = 0
+    private var next: Int
     private var finished = 0
     private let consume: @Sendable (ReplicationResult) -> Void
     private let lock = DispatchSemaphore(value: 1)
 
-    init(consume: @escaping @Sendable (ReplicationResult) -> Void) { self.consume = consume }
+    init(first: Int = 0, consume: @escaping @Sendable (ReplicationResult) -> Void) {
+        next = first
+        self.consume = consume
+    }
 
     /// Adds a result; returns how many have finished.
     func add(_ result: ReplicationResult) -> Int {

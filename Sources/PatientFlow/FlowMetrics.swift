@@ -71,6 +71,8 @@ struct FlowMetrics {
     var nctrShare = Tally()
     var auditOccupancy = Tally()
     var daily: [DailySeries] = []
+    /// The daily series keep the warm-up days (`SystemSpec.dailyIncludesWarmUp`).
+    var keepsWarmUpDays = false
     var today = DayCounters()
 
     struct DayCounters {
@@ -138,6 +140,7 @@ struct FlowMetrics {
         resetNeighbourhoods()
         ucrOutOfHoursTo = Array(repeating: 0, count: spec.units.count + 1)
         let places = spec.units.flatMap { u in u.kind.placeSpecs.map { $0.metricName(unit: u.name) } }
+        keepsWarmUpDays = spec.dailyIncludesWarmUp
         daily = Self.dailySeriesNames.map { DailySeries(name: $0) }
             + places.map { DailySeries(name: "occupancy.\($0)") } + places.map { DailySeries(name: "queue.\($0)") }
         // Whole calendar months inside the observed period.
@@ -331,6 +334,13 @@ struct FlowMetrics {
             months[m].occupancySum += capacity > 0 ? 100 * Double(occupied) / Double(capacity) : .nan
             months[m].nctrShareSum += 100 * share
         }
+        recordDaily(day: day, occupied: occupied, nctr: nctr, capacity: capacity, unitLevels: unitLevels, unitQueues: unitQueues)
+    }
+
+    /// One day of every daily series (from the audit, and on warm-up days when the series include them), and a
+    /// fresh day's counters.
+    mutating func recordDaily(day: Int, occupied: Int, nctr: Int, capacity: Int, unitLevels: [Int], unitQueues: [Int]) {
+        let share = occupied > 0 ? Double(nctr) / Double(occupied) : 0
         let t = today
         let row: [Double] = [
             Double(occupied), capacity > 0 ? 100 * Double(occupied) / Double(capacity) : .nan,
@@ -358,7 +368,8 @@ struct FlowMetrics {
         fresh.nctrReasonNames = nctrReasonNames
         fresh.nctrReasonOfPathway = nctrReasonOfPathway
         fresh.nctr14DaysByReason = Array(repeating: 0, count: nctrReasonNames.count)
-        fresh.daily = daily.map { DailySeries(name: $0.name) }
+        fresh.keepsWarmUpDays = keepsWarmUpDays
+        fresh.daily = keepsWarmUpDays ? daily : daily.map { DailySeries(name: $0.name) }
         fresh.monthStarts = monthStarts
         fresh.monthLabels = monthLabels
         fresh.months = Array(repeating: MonthCounters(), count: monthLabels.count)

@@ -218,7 +218,9 @@ extension SystemSimulation {
         guard let series = metrics.daily.first(where: { $0.name == "queue.\(name)" }), series.values.count >= 8 else {
             return nil
         }
-        let v = series.values, q = v.count / 4
+        // Observed days only (the series may start with the warm-up days).
+        let v = Array(series.values.dropFirst(spec.firstObservedDay - spec.firstDailyDay)), q = v.count / 4
+        guard q >= 2 else { return nil }
         let first = v[..<q].reduce(0, +) / Double(q), last = v[(v.count - q)...].reduce(0, +) / Double(q)
         return last >= 100 && last >= 2 * first + 50 ? (first, last) : nil
     }

@@ -59,15 +59,8 @@ extension SystemSimulation {
             return
         }
         if warmedUp {
-            var occupied = 0, nctr = 0, capacity = 0
             for place in placeOfResource { place.occupancy.audit() }
-            for ward in acuteWards {
-                for place in ward.places {
-                    occupied += pool.busy(place.resource)
-                    capacity += pool.capacity(place.resource)
-                }
-                nctr += ward.nctrCount
-            }
+            let (occupied, nctr, capacity) = acuteCensus()
             // Like NHS England's delay-reason counts: NCTR patients in hospital 14 days or more, by reason.
             // Fields read in place (`entities` would copy every patient into an array of tuples, through generic
             // code not specialised across modules: about 70% of the whole model's instructions).
@@ -78,14 +71,33 @@ extension SystemSimulation {
             if !electiveLists.isEmpty, spec.calendar.date(ofDay: day + 1).day == 1 {
                 metrics.electiveMonthEnd(electiveSnapshot(), at: sim.now)
             }
-            metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
+            metrics.audit(day: day - spec.firstDailyDay, occupied: occupied, nctr: nctr, capacity: capacity,
                           unitLevels: placeOfResource.map { pool.busy($0.resource) },
                           unitQueues: placeOfResource.map { pool.queueLength($0.resource) }, at: sim.now)
+        } else if spec.dailyIncludesWarmUp {
+            // Warm-up days in the daily series only: nothing else is counted (resetCounts drops it all anyway).
+            let (occupied, nctr, capacity) = acuteCensus()
+            metrics.recordDaily(day: day, occupied: occupied, nctr: nctr, capacity: capacity,
+                                unitLevels: placeOfResource.map { pool.busy($0.resource) },
+                                unitQueues: placeOfResource.map { pool.queueLength($0.resource) })
         }
         sim.schedule(after: Duration.day, priority: .audit, .audit)
     }
 
     var firstObservedDay: Int { spec.firstObservedDay }
+
+    /// Occupied acute beds, NCTR patients in them and beds available, now.
+    func acuteCensus() -> (occupied: Int, nctr: Int, capacity: Int) {
+        var occupied = 0, nctr = 0, capacity = 0
+        for ward in acuteWards {
+            for place in ward.places {
+                occupied += pool.busy(place.resource)
+                capacity += pool.capacity(place.resource)
+            }
+            nctr += ward.nctrCount
+        }
+        return (occupied, nctr, capacity)
+    }
 
     func resetStatistics() {
         warmedUp = true
@@ -134,4 +146,9 @@ extension SystemSpec {
     public var firstObservedDay: Int { calendar.dayIndex(warmUp) }
     /// Its calendar date.
     public var firstObservedDate: CivilDate { calendar.date(ofDay: firstObservedDay) }
+    /// Day 0 of every daily series, from the start of the run: 0 when they include warm-up, else the first
+    /// observed day.
+    public var firstDailyDay: Int { dailyIncludesWarmUp ? 0 : firstObservedDay }
+    /// Its calendar date (the start date when the series include warm-up).
+    public var firstDailyDate: CivilDate { calendar.date(ofDay: firstDailyDay) }
 }

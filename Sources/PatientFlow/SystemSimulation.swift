@@ -42,6 +42,9 @@ public final class SystemSimulation {
     @exclusivity(unchecked) var conservation = Conservation()
     @exclusivity(unchecked) var metrics = FlowMetrics()
     @exclusivity(unchecked) var warmedUp = false
+    /// Whether the day's flow counts (handovers, ED departures) are kept now: after warm-up, or from the start
+    /// when the daily series include warm-up (resetCounts drops what warm-up counted from every metric).
+    var countsDay: Bool { warmedUp || spec.dailyIncludesWarmUp }
     @exclusivity(unchecked) var nextToken: UInt32 = 0
     /// Routes adjusted for residents a neighbourhood team works with (more step-up): per team, per unit.
     let teamRoutes: [[Keyed<Outcome>?]]

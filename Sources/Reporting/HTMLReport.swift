@@ -35,7 +35,12 @@ public enum HTMLReport {
         if run == nil && comparisons.isEmpty && sweep == nil && uncertainty == nil {
             body += "<p class=\"nodata\">Nothing to report.</p>\n"
         }
-        return """
+        return page(title: title, body: body)
+    }
+
+    /// The whole page around `body` (the header and sections).
+    static func page(title: String, body: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -346,6 +351,8 @@ public enum HTMLReport {
         var markers = true
         /// The range the values can take: the axis is not padded past it (no -10 patients, no 105%).
         var limits: ClosedRange<Double>?
+        /// A dashed vertical line at an x value (a suggested truncation point).
+        var marker: (x: Double, label: String)?
 
         static let w = 640.0, h = 320.0
         static let left = 64.0, right = 20.0, top = 40.0, bottom = 50.0
@@ -376,6 +383,7 @@ public enum HTMLReport {
                 return s + "</svg>\n"
             }
             var xs = finite.map(\.x)
+            if let m = marker, m.x.isFinite { xs.append(m.x) }
             var ys = finite.flatMap { [$0.y, $0.lower, $0.upper] }.filter(\.isFinite)
             if let r = reference, r.value.isFinite { ys.append(r.value) }
             if xs.min()! == xs.max()! { xs += [xs[0] - 1, xs[0] + 1] }
@@ -425,6 +433,10 @@ public enum HTMLReport {
             if let r = reference, r.value.isFinite {
                 s += "<line class=\"target\" x1=\"\(n(left))\" y1=\"\(n(sy(r.value)))\" x2=\"\(n(w - right))\" y2=\"\(n(sy(r.value)))\"/>"
                 s += "<text class=\"tlabel\" x=\"\(n(w - right - 4))\" y=\"\(n(sy(r.value) - 5))\" text-anchor=\"end\">\(esc(r.label))</text>\n"
+            }
+            if let m = marker, m.x.isFinite {
+                s += "<line class=\"target\" x1=\"\(n(sx(m.x)))\" y1=\"\(n(top))\" x2=\"\(n(sx(m.x)))\" y2=\"\(n(top + plotH))\"/>"
+                s += "<text class=\"tlabel\" x=\"\(n(sx(m.x) + 4))\" y=\"\(n(top + 12))\">\(esc(m.label))</text>\n"
             }
             for se in series {
                 for run in runs(se.points, band: false) {

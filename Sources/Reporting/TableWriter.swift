@@ -26,6 +26,16 @@ public enum TableWriter {
         return fixed(x, decimals)
     }
 
+    /// A number as `format` writes it, without trailing zeros (`5`, `2.5`, `61`).
+    public static func compact(_ x: Double) -> String {
+        var s = format(x)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s
+    }
+
     static func fixed(_ x: Double, _ decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

@@ -12,12 +12,14 @@ struct Flowsim: ParsableCommand {
         discussion: """
         Three jobs: compare options (run, compare), size capacity (sweep, size), and regression runs (regress).
         Check files with validate and see what runs with explain.
+        Plan runs with replications (how many for a precision) and warmup (how long a warm-up, by MSER-5).
 
         Exit codes: 0 ok, 1 run failed, 2 bad input or usage, 3 regression drift.
         Shell completion: flowsim --generate-completion-script bash|zsh|fish
         """,
         version: Version.full,
-        subcommands: [Run.self, Compare.self, SweepCommand.self, Size.self, UncertaintyCommand.self, Validate.self, Explain.self, Regress.self]
+        subcommands: [Run.self, Compare.self, SweepCommand.self, Size.self, UncertaintyCommand.self, Replications.self, Warmup.self,
+                      Validate.self, Explain.self, Regress.self]
     )
 
     /// Parses and runs, mapping usage errors to exit code 2 (the parser's default is 64).
@@ -27,7 +29,8 @@ struct Flowsim: ParsableCommand {
             var command = try parseAsRoot()
             // Commands that run replications or write folders handle interrupts (before they load anything, so
             // an interrupt never leaves temporary files); the others stop at once, as any program does.
-            if command is Run || command is Compare || command is SweepCommand || command is Size || command is UncertaintyCommand || command is Regress {
+            if command is Run || command is Compare || command is SweepCommand || command is Size || command is Regress
+                || command is UncertaintyCommand || command is Replications || command is Warmup {
                 Interrupts.install()
             }
             try command.run()

@@ -15,7 +15,8 @@ struct Run: ParsableCommand {
         Writes summary.json (every metric with its label, unit, better direction, mean and CI, and where the
         results came from), summary.csv (the same as a table), replications.csv (replication, metric, value),
         monthly.csv (month, metric, mean, lower, upper, n: the front door by calendar month) and daily.csv (day,
-        date, series, mean, lower, upper, p10, p50, p90) to the output folder; daily-replications.csv with
+        date, series, mean, lower, upper, p10, p50, p90; day 0 is the first day after warm-up, or with
+        --include-warm-up the first day of the run) to the output folder; daily-replications.csv with
         --daily-per-replication, and report.html with --report. Percentages' intervals are clipped to 0-100 and
         counts' to 0 or more.
 
@@ -24,6 +25,7 @@ struct Run: ParsableCommand {
           flowsim run scenarios/mk-baseline.yaml --replications 20 --seed 7 --jobs 2 --report
           flowsim run scenarios/option-vw-expand.yaml --format csv --out results/runs/vw-expand
           flowsim run scenarios/mk-baseline.yaml --set units.home_support.capacity=200 --set seed=3
+          flowsim run scenarios/mk-baseline.yaml --include-warm-up -r 20
         """
     )
 
@@ -46,6 +48,10 @@ struct Run: ParsableCommand {
     @Option(help: "The replication --trace records (default 0).")
     var traceReplication: Int = 0
 
+    @Flag(name: .customLong("include-warm-up"),
+          help: "Daily series from time 0, warm-up days included (day counts from the start of the run); metrics still exclude warm-up.")
+    var includeWarmUp = false
+
     func validate() throws {
         if traceReplication < 0 { throw ValidationError("--trace-replication must be >= 0.") }
     }
@@ -54,6 +60,7 @@ struct Run: ParsableCommand {
         let loaded = try loadScenario(scenario, overrides: try overrides.overrides(), allowing: options.files.allowDirs)
         var spec = loaded.spec
         if let seed = options.seed { spec.seed = seed }
+        spec.dailyIncludesWarmUp = includeWarmUp
         let n = options.replications ?? loaded.replications
         if trace && traceReplication >= n {
             printError("error: --trace-replication \(traceReplication): the run has replications 0 to \(n - 1)")
@@ -64,14 +71,9 @@ struct Run: ParsableCommand {
         defer { folder.close() }
         // Streamed: each replication is summarised as it finishes and dropped, so 10,000 replications (or a
         // 10-year horizon) need no more memory than a few.
-        let summaries = StreamingSummaries(firstDate: spec.firstObservedDate, keepDailyValues: dailyPerReplication)
-        let outcome = streamReplications(spec, replications: n, jobs: options.jobs, quiet: options.quiet, label: spec.name,
-                                         into: summaries)
+        let summaries = StreamingSummaries(firstDate: spec.firstDailyDate, keepDailyValues: dailyPerReplication)
+        let outcome = try streamSome(spec, replications: n, options: options, into: summaries)
         let incomplete = outcome.consumed < n
-        guard outcome.consumed > 0 else {
-            printError("interrupted before any replication finished: nothing written")
-            throw interruptedExitCode
-        }
         let report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
                                metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete,
                                provenance: provenance(of: loaded, path: scenario, spec: spec, replications: outcome.consumed,

@@ -219,16 +219,34 @@ final class StreamOutcome: @unchecked Sendable {
 
 /// Runs replications, adding each to `summaries` in replication order as it finishes (nothing else is kept):
 /// memory does not grow with the number of replications.
-func streamReplications(_ spec: SystemSpec, replications: Int, jobs: Int?, quiet: Bool, label: String,
-                        into summaries: StreamingSummaries) -> StreamOutcome {
-    let progress = ProgressLine(label: label, total: replications, quiet: quiet)
-    let outcome = StreamOutcome()
-    Experiment.stream(spec, replications: replications, jobs: jobs ?? Cores.count, cancellation: interruption,
+///
+/// - Parameters:
+///   - first: the first replication to run (`first..<replications`: a sequential procedure's next batch).
+///   - outcome: where to add warnings and stops (a new one by default; pass one to gather several batches).
+func streamReplications(_ spec: SystemSpec, from first: Int = 0, replications: Int, jobs: Int?, quiet: Bool,
+                        label: String, into summaries: StreamingSummaries,
+                        outcome: StreamOutcome = StreamOutcome()) -> StreamOutcome {
+    let progress = ProgressLine(label: label, total: replications - first, quiet: quiet)
+    let before = outcome.consumed
+    Experiment.stream(spec, from: first, replications: replications, jobs: jobs ?? Cores.count, cancellation: interruption,
                       abort: Interrupts.abort, progress: progress.update) { r in
         summaries.add(r)
         outcome.add(r)
     }
-    progress.finish(finished: outcome.consumed)
+    progress.finish(finished: outcome.consumed - before)
+    return outcome
+}
+
+/// `streamReplications` of replications 0..<n that stops the command (exit 130, nothing written) if an
+/// interrupt came before any replication finished. After it, `consumed < n` means an interrupted run.
+func streamSome(_ spec: SystemSpec, replications n: Int, options: RunOptions, into summaries: StreamingSummaries) throws
+    -> StreamOutcome {
+    let outcome = streamReplications(spec, replications: n, jobs: options.jobs, quiet: options.quiet, label: spec.name,
+                                     into: summaries)
+    guard outcome.consumed > 0 else {
+        printError("interrupted before any replication finished: nothing written")
+        throw interruptedExitCode
+    }
     return outcome
 }
 
@@ -256,19 +274,26 @@ func checkResults(_ results: [ReplicationResult]) throws {
 
 /// The ids of every metric a run of `spec` reports, known without running it: a replication one minute long
 /// gives the same metrics (they depend on the units, not on what happened).
-func metricIDs(of spec: SystemSpec) -> [String] {
+func metricIDs(of spec: SystemSpec) -> [String] { probe(spec).metrics.map(\.id) }
+
+/// The names of every daily series a run of `spec` writes, known the same way as `metricIDs`.
+func dailySeriesNames(of spec: SystemSpec) -> [String] { probe(spec).daily.map(\.name) }
+
+private func probe(_ spec: SystemSpec) -> ReplicationResult {
     var probe = spec
     probe.warmUp = 0
     probe.horizon = 1
-    return SystemSimulation(spec: probe, replication: 0).run().metrics.map(\.id)
+    return SystemSimulation(spec: probe, replication: 0).run()
 }
 
 /// Exit 2 unless `id` is one of `ids`, with the nearest metric as a suggestion.
-func requireMetric(_ id: String, in ids: [String], option: String) throws {
+///
+/// - Parameter listing: what names them all, for the message.
+func requireMetric(_ id: String, in ids: [String], option: String, what: String = "metric in this scenario's results",
+                   listing: String = "`flowsim run SCENARIO --format csv` lists every metric") throws {
     guard !ids.contains(id) else { return }
     let hint = Scenario.nearest(id, in: ids).map { "; did you mean '\($0)'?" } ?? ""
-    printError("error: \(option) \(id): no such metric in this scenario's results\(hint) "
-               + "(`flowsim run SCENARIO --format csv` lists every metric)")
+    printError("error: \(option) \(id): no such \(what)\(hint) (\(listing))")
     throw ExitCode(2)
 }
 

@@ -134,6 +134,9 @@ public struct SystemSpec: Sendable {
     public var population: PopulationSpec?
     /// Costs (nil: no cost metrics).
     public var costs: CostSpec?
+    /// Daily series from the start of the run, warm-up days included (`run --include-warm-up`, `warmup`); the
+    /// metrics still exclude warm-up. Off: day 0 of every series is the first observed day.
+    public var dailyIncludesWarmUp = false
 
     public init(name: String, calendar: SimCalendar, horizon: SimTime, warmUp: SimTime, auditTime: SimTime = 1439,
                 attributes: [AttributeSpec], units: [UnitSpec], seed: UInt64 = 1, generator: GeneratorKind = .standard,

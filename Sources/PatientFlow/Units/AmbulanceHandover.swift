@@ -38,6 +38,6 @@ final class HandoverUnit: FlowUnit {
     override func leaving(_ p: Int, to dest: Int, _ s: SystemSimulation) {
         let extra = handover.value(s.patients[p].attributes).sample(streams.stay)
         s.patients[p].startDelay = extra
-        if s.warmedUp { s.metrics.handover(time: s.sim.now - s.patients[p].arrivalTime + extra, at: s.sim.now) }
+        if s.countsDay { s.metrics.handover(time: s.sim.now - s.patients[p].arrivalTime + extra, at: s.sim.now) }
     }
 }

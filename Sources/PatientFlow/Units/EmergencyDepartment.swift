@@ -195,7 +195,7 @@ final class EmergencyDepartmentUnit: FlowUnit {
             s.metrics.boardingChanged(by: -1, at: s.sim.now)
             if s.warmedUp { s.metrics.decisionToAdmitWait(s.sim.now - s.patients[p].decisionToAdmit, at: s.sim.now) }
         }
-        if s.warmedUp { s.metrics.edDeparture(los: s.sim.now - s.patients[p].arrivalTime, type: area.type, at: s.sim.now) }
+        if s.countsDay { s.metrics.edDeparture(los: s.sim.now - s.patients[p].arrivalTime, type: area.type, at: s.sim.now) }
     }
 
     override func startInitialOccupant(_ p: Int, _ s: SystemSimulation) {
