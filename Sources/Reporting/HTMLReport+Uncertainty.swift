@@ -8,7 +8,10 @@ extension HTMLReport {
         var s = "<section id=\"uncertainty\">\n<h2>Under uncertainty</h2>\n"
         s += "<p class=\"note\">\(a.samples) samples of \(r.laws.count) uncertain values (Latin hypercube), \(a.replications) "
             + "replications each, common random numbers across scenarios. Uncertain values: "
-            + r.laws.map { "<code>\(esc($0.name))</code> ~ \(esc($0.law))" }.joined(separator: "; ") + ".</p>\n"
+            + r.laws.map { "<code>\(esc($0.name))</code> ~ \(esc($0.law))" }.joined(separator: "; ") + ". Replications whose "
+            + "queues grew without bound (the uncertain values past the system's capacity cliff): "
+            + a.scenarios.indices.map { "\(esc(a.scenarios[$0])) \(TableWriter.fixed(100 * a.unstableShare($0), 1))%" }.joined(separator: ", ")
+            + ".</p>\n"
         if a.scenarios.count > 1 && !r.best.isEmpty {
             s += "<h3>Probability each scenario is best</h3>\n<table class=\"metrics\">\n<thead><tr><th>metric</th>"
                 + a.scenarios.map { "<th class=\"num\">\(esc($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"

@@ -32,6 +32,8 @@ public struct UncertaintyAnalysis: Sendable {
     public var means: [[[Double]]]
     public var standardErrors: [[[Double]]]
     public var replications: Int
+    /// `unstable[s][j]`: replications of sample s, scenario j whose queues grew without bound.
+    public var unstable: [[Int]]
 
     public init(scenarios: [String], dimensions: [String], points: [[Double]], metrics: [String], replications: Int) {
         self.scenarios = scenarios
@@ -41,10 +43,19 @@ public struct UncertaintyAnalysis: Sendable {
         self.replications = replications
         means = Array(repeating: Array(repeating: Array(repeating: .nan, count: metrics.count), count: scenarios.count), count: points.count)
         standardErrors = means
+        unstable = Array(repeating: Array(repeating: 0, count: scenarios.count), count: points.count)
+    }
+
+    /// The share of scenario j's replications (over every sample) whose queues grew without bound: how often
+    /// the uncertain values put the system past its capacity cliff.
+    public func unstableShare(_ j: Int) -> Double {
+        let total = samples * replications
+        return total > 0 ? Double(unstable.prefix(samples).reduce(0) { $0 + $1[j] }) / Double(total) : .nan
     }
 
     /// Records sample s of scenario j from its replications.
     public mutating func record(sample s: Int, scenario j: Int, results: [ReplicationResult]) {
+        unstable[s][j] = results.filter { r in r.warnings.contains { $0.contains("grew without bound") } }.count
         for (m, id) in metrics.enumerated() {
             let x = MetricSummary(id: id, values: results.map { $0.metric(id) ?? .nan })
             means[s][j][m] = x.mean

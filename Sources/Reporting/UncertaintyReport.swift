@@ -40,7 +40,9 @@ public struct UncertaintyReport: Sendable {
         let a = analysis
         var s = "\(a.samples) samples" + (a.samples < planned ? " of \(planned) (interrupted)" : "") + " of \(laws.count) uncertain values"
             + " x \(a.scenarios.count) scenario\(a.scenarios.count == 1 ? "" : "s") x \(a.replications) replications\n"
-        s += "uncertain values: " + laws.map { "\($0.name) ~ \($0.law)" }.joined(separator: "; ") + "\n\n"
+        s += "uncertain values: " + laws.map { "\($0.name) ~ \($0.law)" }.joined(separator: "; ") + "\n"
+        s += "replications whose queues grew without bound: "
+            + a.scenarios.indices.map { "\(a.scenarios[$0]) \(TableWriter.fixed(100 * a.unstableShare($0), 1))%" }.joined(separator: ", ") + "\n\n"
         var rows: [[String]] = [["metric", "scenario", "mean", "p5", "p50", "p95", "replication error"]]
         for x in spreads {
             let u = MetricCatalog.info(for: x.metric)?.unit
@@ -126,6 +128,7 @@ public struct UncertaintyReport: Sendable {
         func list(_ xs: [String]) -> String { "[" + xs.joined(separator: ", ") + "]" }
         var s = "{\n  \"scenarios\": \(list(a.scenarios.map(Writers.json))),\n"
         s += "  \"samples\": \(a.samples),\n  \"planned_samples\": \(planned),\n  \"replications\": \(a.replications),\n"
+        s += "  \"unstable_share\": \(list(a.scenarios.indices.map { Writers.num(a.unstableShare($0)) })),\n"
         s += "  \"dimensions\": \(list(laws.map { "{\"name\": \(Writers.json($0.name)), \"law\": \(Writers.json($0.law))}" })),\n"
         s += "  \"spread\": \(list(spreads.map { "{\"scenario\": \(Writers.json($0.scenario)), \"metric\": \(Writers.json($0.metric)), \"mean\": \(Writers.num($0.mean)), \"p5\": \(Writers.num($0.p5)), \"p50\": \(Writers.num($0.p50)), \"p95\": \(Writers.num($0.p95)), \"replication_error\": \(Writers.num($0.replicationError))}" })),\n"
         s += "  \"differences\": \(list(differences.map { "{\"option\": \(Writers.json($0.option)), \"metric\": \(Writers.json($0.metric)), \"expected\": \(Writers.num($0.expected.mean)), \"lower\": \(Writers.num($0.expected.lower)), \"upper\": \(Writers.num($0.expected.upper)), \"p5\": \(Writers.num($0.p5)), \"p95\": \(Writers.num($0.p95)), \"probability_better\": \(Writers.num($0.probabilityBetter))}" })),\n"

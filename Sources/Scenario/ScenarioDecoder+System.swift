@@ -5,7 +5,7 @@ import Stochastics
 /// The top level of a scenario file: keys, defaults and limits.
 enum SystemForm {
     static let keys = ["name", "description", "extends", "start_date", "horizon", "warm_up", "audit_time", "seed",
-                       "replications", "generator", "attributes", "units", "population", "costs"]
+                       "replications", "generator", "attributes", "units", "population", "costs", "uncertainty"]
     static let defaultStart = CivilDate(year: 2025, month: 4, day: 1)
     static let defaultAttributes = [AttributeSpec(name: StandardAttribute.ageBand, levels: ["18-64", "65-74", "75-84", "85+"])]
     static let defaultReplications = 10

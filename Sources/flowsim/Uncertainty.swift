@@ -112,22 +112,34 @@ struct UncertaintyCommand: ParsableCommand {
         var analysis = UncertaintyAnalysis(scenarios: loaded.map(\.spec.name), dimensions: dimensions.map(\.name),
                                            points: points, metrics: analysed, replications: n)
         var finished = 0
+        let outcomes = loaded.map { _ in StreamOutcome() }
         sampling: for s in 0..<samples {
             for j in loaded.indices {
                 if interruption.isCancelled { break sampling }
                 let results = runReplications(specs[s][j], replications: n, jobs: common.jobs, quiet: common.quiet,
                                               label: "sample \(s + 1)/\(samples) \(loaded[j].spec.name)")
-                try checkResults(results)
                 guard results.count == n else { break sampling }
+                // Warnings are gathered per scenario over every sample and printed once at the end.
+                for r in results { outcomes[j].add(r) }
+                if !outcomes[j].stopped.isEmpty || !outcomes[j].broken.isEmpty { break sampling }
                 analysis.record(sample: s, scenario: j, results: results)
             }
             finished = s + 1
+        }
+        for (j, o) in outcomes.enumerated() where !o.warnings.isEmpty || !o.stopped.isEmpty || !o.broken.isEmpty {
+            printError("\(loaded[j].spec.name), over every sample:")
+            try checkOutcome(o)
         }
         guard finished > 1 else {
             printError("interrupted before two samples finished: nothing written")
             throw interruptedExitCode
         }
-        if finished < samples { analysis.points = Array(analysis.points.prefix(finished)); analysis.means = Array(analysis.means.prefix(finished)); analysis.standardErrors = Array(analysis.standardErrors.prefix(finished)) }
+        if finished < samples {
+            analysis.points = Array(analysis.points.prefix(finished))
+            analysis.means = Array(analysis.means.prefix(finished))
+            analysis.standardErrors = Array(analysis.standardErrors.prefix(finished))
+            analysis.unstable = Array(analysis.unstable.prefix(finished))
+        }
         let report = UncertaintyReport(analysis: analysis, targets: goals, laws: dimensions.map { ($0.name, $0.lawDescription) },
                                        planned: samples)
         print(report.text(), terminator: "")
