@@ -53,7 +53,7 @@ let package = Package(
         // MARK: Outputs
         .target(
             name: "Reporting",
-            dependencies: ["PatientFlow", "Stochastics"]
+            dependencies: ["PatientFlow", "SimCore", "Stochastics"]
         ),
 
         // MARK: Executables
@@ -75,6 +75,6 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PatientFlow", "SimCore", "Stochastics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PatientFlowTests", dependencies: ["PatientFlow", "SimCore", "Stochastics"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PatientFlow", "Scenario"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PatientFlow", "Scenario", "SimCore"]),
     ]
 )

@@ -59,12 +59,13 @@ extension SystemSimulation {
             return
         }
         if warmedUp {
-            var occupied = 0, nctr = 0, capacity = 0
+            var occupied = 0, nctr = 0, capacity = 0, escalation = 0
             for place in placeOfResource { place.occupancy.audit() }
             for ward in acuteWards {
                 for place in ward.places {
                     occupied += pool.busy(place.resource)
                     capacity += pool.capacity(place.resource)
+                    escalation += place.opened + place.extraPlaces(at: sim.now)
                 }
                 nctr += ward.nctrCount
             }
@@ -79,13 +80,13 @@ extension SystemSimulation {
                 metrics.electiveMonthEnd(electiveSnapshot(), at: sim.now)
             }
             metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
-                          unitLevels: placeOfResource.map { pool.busy($0.resource) },
+                          escalationOpen: escalation, unitLevels: placeOfResource.map { pool.busy($0.resource) },
                           unitQueues: placeOfResource.map { pool.queueLength($0.resource) }, at: sim.now)
         }
         sim.schedule(after: Duration.day, priority: .audit, .audit)
     }
 
-    var firstObservedDay: Int { spec.calendar.dayIndex(spec.warmUp) }
+    var firstObservedDay: Int { spec.firstObservedDay }
 
     func resetStatistics() {
         warmedUp = true
@@ -126,4 +127,12 @@ extension SystemSimulation {
         }
         return e
     }
+}
+
+extension SystemSpec {
+    /// The first day statistics count (the day warm-up ends in), from the start of the run: day 0 of every
+    /// daily series.
+    public var firstObservedDay: Int { calendar.dayIndex(warmUp) }
+    /// Its calendar date.
+    public var firstObservedDate: CivilDate { calendar.date(ofDay: firstObservedDay) }
 }

@@ -66,8 +66,10 @@ struct Compare: ParsableCommand {
             try checkResults(results)
             // Verdicts rest on the pairs that finished; `planned` says how many were asked for.
             if !results.isEmpty {
-                comparisons.append(Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
-                                              optionResults: results, planned: n))
+                var c = Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
+                                   optionResults: results, planned: n)
+                c.optionDaily = Summaries.daily(results)  // drawn over the baseline's in the report
+                comparisons.append(c)
             } else {
                 notRun.append(os.name)
             }
@@ -79,9 +81,10 @@ struct Compare: ParsableCommand {
         case .csv: print(comparisons.map(Writers.comparisonCSV).joined(), terminator: "")
         case .json: print(Writers.comparisonJSON(comparisons), terminator: "")
         }
-        let baseReport = RunReport(scenario: spec.name, replications: baseResults.count, seed: seed,
+        var baseReport = RunReport(scenario: spec.name, replications: baseResults.count, seed: seed,
                                    metrics: Summaries.metrics(baseResults), daily: Summaries.daily(baseResults),
                                    incomplete: incomplete)
+        baseReport.firstDate = spec.firstObservedDate
         var files = [("comparison.csv", comparisons.map(Writers.comparisonCSV).joined()),
                      ("comparison.json", Writers.comparisonJSON(comparisons)),
                      ("summary.json", Writers.summaryJSON(baseReport))]

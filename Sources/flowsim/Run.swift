@@ -94,8 +94,9 @@ struct Run: ParsableCommand {
             printError("interrupted before any replication finished: nothing written")
             throw interruptedExitCode
         }
-        let report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
+        var report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
                                metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete)
+        report.firstDate = spec.firstObservedDate
         let count = incomplete ? "\(outcome.consumed) of \(n) replications (interrupted)" : "\(n) replications"
         switch format {
         case .table:

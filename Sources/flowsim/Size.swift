@@ -85,9 +85,10 @@ struct Size: ParsableCommand {
         func points() -> [SweepPoint] {
             (evaluated.keys.sorted().compactMap { evaluated[$0] } + others).sorted { $0.values[0] < $1.values[0] }
         }
-        func save(complete: Bool, shown: [String] = [], report: Bool = false) throws {
-            let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: points(), shown: shown,
+        func save(complete: Bool, shown: [String] = [], report: Bool = false, answer: SizeAnswer? = nil) throws {
+            var sweep = Sweep(scenario: base.spec.name, parameters: [param], points: points(), shown: shown,
                               target: report ? goal : nil)
+            sweep.answer = answer
             var files = [("size.csv", Writers.sweepCSV(sweep))]
             if report { files.append(("report.html", HTMLReport.render(title: "size \(param) for \(goal)", run: nil, sweep: sweep))) }
             var m = manifest
@@ -138,7 +139,8 @@ struct Size: ParsableCommand {
         let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: shown, shown: [goal.metric], target: goal)
         print("evidence (\(evaluated.count) of \(values.count) values run, \(n) replications each, seed \(seed)):")
         print(sweepTable(sweep), terminator: "")
-        try save(complete: true, shown: [goal.metric], report: common.report)
+        try save(complete: true, shown: [goal.metric], report: common.report,
+                 answer: answer.map { .smallest(values[$0]) } ?? .none(low: values[0], high: values[values.count - 1]))
         guard let a = answer else {
             print("no value of \(param) in \(formatValue(low))...\(formatValue(high)) meets \(goal) with 95% confidence")
             throw ExitCode(1)
