@@ -119,14 +119,14 @@ public enum HTMLReport {
 
     /// The daily series worth a chart, in this order.
     static func dailySeriesShown(_ run: RunReport) -> [DailySummary] {
-        let main = ["acute_occupancy_percent", "nctr_percent", "ed_4h_percent", "handovers_over_30min", "escalation_beds_open"]
+        let main = ["acute_occupancy_percent", "nctr_percent", "ed_4h_percent", "handovers_over_30min", "escalation_beds_rules"]
         let wards = run.metrics.compactMap { m -> String? in
             let p = "vw_occupancy_percent."
             return m.id.hasPrefix(p) ? String(m.id.dropFirst(p.count)) : nil
         }
         var out = main.compactMap { id in run.daily.first { $0.series == id } }
         // Escalation beds are charted only when some opened (they shade every chart anyway).
-        out.removeAll { $0.series == "escalation_beds_open" && !$0.days.contains { $0.mean > 0 } }
+        out.removeAll { $0.series == "escalation_beds_rules" && !$0.days.contains { $0.mean > 0 } }
         for w in wards {
             if let d = run.daily.first(where: { $0.series == "occupancy.\(w)" }) { out.append(d) }
         }
@@ -142,7 +142,7 @@ public enum HTMLReport {
         case "nctr_percent": return (MetricCatalog.label(of: series), "% of occupied acute beds", series)
         case "ed_4h_percent": return (MetricCatalog.label(of: series) + ", by day", "% of the day's departures", series)
         case "handovers_over_30min": return (MetricCatalog.label(of: series), "handovers per day", nil)
-        case "escalation_beds_open": return ("Escalation beds open at the daily audit", "beds", nil)
+        case "escalation_beds_rules": return ("Beds opened by escalation rules, at the daily audit", "beds", nil)
         default:
             if series.hasPrefix("occupancy.") {
                 return ("Virtual ward \(series.dropFirst("occupancy.".count)): patients on the ward", "patients", nil)
@@ -151,15 +151,23 @@ public enum HTMLReport {
         }
     }
 
-    /// Days with escalation beds open (mean across replications > 0) as shaded bands, darker for more beds:
-    /// consecutive days at the same of four shades are one band.
+    /// Escalation as shaded bands: days with dated extra beds open (the scenario's capacity periods, such as winter
+    /// beds: the same in every replication) in the darker shade; days when escalation rules had beds open in two
+    /// lighter ones, by the mean across replications against its peak (at least a quarter: `s1`, at least
+    /// three fifths: `s2`), so beds opened now and then, in few replications, leave the day clear.
+    /// Consecutive days in one shade are one band.
     static func escalationShading(_ run: RunReport) -> [Shade] {
-        guard let e = run.daily.first(where: { $0.series == "escalation_beds_open" }) else { return [] }
-        let top = e.days.map(\.mean).filter(\.isFinite).max() ?? 0
-        guard top > 0 else { return [] }
+        let dated = run.daily.first { $0.series == "escalation_beds_dated" }?.days ?? []
+        let rules = run.daily.first { $0.series == "escalation_beds_rules" }?.days ?? []
+        let top = rules.map(\.mean).filter(\.isFinite).max() ?? 0
         var out: [Shade] = []
-        for (d, m) in e.days.enumerated() where m.mean.isFinite && m.mean > 0 {
-            let level = Swift.min(4, Swift.max(1, Int((4 * m.mean / top).rounded(.up))))
+        for d in 0..<Swift.max(dated.count, rules.count) {
+            var level = 0
+            if d < rules.count, top > 0, case let m = rules[d].mean, m.isFinite {
+                level = m >= 0.6 * top ? 2 : m >= 0.25 * top ? 1 : 0
+            }
+            if d < dated.count, dated[d].mean.isFinite, dated[d].mean > 0 { level = 3 }
+            guard level > 0 else { continue }
             if var last = out.last, last.x1 == Double(d) - 0.5, last.level == level {
                 last.x1 = Double(d) + 0.5
                 out[out.count - 1] = last
@@ -181,9 +189,10 @@ public enum HTMLReport {
         s += "<p class=\"note\">Daily values at the 23:59 audit from \(esc(first)) (after warm-up): the line is the mean across"
             + " replications, the band its 95% confidence interval (clipped to the possible range, e.g. 0-100%)."
             + (comparisons.isEmpty ? "" : " Each option is drawn over the baseline (same seeds: common random numbers).")
-            + (shading.isEmpty ? "" : " <span class=\"shade\">Shaded</span>: days with escalation beds open"
-                + " (dated extra beds or escalation rules; darker = more beds, mean across replications\(comparisons.isEmpty ? "" : ", baseline")).")
-            + " Dashed lines: national standards.</p>\n<div class=\"charts\">\n"
+            + (shading.isEmpty ? "" : " Shaded\(comparisons.isEmpty ? "" : " (the baseline's)"): <span class=\"shade s3\">dated escalation beds open</span>"
+                + " (the scenario's extra capacity periods, such as winter beds) and <span class=\"shade s1\">days when escalation rules"
+                + " had beds open</span> (darker: more; mean across replications at least a quarter of its peak).")
+            + " Dashed amber lines: national standards (NHS England planning guidance 2024/25 and 2025/26).</p>\n<div class=\"charts\">\n"
         for d in shown {
             let (title, unit, metric) = dailyTitle(d.series)
             var chart = Chart(title: title, xLabel: run.firstDate == nil ? "day after warm-up" : "date", yLabel: unit)
@@ -204,7 +213,8 @@ public enum HTMLReport {
             chart.markers = false
             chart.shading = shading
             if let metric, let st = MetricCatalog.standard(of: metric) {
-                chart.references.append(Reference(value: st.value, label: "standard \(st.text(unit: .percent)) (\(st.source))", kind: "std"))
+                chart.references.append(Reference(value: st.value, label: "NHS standard \(st.text(unit: .percent))", kind: "std",
+                                                  source: "national standard \(st.text(unit: .percent)): \(st.source)"))
             }
             s += chart.svg()
         }
@@ -299,13 +309,13 @@ public enum HTMLReport {
                 s += "<text class=\"tick\" x=\"\(n(x(t)))\" y=\"\(n(y + 20))\" text-anchor=\"\(t < 0 ? "start" : "end")\">\(esc(signedTick(t, step: step, unit)))</text>"
             }
             if let favours = favoursSides(r.direction) {
-                s += "<text class=\"favours\" x=\"\(n(left + 2))\" y=\"\(n(y - 5))\">← favours \(esc(favours.left))</text>"
-                s += "<text class=\"favours\" x=\"\(n(w - right - 2))\" y=\"\(n(y - 5))\" text-anchor=\"end\">favours \(esc(favours.right)) →</text>"
+                s += "<text class=\"favours\" x=\"\(n(left + 2))\" y=\"\(n(y - 8))\">← favours \(esc(favours.left))</text>"
+                s += "<text class=\"favours\" x=\"\(n(w - right - 2))\" y=\"\(n(y - 8))\" text-anchor=\"end\">favours \(esc(favours.right)) →</text>"
             }
             if d.lower.isFinite && d.upper.isFinite {
                 s += "<line class=\"whisker\" x1=\"\(n(x(d.lower)))\" y1=\"\(n(y))\" x2=\"\(n(x(d.upper)))\" y2=\"\(n(y))\"/>"
                 for e in [d.lower, d.upper] {
-                    s += "<line class=\"whisker\" x1=\"\(n(x(e)))\" y1=\"\(n(y - 5))\" x2=\"\(n(x(e)))\" y2=\"\(n(y + 5))\"/>"
+                    s += "<line class=\"whisker\" x1=\"\(n(x(e)))\" y1=\"\(n(y - 4))\" x2=\"\(n(x(e)))\" y2=\"\(n(y + 4))\"/>"
                 }
             }
             s += "<circle class=\"pt\" cx=\"\(n(x(d.mean)))\" cy=\"\(n(y))\" r=\"4\"/></g>\n"
@@ -372,7 +382,8 @@ public enum HTMLReport {
             chart.limits = possibleRange(all, metric: metric)
             if chart.limits != nil { chart.series = chart.series.map { se in var se = se; se.points = clipped(se.points, metric: metric); return se } }
             if let st = MetricCatalog.standard(of: metric), let unit = info?.unit {
-                chart.references.append(Reference(value: st.value, label: "standard \(st.text(unit: unit)) (\(st.source))", kind: "std"))
+                chart.references.append(Reference(value: st.value, label: "NHS standard \(st.text(unit: unit))", kind: "std",
+                                                  source: "national standard \(st.text(unit: unit)): \(st.source)"))
             }
             if let t = sweep.target, t.metric == metric {
                 chart.references.append(Reference(value: t.value, label: "target \(t.comparison.rawValue) \(short(t.value))", kind: "target"))
@@ -416,7 +427,7 @@ public enum HTMLReport {
     /// A shaded stretch of a dated chart's x-axis (escalation beds open), darker for a higher `level` (1-4).
     struct Shade: Equatable { var x0, x1: Double; var level: Int }
     /// A horizontal dashed line: a national standard (`std`) or a target (`target`).
-    struct Reference { var value: Double; var label: String; var kind: String }
+    struct Reference { var value: Double; var label: String; var kind: String; var source: String? = nil }
 
     /// The range a metric's values can take, judged from its means: 0-100 for percentages, 0-inf for counts;
     /// nil when a mean is negative (a difference, say).
@@ -529,8 +540,8 @@ public enum HTMLReport {
             let sx = { (v: Double) in left + (v - x0) / (x1 - x0) * plotW }
             let sy = { (v: Double) in top + plotH - (v - y0) / (y1 - y0) * plotH }
             let xStep = xt.count > 1 ? xt[1] - xt[0] : 1, yStep = yt.count > 1 ? yt[1] - yt[0] : 1
-            let xTicks: [(x: Double, label: String)] = firstDate.map { monthTicks(from: $0, x0: x0, x1: x1) }
-                ?? xt.filter { $0 >= x0 - 1e-9 && $0 <= x1 + 1e-9 }.map { ($0, tickLabel($0, step: xStep)) }
+            let xTicks: [(x: Double, label: String, year: String?)] = firstDate.map { monthTicks(from: $0, x0: x0, x1: x1) }
+                ?? xt.filter { $0 >= x0 - 1e-9 && $0 <= x1 + 1e-9 }.map { ($0, tickLabel($0, step: xStep), nil) }
             // The plot area clips what it holds (a nested svg: no url() reference needed); inside it, page coordinates.
             // A 5-pixel margin keeps the end points' markers whole.
             let plotOpen = "<svg x=\"\(n(left - 5))\" y=\"\(n(top - 5))\" width=\"\(n(plotW + 10))\" height=\"\(n(plotH + 10))\" overflow=\"hidden\">"
@@ -550,13 +561,19 @@ public enum HTMLReport {
                 s += "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(n(sy(t)))\" x2=\"\(n(w - right))\" y2=\"\(n(sy(t)))\"/>"
                 s += "<text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(n(sy(t) + 4))\" text-anchor=\"end\">\(money ? "£" : "")\(tickLabel(t, step: yStep))</text>\n"
             }
-            for (t, label) in xTicks {
-                s += "<line class=\"tickmark\" x1=\"\(n(sx(t)))\" y1=\"\(n(top + plotH))\" x2=\"\(n(sx(t)))\" y2=\"\(n(top + plotH + 5))\"/>"
-                s += "<text class=\"tick\" x=\"\(n(sx(t)))\" y=\"\(n(top + plotH + 18))\" text-anchor=\"\(firstDate == nil ? "middle" : "start")\">\(esc(label))</text>\n"
+            for (t, label, year) in xTicks {
+                s += "<line class=\"tickmark\" x1=\"\(n(sx(t)))\" y1=\"\(n(top + plotH))\" x2=\"\(n(sx(t)))\" y2=\"\(n(top + plotH + (year == nil ? 5 : 26)))\"/>"
+                // Dated: the label just right of its tick (the month or year starting there), the year under it.
+                let dated = firstDate != nil
+                s += "<text class=\"tick\" x=\"\(n(sx(t) + (dated ? 3 : 0)))\" y=\"\(n(top + plotH + 16))\" text-anchor=\"\(dated ? "start" : "middle")\">\(esc(label))</text>"
+                if let year {
+                    s += "<text class=\"tick year\" x=\"\(n(sx(t) + 3))\" y=\"\(n(top + plotH + 28))\" text-anchor=\"start\">\(esc(year))</text>"
+                }
+                s += "\n"
             }
             s += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotH))\" x2=\"\(n(w - right))\" y2=\"\(n(top + plotH))\"/>"
             s += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(top + plotH))\"/>\n"
-            s += "<text class=\"alabel\" x=\"\(n(left + plotW / 2))\" y=\"\(n(h - 10))\" text-anchor=\"middle\">\(esc(truncated(xLabel, 70)))</text>\n"
+            s += "<text class=\"alabel\" x=\"\(n(left + plotW / 2))\" y=\"\(n(h - (firstDate == nil ? 10 : 6)))\" text-anchor=\"middle\">\(esc(truncated(xLabel, 70)))</text>\n"
             s += "<text class=\"alabel\" transform=\"translate(14 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(esc(truncated(yLabel, 40)))</text>\n"
             s += "</g>\n"
 
@@ -570,8 +587,9 @@ public enum HTMLReport {
                 }
             }
             for r in references where r.value.isFinite && r.value >= y0 && r.value <= y1 {
+                s += "<g><title>\(esc(r.source ?? r.label))</title>"
                 s += "<line class=\"\(r.kind)\" x1=\"\(n(left))\" y1=\"\(n(sy(r.value)))\" x2=\"\(n(w - right))\" y2=\"\(n(sy(r.value)))\"/>"
-                s += "<text class=\"\(r.kind == "std" ? "slabel" : "tlabel")\" x=\"\(n(w - right - 4))\" y=\"\(n(sy(r.value) - 5))\" text-anchor=\"end\">\(esc(r.label))</text>\n"
+                s += "<text class=\"\(r.kind == "std" ? "slabel" : "tlabel")\" x=\"\(n(w - right - 4))\" y=\"\(n(sy(r.value) - 5))\" text-anchor=\"end\">\(esc(r.label))</text></g>\n"
             }
             if let m = marker, m.x.isFinite {
                 s += "<line class=\"answer\" x1=\"\(n(sx(m.x)))\" y1=\"\(n(top))\" x2=\"\(n(sx(m.x)))\" y2=\"\(n(top + plotH))\"/>"
@@ -714,8 +732,9 @@ public enum HTMLReport {
     static func longDate(_ d: CivilDate) -> String { "\(d.day) \(monthNames[d.month - 1]) \(d.year)" }
 
     /// Ticks at the first of the month for a dated axis whose x is days from `first`: every month, or every 2, 3,
-    /// 6 or 12 so there are at most 13; labelled "Apr", with the year on the first tick and on each January.
-    static func monthTicks(from first: CivilDate, x0: Double, x1: Double) -> [(x: Double, label: String)] {
+    /// 6 or 12 so there are at most 13. Each is labelled with its month ("Apr"), or its year for yearly ticks; `year`
+    /// is set on the first tick and on each January, for the second row of labels.
+    static func monthTicks(from first: CivilDate, x0: Double, x1: Double) -> [(x: Double, label: String, year: String?)] {
         var months: [(x: Double, date: CivilDate)] = []
         var y = first.year, m = first.month
         while months.count < 2_000 {
@@ -729,8 +748,8 @@ public enum HTMLReport {
         let step = [1, 2, 3, 6, 12, 24, 60].first { months.count / $0 <= 12 } ?? 120
         let kept = months.filter { ($0.date.month - 1) % Swift.min(step, 12) == 0 && (step <= 12 || $0.date.year % (step / 12) == 0) }
         return kept.enumerated().map { i, t in
-            let name = monthNames[t.date.month - 1]
-            return (t.x, i == 0 || t.date.month == 1 ? "\(name) \(t.date.year)" : name)
+            if step >= 12 { return (t.x, "\(t.date.year)", nil) }
+            return (t.x, monthNames[t.date.month - 1], i == 0 || t.date.month == 1 ? "\(t.date.year)" : nil)
         }
     }
     /// About four significant figures (TableWriter.format), with thousands separated by commas.
@@ -798,11 +817,12 @@ public enum HTMLReport {
     .zero{stroke:#444;stroke-width:1.2}
     .std{stroke:#b26b00;stroke-width:1.5;stroke-dasharray:3 3}
     svg.chart .slabel{fill:#8a5300;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
-    span.std{color:#8a5300;font-weight:600;white-space:nowrap}span.shade{background:#f6e3c4;padding:0 3px}
-    .shade{fill:#f0b35a;stroke:none}.shade.s1{fill-opacity:0.10}.shade.s2{fill-opacity:0.18}.shade.s3{fill-opacity:0.26}.shade.s4{fill-opacity:0.34}
+    span.std{color:#8a5300;font-weight:600;white-space:nowrap}span.shade{padding:0 3px}
+    rect.shade{stroke:none}rect.s1{fill:#f0b35a;fill-opacity:0.12}rect.s2{fill:#f0b35a;fill-opacity:0.24}
+    rect.s3{fill:#e07b00;fill-opacity:0.22}span.shade.s1{background:#fcefdc}span.shade.s3{background:#f8d8b0}
     line.answer{stroke:#1a7f37;stroke-width:2}svg.chart .answerlabel{fill:#1a7f37;font-weight:700;font-size:12px}
     .answerpt{fill:none;stroke:#1a7f37;stroke-width:2.5}
-    svg.chart .csub{font-size:10px;fill:#777;font-family:ui-monospace,Menlo,Consolas,monospace}
+    svg.chart .year{font-weight:600;fill:#555}svg.chart .csub{font-size:10px;fill:#777;font-family:ui-monospace,Menlo,Consolas,monospace}
     svg.chart .favours{font-size:10px;fill:#888;font-style:italic}svg.chart .runit{font-size:10px;fill:#555}
     svg.chart .track{stroke:#ddd;stroke-width:1}.stripe{fill:#f7f8fa}
     .banner{font-size:1.25em;background:#e8f4ea;border:1px solid #9ccfa6;border-left:6px solid #1a7f37;padding:10px 14px;margin:0.8em 0}

@@ -421,9 +421,14 @@ final class SteeringReportTests: XCTestCase {
         var run = sampleRun()
         run.firstDate = CivilDate(year: 2025, month: 4, day: 15)
         run.daily.append(dailySeries("ed_4h_percent", days: 365, base: 74, amplitude: 4, noise: 2))
-        // Escalation beds open on days 240-330 (from 11 December), more of them in the middle.
-        run.daily.append(DailySummary(series: "escalation_beds_open", days: (0..<365).map { d in
-            MetricSummary(id: "\(d)", values: (240..<330).contains(d) ? (d < 285 ? [20, 20] : [40, 40]) : [0, 0])
+        // Winter beds (a dated period) on days 260-349; escalation rules open beds on days 200-239 (20 of them),
+        // 240-259 (40), and on day 100 (2, a twentieth of the peak).
+        run.daily.append(DailySummary(series: "escalation_beds_dated", days: (0..<365).map { d in
+            MetricSummary(id: "\(d)", values: (260..<350).contains(d) ? [40, 40] : [0, 0])
+        }))
+        run.daily.append(DailySummary(series: "escalation_beds_rules", days: (0..<365).map { d in
+            let v: Double = (200..<240).contains(d) ? 20 : (240..<260).contains(d) ? 40 : d == 100 ? 2 : 0
+            return MetricSummary(id: "\(d)", values: [v, v])
         }))
         return run
     }
@@ -434,33 +439,39 @@ final class SteeringReportTests: XCTestCase {
         for c in daily {
             XCTAssertTrue(c.contains(">date<"))
             XCTAssertFalse(c.contains(">day"))
-            // Day 0 is 15 April 2025: the first tick is 1 May 2025 with its year, then months, January with its year.
-            XCTAssertTrue(c.contains(">May 2025</text>"), "first tick with its year")
+            // Day 0 is 15 April 2025: the first tick is 1 May, with the year under it; January has its year.
+            XCTAssertTrue(c.contains(">May</text><text class=\"tick year\""), "first tick with its year")
             XCTAssertTrue(c.contains(">Jun</text>"))
-            XCTAssertTrue(c.contains(">Jan 2026</text>"), "a new year is named")
-            XCTAssertFalse(c.contains(">Apr 2025</text>"), "15 April is not a month start")
+            XCTAssertTrue(c.contains(">Jan</text><text class=\"tick year\""), "a new year is named")
+            XCTAssertTrue(c.contains(">2025</text>") && c.contains(">2026</text>"))
+            XCTAssertFalse(c.contains(">Apr</text><text class=\"tick year\""), "15 April 2025 is not a month start: May is first")
+            XCTAssertEqual(count(">Apr</text>", in: c), 1, "1 April 2026, the last month of the year shown")
         }
         let ticks = HTMLReport.monthTicks(from: CivilDate(year: 2025, month: 4, day: 15), x0: -0.5, x1: 364.5)
         XCTAssertEqual(ticks.map(\.x), [16, 47, 77, 108, 139, 169, 200, 230, 261, 292, 320, 351], "days from 15 April to each 1st")
         let tenYears = HTMLReport.monthTicks(from: CivilDate(year: 2025, month: 4, day: 1), x0: 0, x1: 3650)
         XCTAssertLessThanOrEqual(tenYears.count, 13, "a long run gets fewer ticks")
-        XCTAssertTrue(tenYears.allSatisfy { $0.label.hasPrefix("Jan") }, "yearly ticks on 1 January: \(tenYears.map(\.label))")
+        XCTAssertEqual(tenYears.first?.label, "2026", "yearly ticks on 1 January, labelled by year")
+        XCTAssertTrue(tenYears.allSatisfy { Int($0.label) != nil && $0.year == nil }, "\(tenYears.map(\.label))")
     }
 
     func testEscalationDaysAreShadedOnEveryDailyChart() {
         let html = HTMLReport.render(title: "t", run: datedRun())
         for c in charts(html, "daily") {
-            // Two bands: 45 days at half the peak (level 2), 45 at the peak (level 4).
-            XCTAssertEqual(count("<rect class=\"shade", in: c), 2, "one band per run of days at one shade")
+            // Three bands: rules at half their peak (light), rules at their peak (darker), then the dated period;
+            // day 100 (a twentieth of the peak) is left clear.
+            XCTAssertEqual(count("<rect class=\"shade", in: c), 3, "one band per run of days at one shade")
+            XCTAssertTrue(c.contains("class=\"shade s1\""))
             XCTAssertTrue(c.contains("class=\"shade s2\""))
-            XCTAssertTrue(c.contains("class=\"shade s4\""))
+            XCTAssertTrue(c.contains("class=\"shade s3\""))
         }
-        XCTAssertTrue(section("daily", html).contains("days with escalation beds open"))
+        XCTAssertTrue(section("daily", html).contains("dated escalation beds open"))
+        XCTAssertEqual(HTMLReport.escalationShading(datedRun()).map { [$0.x0, $0.x1] }, [[199.5, 239.5], [239.5, 259.5], [259.5, 349.5]])
         XCTAssertNil(xmlError(html))
         // Without escalation beds: no shading and no escalation chart.
         let plain = HTMLReport.render(title: "t", run: sampleRun())
         XCTAssertFalse(plain.contains("class=\"shade"))
-        XCTAssertFalse(plain.contains("Escalation beds open"))
+        XCTAssertFalse(plain.contains("escalation rules, at the daily audit"))
     }
 
     func testNationalStandardsAreDataNextToTheCatalogue() {
@@ -480,9 +491,10 @@ final class SteeringReportTests: XCTestCase {
         let daily = charts(html, "daily")
         let occupancy = daily.first { $0.contains("Acute bed occupancy at the daily audit") }!
         XCTAssertTrue(occupancy.contains("<line class=\"std\""))
-        XCTAssertTrue(occupancy.contains("standard ≤ 92% (NHS planning guidance 2024/25)"))
+        XCTAssertTrue(occupancy.contains(">NHS standard ≤ 92%</text>"))
+        XCTAssertTrue(occupancy.contains("<title>national standard ≤ 92%: NHS planning guidance 2024/25</title>"), "its source")
         let fourHours = daily.first { $0.contains("within 4 hours") }!
-        XCTAssertTrue(fourHours.contains("standard ≥ 78%"))
+        XCTAssertTrue(fourHours.contains("NHS standard ≥ 78%"))
         let nctr = daily.first { $0.contains("no criteria to reside") }!
         XCTAssertFalse(nctr.contains("class=\"std\""), "no national standard for NCTR")
         // The headline table lists each standard, and its CI bar marks it.
@@ -492,7 +504,7 @@ final class SteeringReportTests: XCTestCase {
         // A sweep of a ward's occupancy has the 80% line.
         let sweep = charts(HTMLReport.render(title: "t", run: nil, sweep: sampleSweep()), "sweep")
         let occ = sweep.first { $0.contains(">vw_occupancy_percent.frailty_hub<") }!
-        XCTAssertTrue(occ.contains("standard ≥ 80%"))
+        XCTAssertTrue(occ.contains("NHS standard ≥ 80%"))
     }
 
     func testTheCompareReportDrawsEachOptionOverTheBaseline() {
