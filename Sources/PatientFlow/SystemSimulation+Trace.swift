@@ -22,7 +22,7 @@ extension SystemSimulation {
             case withdrawn
             /// A blocked patient moved to a free place of the same unit while still waiting (ED boarding).
             case transfer
-            /// Takes the place (after `granted`, or at once for a unit without a queue).
+            /// Takes the place (right after `granted`; patients present at the start enter at time 0 without one).
             case enter
             /// Gives up the place held at `unit` (to take the one granted, or to leave).
             case leave

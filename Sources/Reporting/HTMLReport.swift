@@ -6,10 +6,11 @@ import SimCore
 /// inline SVG charts, no scripts and no network references, so the file can be mailed or archived as it is.
 /// The page is also well-formed XML (after its doctype line), which the tests check.
 ///
-/// Sections (each `<section id=...>` with an `<h2>`): `headline` (the DESIGN §4 metrics with CIs, and every metric
-/// in a `<details>`), `daily` (occupancy, NCTR, handovers and virtual-ward series over time with 95% CI bands),
-/// `compare` (per comparison a table and a forest plot of paired differences) and `sweep` (metric curves against
-/// the swept parameter, with the target line). See docs/report.md.
+/// Sections (each `<section id=...>` with an `<h2>`): `headline` (the DESIGN §4 metrics with CIs and national
+/// standards, and every metric in a `<details>`), `daily` (dated series over time with 95% CI bands, escalation
+/// shaded, standards drawn, each option over the baseline), `compare` (per comparison a table and a forest plot
+/// of paired differences in each metric's units) and `sweep` (metric curves against the swept parameter, with
+/// the target line; for `size` the answer in a banner above everything and on the chart). See docs/report.md.
 public enum HTMLReport {
     /// The page. `run` gives the headline and daily sections, `comparisons` the compare section and `sweep` the
     /// sweep section; sections without data are left out (or say "no data"). Never fails: NaN values are skipped.
@@ -523,7 +524,13 @@ public enum HTMLReport {
             if xs.min()! == xs.max()! { xs += [xs[0] - 1, xs[0] + 1] }
             var x0 = xs.min()!, x1 = xs.max()!
             var y0 = ys.min()!, y1 = ys.max()!
-            if y1 - y0 < 1e-9 * max(1, abs(y0)) { y0 -= max(1, abs(y0) * 0.1); y1 += max(1, abs(y1) * 0.1) }
+            if y1 - y0 < 1e-9 * max(1, abs(y0)) {
+                // A flat line: widen around it, but not past the possible range (no negative counts).
+                let flat = y0
+                y0 -= max(1, abs(y0) * 0.1)
+                y1 += max(1, abs(y1) * 0.1)
+                if let l = limits, flat >= l.lowerBound { y0 = Swift.max(y0, l.lowerBound) }
+            }
             let xt = niceTicks(x0, x1, count: 7)
             // Nice y range: extend to the outer ticks so the data do not touch the frame.
             let yPad = (y1 - y0) * 0.04

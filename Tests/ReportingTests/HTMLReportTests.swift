@@ -245,6 +245,13 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(count("<path class=\"band\"", in: daily), 2)
     }
 
+    func testAFlatCountHasNoNegativeAxis() {
+        let zeros = DailySummary(series: "handovers_over_30min", days: (0..<30).map { MetricSummary(id: "\($0)", values: [0, 0]) })
+        let daily = section("daily", HTMLReport.render(title: "t", run: RunReport(scenario: "s", replications: 2, seed: 1, metrics: [], daily: [zeros])))
+        XCTAssertTrue(daily.contains("<path class=\"line\""))
+        XCTAssertFalse(daily.contains(">-"), "no negative tick labels for a count that is 0 every day")
+    }
+
     func testNaNAndEmptyDataDoNotCrash() {
         let nanMetrics = HTMLReport.headlineMetrics.map { MetricSummary(id: $0, values: [.nan]) }
             + [MetricSummary(id: "ed_4h_percent.single", values: [3])]
