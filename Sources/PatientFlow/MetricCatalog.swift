@@ -56,6 +56,30 @@ public enum MinimumDifference: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A national standard a metric is judged against: a reference line on the report's charts and a column of its
+/// tables. Each carries its source.
+public struct NationalStandard: Sendable, Equatable {
+    /// Whether the standard is met at or above `value` (a floor, e.g. 78% within 4 hours) or at or below it (a
+    /// ceiling, e.g. 92% bed occupancy).
+    public enum Kind: String, Sendable, Equatable { case atLeast = ">=", atMost = "<=" }
+    public var value: Double
+    public var kind: Kind
+    /// Who set it, in a few words (shown with the line).
+    public var source: String
+
+    public init(_ kind: Kind, _ value: Double, source: String) {
+        self.kind = kind
+        self.value = value
+        self.source = source
+    }
+
+    /// "≥ 78%" (with the metric's unit).
+    public func text(unit: MetricUnit) -> String {
+        let v = value == value.rounded() ? String(Int(value)) : String(value)
+        return (kind == .atLeast ? "≥ " : "≤ ") + v + (unit == .percent ? "%" : " " + unit.rawValue)
+    }
+}
+
 /// Where a metric belongs in tables, reports and `docs/metrics.md`.
 public enum MetricGroup: String, Sendable, Equatable, CaseIterable {
     case chain = "The chain (DESIGN §4)"
@@ -119,6 +143,9 @@ public struct MetricInfo: Sendable, Equatable {
 
     /// The unit as a reader sees it beside a number: `%`, `days`, `£/year`.
     public var unitLabel: String { unit == .gbpPerYear ? "£/year" : unit.rawValue }
+
+    /// The national standard the metric is judged against, if any (`MetricCatalog.standards`).
+    public var standard: NationalStandard? { MetricCatalog.standards[id] }
 
     /// Whether this entry is a family (its id has a `<placeholder>`).
     public var isFamily: Bool { id.contains("<") }
@@ -456,6 +483,32 @@ public enum MetricCatalog {
     public static let unitQueueMean = MetricInfo(
         "unit.<name>.queue_mean", "Patients waiting for a place", .patients, .lowerIsBetter, .unit, .detail,
         "time-weighted mean number waiting for a place")
+
+    // MARK: National standards
+
+    /// The standards reports draw as reference lines, by catalogue id (a family's id covers every member).
+    /// Sources: NHS England, 2024/25 priorities and operational planning guidance (March 2024) and 2025/26
+    /// priorities and operational planning guidance (30 January 2025,
+    /// https://www.england.nhs.uk/long-read/2025-26-priorities-and-operational-planning-guidance/).
+    public static let standards: [String: NationalStandard] = [
+        // 2024/25 guidance: "improve A&E performance with 78% of patients seen within 4 hours by March 2025";
+        // 2025/26 guidance: "a minimum of 78% of patients seen within 4 hours in March 2026" (all types).
+        ed4h.id: NationalStandard(.atLeast, 78, source: "NHS planning guidance 2024/25 and 2025/26"),
+        // 2024/25 guidance: "reduce adult general and acute (G&A) bed occupancy to 92% or below" (carried from
+        // 2023/24 and the UEC recovery plan, January 2023; first set in the 2020/21 guidance).
+        acuteOccupancy.id: NationalStandard(.atMost, 92, source: "NHS planning guidance 2024/25"),
+        acuteOccupancyAudit.id: NationalStandard(.atMost, 92, source: "NHS planning guidance 2024/25"),
+        // 2024/25 guidance: "maintain the number of virtual ward beds ... at 80% occupancy" (UEC recovery plan,
+        // January 2023: "an average occupancy of 80%").
+        vwOccupancy.id: NationalStandard(.atLeast, 80, source: "NHS planning guidance 2024/25"),
+        vwOccupancyByWard.id: NationalStandard(.atLeast, 80, source: "NHS planning guidance 2024/25"),
+        // 2024/25 guidance: "consistently meet or exceed the 70% 2-hour urgent community response standard"
+        // (first set in the 2022/23 guidance; https://www.england.nhs.uk/statistics/statistical-work-areas/2-hour-urgent-community-response/).
+        ucr2h.id: NationalStandard(.atLeast, 70, source: "NHS planning guidance 2024/25"),
+    ]
+
+    /// The standard for `id` (a metric or a member of a family), if any.
+    public static func standard(of id: String) -> NationalStandard? { info(for: id)?.standard }
 
     /// Every entry, in the order outputs list them.
     public static let all: [MetricInfo] = [

@@ -11,10 +11,17 @@ extension SystemSimulation {
                 let attrs = initialMix.map { drawAttributes(mix: $0, unit.streams.initial) } ?? AttributeValues()
                 let person = persons.insert(Person(attributes: attrs))
                 let p = newPatient(attributes: attrs, person: person, byAmbulance: false)
+                if trace != nil { traceEvent(p, u, .arrive) }
                 if k >= initial.occupied {
                     patients[p].target = Int32(u)
                     patients[p].requested = Int32(r.index)
-                    if pool.request(r, entity: p, at: 0) { enter(p, unit: u, resource: r, from: -1) }
+                    if trace != nil { traceEvent(p, u, .request, resource: r.index) }
+                    if pool.request(r, entity: p, at: 0) {
+                        if trace != nil { traceEvent(p, u, .granted, resource: r.index) }
+                        enter(p, unit: u, resource: r, from: -1)
+                    } else if trace != nil {
+                        traceEvent(p, u, .blocked, resource: r.index)
+                    }
                     continue
                 }
                 pool.setCapacity(r, max(pool.capacity(r), pool.busy(r) + 1), at: 0)
@@ -22,6 +29,7 @@ extension SystemSimulation {
                 patients[p].unit = Int32(u)
                 patients[p].resource = Int32(r.index)
                 patients[p].phase = .inService
+                if trace != nil { traceEvent(p, u, .enter) }
                 occupancyChanged(place)
                 setPersonState(p, unit.personState)
                 unit.startInitialOccupant(p, self)

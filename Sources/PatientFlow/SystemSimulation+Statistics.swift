@@ -59,12 +59,14 @@ extension SystemSimulation {
             return
         }
         if warmedUp {
-            var occupied = 0, nctr = 0, capacity = 0
+            var occupied = 0, nctr = 0, capacity = 0, dated = 0, rules = 0
             for place in placeOfResource { place.occupancy.audit() }
             for ward in acuteWards {
                 for place in ward.places {
                     occupied += pool.busy(place.resource)
                     capacity += pool.capacity(place.resource)
+                    dated += place.extraPlaces(at: sim.now)
+                    rules += place.opened
                 }
                 nctr += ward.nctrCount
             }
@@ -79,7 +81,7 @@ extension SystemSimulation {
                 metrics.electiveMonthEnd(electiveSnapshot(), at: sim.now)
             }
             metrics.audit(day: day - firstObservedDay, occupied: occupied, nctr: nctr, capacity: capacity,
-                          unitLevels: placeOfResource.map { pool.busy($0.resource) },
+                          escalation: (dated, rules), unitLevels: placeOfResource.map { pool.busy($0.resource) },
                           unitQueues: placeOfResource.map { pool.queueLength($0.resource) }, at: sim.now)
         }
         sim.schedule(after: Duration.day, priority: .audit, .audit)

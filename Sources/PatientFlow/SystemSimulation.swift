@@ -226,26 +226,11 @@ public final class SystemSimulation {
     /// Why the replication stopped before its horizon, if it did.
     @exclusivity(unchecked) var stoppedBecause: String?
 
-    /// One line of a per-patient trace: when, which episode (and person), where, what happened.
-    public struct TraceEvent: Sendable {
-        public enum Kind: String, Sendable { case arrive, enter, leave, exit }
-        public var time: SimTime
-        public var patient: Int
-        public var person: Int
-        public var unit: String
-        /// The place (the unit's own name, or "<unit>.<area or pool>") the patient holds or takes, if any.
-        public var place: String
-        public var kind: Kind
-    }
-
-    /// Receives every patient movement when set (`flowsim run --trace`); nil (the default) costs one check per move.
+    /// Receives every movement, request and grant when set (`flowsim run --trace`); nil (the default) costs
+    /// one check per movement.
     @exclusivity(unchecked) public var trace: ((TraceEvent) -> Void)?
-
-    func traceEvent(_ p: Int, _ unit: Int, _ kind: TraceEvent.Kind) {
-        let r = Int(patients[p].resource)
-        trace?(TraceEvent(time: sim.now, patient: p, person: Int(patients[p].person), unit: units[unit].name,
-                          place: r >= 0 ? placeOfResource[r].name : "", kind: kind))
-    }
+    /// Episode and person serials for the trace (made on the first traced episode).
+    @exclusivity(unchecked) var traceIds: TraceIds?
 
     func start() {
         // Patients at the start count against the limit too, before any of them is made.
@@ -385,6 +370,7 @@ public final class SystemSimulation {
     }
 
     func newPatient(attributes: AttributeValues, person: Int, byAmbulance: Bool) -> Int {
+        let newPerson = persons[person].references == 0
         persons[person].references += 1
         persons[person].state = .hospital
         conservation.created += 1
@@ -392,6 +378,7 @@ public final class SystemSimulation {
         let p = patients.insert(Patient(attributes: attributes, person: Int32(person), byAmbulance: byAmbulance,
                                         arrivalTime: sim.now, token: freshToken()))
         persons[person].patient = Int32(p)
+        if trace != nil { traceNewEpisode(p, newPerson: newPerson) }
         return p
     }
 
@@ -441,9 +428,13 @@ public final class SystemSimulation {
         patients[p].requested = Int32(resource.index)
         patients[p].requestedAt = sim.now
         if patients[p].phase == .inService { patients[p].phase = .waiting }
+        if trace != nil { traceEvent(p, dest, .request, resource: resource.index) }
         if let granted = pool.requestPlace(resource, entity: p, at: sim.now, priority: priority, releasing: heldResource) {
+            if trace != nil { traceEvent(p, dest, .granted, resource: granted.index) }
             if held >= 0 { leave(p, unit: held, to: dest) }
             enter(p, unit: dest, resource: granted, from: held)
+        } else if trace != nil {
+            traceEvent(p, dest, .blocked, resource: resource.index)
         }
         drainTurnarounds()
     }
@@ -489,6 +480,7 @@ public final class SystemSimulation {
             let p = g.entity
             let dest = Int(unitOfResource[g.resource.index])
             let held = Int(patients[p].unit)
+            if trace != nil { traceEvent(p, dest, .granted, resource: g.resource.index) }
             if held >= 0 { leave(p, unit: held, to: dest) }
             enter(p, unit: dest, resource: g.resource, from: held)
         }
@@ -541,6 +533,7 @@ public final class SystemSimulation {
         guard pool.transferHeld(entity: p, waitingFor: ResourceID(index: Int(patients[p].requested)), to: place.resource,
                                 at: sim.now) else { return }
         patients[p].resource = Int32(place.resource.index)
+        if trace != nil { traceEvent(p, place.unit, .transfer) }
         occupancyChanged(old)
         occupancyChanged(place)
         processGrants()
@@ -550,6 +543,7 @@ public final class SystemSimulation {
     func withdrawRequest(_ p: Int) {
         if patients[p].requested >= 0 {
             pool.withdraw(ResourceID(index: Int(patients[p].requested)), entity: p, at: sim.now)
+            if trace != nil, patients[p].target >= 0 { traceEvent(p, Int(patients[p].target), .withdrawn, resource: Int(patients[p].requested)) }
         }
         patients[p].target = -1
         patients[p].requested = -1

@@ -118,8 +118,10 @@ struct Compare: ParsableCommand {
             try checkResults(results)
             // Verdicts rest on the pairs that finished; `planned` says how many were asked for.
             if !results.isEmpty {
-                comparisons.append(Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
-                                              optionResults: results, planned: n, minimumDifferences: rules))
+                var c = Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
+                                   optionResults: results, planned: n, minimumDifferences: rules)
+                c.optionDaily = Summaries.daily(results, firstDate: os.firstObservedDate)  // drawn over the baseline's in the report
+                comparisons.append(c)
                 optionReports.append(RunReport(scenario: os.name, replications: results.count, seed: seed,
                                                metrics: Summaries.metrics(results), daily: [],
                                                incomplete: results.count < n,
@@ -140,12 +142,13 @@ struct Compare: ParsableCommand {
         case .csv: print(Writers.comparisonCSV(comparisons), terminator: "")
         case .json: print(Writers.comparisonJSON(comparisons), terminator: "")
         }
-        let baseReport = RunReport(scenario: spec.name, replications: baseResults.count, seed: seed,
+        var baseReport = RunReport(scenario: spec.name, replications: baseResults.count, seed: seed,
                                    metrics: Summaries.metrics(baseResults),
                                    daily: Summaries.daily(baseResults, firstDate: spec.firstObservedDate),
                                    incomplete: incomplete,
                                    provenance: provenance(of: base, path: baseline, spec: spec, replications: baseResults.count,
                                                          overrides: overrides.sets))
+        baseReport.firstDate = spec.firstObservedDate
         var files = [("scorecard.csv", Writers.scorecardCSV(card)),
                      ("comparison.csv", Writers.comparisonCSV(comparisons)),
                      ("comparison.json", Writers.comparisonJSON(comparisons)),

@@ -238,6 +238,9 @@ final class Place {
     /// Places opened on top of the schedule by an escalation rule.
     @exclusivity(unchecked) var opened = 0
 
+    /// Places the schedule's dated periods add at `t` (winter escalation beds).
+    func extraPlaces(at t: SimTime) -> Int { schedule?.extraPlaces(at: t) ?? 0 }
+
     init(index: Int, name: String, resource: ResourceID, unit: Int, spec: PlaceSpec) {
         self.index = index
         self.name = name
