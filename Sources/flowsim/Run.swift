@@ -13,13 +13,17 @@ struct Run: ParsableCommand {
         abstract: "Run a scenario and print every metric with its mean and 95% confidence interval.",
         discussion: """
         Writes summary.json, replications.csv (replication, metric, value), monthly.csv (month, metric, mean,
-        lower, upper, n: the front door by calendar month) and daily.csv (day, series, mean,
-        lower, upper) to the output folder, and report.html with --report.
+        lower, upper, n: the front door by calendar month), daily.csv (day, series, mean,
+        lower, upper), occupancy.csv (unit, level, time and audit shares) and capacity.csv (unit, places,
+        P(delay | places) = P(N = c) / P(N <= c) from the occupancy distribution) to the output folder, and
+        report.html with --report. --capacity-table UNIT prints the places UNIT needs for P(delay) <= 1 in 10,
+        20, 50, 100 and 200, and its table.
 
         Examples:
           flowsim run scenarios/mk-baseline.yaml
           flowsim run scenarios/mk-baseline.yaml --replications 20 --seed 7 --jobs 2 --report
           flowsim run scenarios/option-vw-expand.yaml --format csv --out results/runs/vw-expand
+          flowsim run scenarios/examples/two-wards.yaml --capacity-table medical
         """
     )
 
@@ -37,6 +41,10 @@ struct Run: ParsableCommand {
     @Option(help: "The replication --trace records (default 0).")
     var traceReplication: Int = 0
 
+    @Option(name: .customLong("capacity-table"),
+            help: "Print the places this unit (a unit or place name, e.g. ward or ed.majors) needs for P(delay) <= 1 in N, and its capacity table (repeatable).")
+    var capacityTables: [String] = []
+
     func validate() throws {
         if traceReplication < 0 { throw ValidationError("--trace-replication must be >= 0.") }
     }
@@ -48,6 +56,13 @@ struct Run: ParsableCommand {
         let n = options.replications ?? loaded.replications
         if trace && traceReplication >= n {
             printError("error: --trace-replication \(traceReplication): the run has replications 0 to \(n - 1)")
+            throw ExitCode(2)
+        }
+        // Capacity tables are for places of the scenario (checked before anything runs).
+        let placeNames = spec.units.flatMap { u in u.kind.placeSpecs.map { $0.metricName(unit: u.name) } }
+        for name in capacityTables where !placeNames.contains(name) {
+            let known = placeNames.isEmpty ? "it has none" : "they are " + placeNames.joined(separator: ", ")
+            printError("error: --capacity-table \(name): not a unit with places in \(spec.name) (\(known))")
             throw ExitCode(2)
         }
         // The folder is checked (and locked) before anything runs: a bad --out fails in a second, not after the run.
@@ -72,8 +87,13 @@ struct Run: ParsableCommand {
         case .csv: print(Writers.metricsCSV(report.metrics), terminator: "")
         case .json: print(Writers.summaryJSON(report), terminator: "")
         }
+        let occupancy = summaries.occupancy
+        for name in capacityTables {
+            if let u = occupancy.first(where: { $0.unit == name }) { print(Writers.capacityTable(u), terminator: "") }
+        }
         var files = [("summary.json", Writers.summaryJSON(report)), ("replications.csv", summaries.replicationsCSV),
-                     ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly))]
+                     ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly)),
+                     ("occupancy.csv", Writers.occupancyCSV(occupancy)), ("capacity.csv", Writers.capacityCSV(occupancy))]
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
         if trace && !interruption.isCancelled {
             try writeTrace(spec, into: folder)

@@ -134,6 +134,19 @@ public struct SystemSpec: Sendable {
     public var population: PopulationSpec?
     /// Costs (nil: no cost metrics).
     public var costs: CostSpec?
+    /// Waits reported as `unit.<name>.wait_over.<t>`, ascending minutes (`wait_thresholds`; decision 141).
+    public var waitThresholds: [SimTime] = SystemSpec.defaultWaitThresholds
+    /// assumption: 4 and 12 hours, the two waits NHS England counts for the front door (the 4-hour standard and
+    /// 12-hour trolley waits); a bed or care place waited for in days can set its own.
+    public static let defaultWaitThresholds: [SimTime] = [4 * 60, 12 * 60]
+
+    /// A threshold as metric ids write it: whole days `2d`, else whole hours `4h`, else minutes `90min`.
+    public static func thresholdName(_ minutes: SimTime) -> String {
+        let m = Int(minutes.rounded())
+        if m > 0 && m % 1440 == 0 { return "\(m / 1440)d" }
+        if m > 0 && m % 60 == 0 { return "\(m / 60)h" }
+        return "\(m)min"
+    }
 
     public init(name: String, calendar: SimCalendar, horizon: SimTime, warmUp: SimTime, auditTime: SimTime = 1439,
                 attributes: [AttributeSpec], units: [UnitSpec], seed: UInt64 = 1, generator: GeneratorKind = .standard,
