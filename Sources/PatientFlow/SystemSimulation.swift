@@ -48,6 +48,9 @@ public final class SystemSimulation {
     /// `turnedAway[lossSlot[ward] * (units.count + 1) + source]`, source `units.count` for people at home.
     @exclusivity(unchecked) var turnedAway: [Int] = []
     var lossSlot: [Int] = []
+    /// While initial occupants are placed: the place's remaining-stay rule and the listed patient's elapsed time.
+    var startingRule = InitialState.RemainingStay.equilibrium
+    var startingElapsed: SimTime?
     @exclusivity(unchecked) var nextToken: UInt32 = 0
     /// Routes adjusted for residents a neighbourhood team works with (more step-up): per team, per unit.
     let teamRoutes: [[Keyed<Outcome>?]]

@@ -66,11 +66,43 @@ public struct ArrivalModeAttribute: Sendable {
 
 /// Where patients start when the run starts: a number in the unit and a number queueing for it.
 public struct InitialState: Sendable, Equatable {
+    /// How the remaining stays of the `occupied` patients are drawn (decision 144).
+    public enum RemainingStay: String, Sendable, Equatable, CaseIterable {
+        /// The equilibrium residual of the stay (decision 20): the time left in a stay seen at a random moment.
+        case equilibrium
+        /// IPACS's rule: a stay L drawn from the unit's stay, then the remaining stay uniform between 1 day and
+        /// L (L itself when L is under a day).
+        case uniformFromOne = "uniform_from_one"
+    }
+
+    /// Patients in the unit at the start (with `patients`, their number) and waiting for it.
     public var occupied: Int
     public var queued: Int
-    public init(occupied: Int = 0, queued: Int = 0) {
-        self.occupied = occupied
+    public var remaining: RemainingStay
+    /// Patients listed one by one (`initial: {csv: FILE}`): the first `patients.count` occupants, each with the
+    /// time already spent in the unit (its remaining stay is drawn given that elapsed time) and attributes.
+    public var patients: [InitialPatient]
+
+    public init(occupied: Int = 0, queued: Int = 0, remaining: RemainingStay = .equilibrium, patients: [InitialPatient] = []) {
+        self.occupied = max(occupied, patients.count)
         self.queued = queued
+        self.remaining = remaining
+        self.patients = patients
+    }
+}
+
+/// One patient present at the start, as a CSV lists them.
+public struct InitialPatient: Sendable, Equatable {
+    /// Time already spent in the unit, in minutes.
+    public var elapsed: SimTime
+    /// Attribute levels given (the bits of `given` say which); the others are drawn from the first arrivals mix.
+    public var attributes: AttributeValues
+    public var given: UInt32
+
+    public init(elapsed: SimTime, attributes: AttributeValues = AttributeValues(), given: UInt32 = 0) {
+        self.elapsed = elapsed
+        self.attributes = attributes
+        self.given = given
     }
 }
 
