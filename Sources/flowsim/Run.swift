@@ -17,7 +17,10 @@ struct Run: ParsableCommand {
         monthly.csv (month, metric, mean, lower, upper, n: the front door by calendar month) and daily.csv (day,
         date, series, mean, lower, upper, p10, p50, p90) to the output folder; daily-replications.csv with
         --daily-per-replication, report.html with --report, and trace.csv with --trace (docs/trace.md).
-        Percentages' intervals are clipped to 0-100 and counts' to 0 or more.
+        Percentages' intervals are clipped to 0-100 and counts' to 0 or more. Also occupancy.csv (unit, level, time and
+        audit shares) and capacity.csv (unit, places, P(delay | places) = P(N = c) / P(N <= c) from the occupancy
+        distribution); --capacity-table UNIT prints the places UNIT needs for P(delay) <= 1 in 10, 20, 50, 100
+        and 200, and its table.
 
         Examples:
           flowsim run scenarios/mk-baseline.yaml
@@ -25,6 +28,7 @@ struct Run: ParsableCommand {
           flowsim run scenarios/option-vw-expand.yaml --format csv --out results/runs/vw-expand
           flowsim run scenarios/mk-baseline.yaml --set units.home_support.capacity=200 --set seed=3
           flowsim run scenarios/examples/small-chain.yaml -r 8 --trace-replications 0,3,5-7
+          flowsim run scenarios/examples/two-wards.yaml --capacity-table medical
         """
     )
 
@@ -54,6 +58,10 @@ struct Run: ParsableCommand {
         guard trace || traceReplications != nil else { return [] }
         return (try? Self.parseReplicationList(traceReplications ?? "0")) ?? []
     }
+
+    @Option(name: .customLong("capacity-table"),
+            help: "Print the places this unit (a unit or place name, e.g. ward or ed.majors) needs for P(delay) <= 1 in N, and its capacity table (repeatable).")
+    var capacityTables: [String] = []
 
     func validate() throws {
         if let list = traceReplications {
@@ -90,6 +98,13 @@ struct Run: ParsableCommand {
                        + "the run has replications 0 to \(n - 1)")
             throw ExitCode(2)
         }
+        // Capacity tables are for places of the scenario (checked before anything runs).
+        let placeNames = spec.units.flatMap { u in u.kind.placeSpecs.map { $0.metricName(unit: u.name) } }
+        for name in capacityTables where !placeNames.contains(name) {
+            let known = placeNames.isEmpty ? "it has none" : "they are " + placeNames.joined(separator: ", ")
+            printError("error: --capacity-table \(name): not a unit with places in \(spec.name) (\(known))")
+            throw ExitCode(2)
+        }
         // The folder is checked (and locked) before anything runs: a bad --out fails in a second, not after the run.
         let folder = try openOutputFolder(options.out, name: spec.name)
         defer { folder.close() }
@@ -115,9 +130,14 @@ struct Run: ParsableCommand {
         case .csv: print(Writers.metricsCSV(report.metrics, scenario: spec.name), terminator: "")
         case .json: print(Writers.summaryJSON(report), terminator: "")
         }
+        let occupancy = summaries.occupancy
+        for name in capacityTables {
+            if let u = occupancy.first(where: { $0.unit == name }) { print(Writers.capacityTable(u), terminator: "") }
+        }
         var files = [("summary.json", Writers.summaryJSON(report)), ("summary.csv", Writers.metricsCSV(report.metrics, scenario: spec.name)),
                      ("replications.csv", summaries.replicationsCSV),
-                     ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly))]
+                     ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly)),
+                     ("occupancy.csv", Writers.occupancyCSV(occupancy)), ("capacity.csv", Writers.capacityCSV(occupancy))]
         if dailyPerReplication { files.append(("daily-replications.csv", summaries.dailyValuesCSV)) }
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
         if !traced.isEmpty && !interruption.isCancelled {
