@@ -14,7 +14,13 @@ import SimCore
 public enum HTMLReport {
     /// The page. `run` gives the headline and daily sections, `comparisons` the compare section and `sweep` the
     /// sweep section; sections without data are left out (or say "no data"). Never fails: NaN values are skipped.
-    public static func render(title: String, run: RunReport?, comparisons: [Comparison] = [], sweep: Sweep? = nil) -> String {
+    ///
+    /// For `compare`, `scorecard` gives the scorecard and the findings per option, `assumptions` each option's
+    /// differences from the baseline's scenario, and `provenance` where each scenario's results came from (a run's
+    /// own is `run.provenance`).
+    public static func render(title: String, run: RunReport?, comparisons: [Comparison] = [], sweep: Sweep? = nil,
+                              scorecard: Scorecard? = nil, assumptions: [(option: String, changes: [AssumptionChange])] = [],
+                              provenance: [(scenario: String, provenance: Provenance)] = []) -> String {
         var body = ""
         body += "<header><h1>\(esc(title))</h1>\n"
         if let run {
@@ -29,6 +35,8 @@ public enum HTMLReport {
         if let answer = sweep?.answer, let t = sweep?.target, let p = sweep?.parameters.first {
             body += sizeBanner(answer, target: t, parameter: p)
         }
+        if let scorecard { body += scorecardSection(scorecard) }
+        if run != nil || scorecard != nil { body += findingsSection(run: run, card: scorecard) }
         if let run {
             body += headlineSection(run)
             body += dailySection(run, comparisons: comparisons)
@@ -38,6 +46,9 @@ public enum HTMLReport {
         if run == nil && comparisons.isEmpty && sweep == nil {
             body += "<p class=\"nodata\">Nothing to report.</p>\n"
         }
+        body += assumptionsSection(assumptions)
+        let sources = provenance.isEmpty ? (run?.provenance.map { [(scenario: run!.scenario, provenance: $0)] } ?? []) : provenance
+        body += provenanceSection(sources)
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -45,7 +56,7 @@ public enum HTMLReport {
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>\(esc(title))</title>
-        <style>\(css)</style>
+        <style>\(css)\(decisionCSS)</style>
         </head>
         <body>
         \(body)<footer>flowsim report · self-contained page: inline styles and charts, no scripts.</footer>
@@ -705,7 +716,7 @@ public enum HTMLReport {
     static func esc(_ s: String) -> String { escape(s) }
 
     /// A unit as an axis or a table says it: `%`, `£ per year`, `days`.
-    static func unitText(_ u: MetricUnit) -> String { u == .gbpPerYear ? "£ per year" : u.rawValue }
+    static func unitText(_ u: MetricUnit) -> String { u == .gbpPerYear ? "£ per year" : u.rawValue }  // spelled out on chart axes
 
     /// A signed difference with its unit: "-3.7 points", "+£1.2M", "+120 count/year".
     static func signedValue(_ x: Double, _ u: MetricUnit?) -> String {

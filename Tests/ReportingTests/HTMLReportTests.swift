@@ -137,7 +137,7 @@ final class HTMLReportTests: XCTestCase {
                                      sweep: sampleSweep())
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n"))
         XCTAssertNil(xmlError(html))
-        XCTAssertEqual(sectionIDs(html), ["headline", "daily", "compare", "sweep"])
+        XCTAssertEqual(sectionIDs(html), ["findings", "headline", "daily", "compare", "sweep"])
         for id in ["headline", "daily", "compare", "sweep"] {
             XCTAssertTrue(section(id, html).contains("<h2>"), id)
         }
@@ -166,7 +166,7 @@ final class HTMLReportTests: XCTestCase {
         let details = head.components(separatedBy: "<details>")[1]
         XCTAssertEqual(count("<tr>", in: details), sampleRun().metrics.count + 1)
         XCTAssertTrue(details.contains("vw_full_percent.frailty_hub"))
-        XCTAssertEqual(sectionIDs(html), ["headline", "daily"])
+        XCTAssertEqual(sectionIDs(html), ["findings", "headline", "daily"])
     }
 
     func testNoNetworkReferencesOrScripts() {
@@ -277,7 +277,7 @@ final class HTMLReportTests: XCTestCase {
         }
         let html = HTMLReport.render(title: "t", run: run, comparisons: [comparison, emptyComparison], sweep: sweep)
         XCTAssertNil(xmlError(html))
-        XCTAssertEqual(sectionIDs(html), ["headline", "daily", "compare", "sweep"])
+        XCTAssertEqual(sectionIDs(html), ["findings", "headline", "daily", "compare", "sweep"])
         XCTAssertTrue(html.contains("Incomplete run"))
         XCTAssertEqual(count("<svg class=\"chart\"", in: section("daily", html)), 4)
         XCTAssertTrue(section("daily", html).contains(">no data<"))
