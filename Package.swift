@@ -80,6 +80,6 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PatientFlow", "SimCore", "Stochastics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PatientFlowTests", dependencies: ["PatientFlow", "SimCore", "Stochastics"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PatientFlow"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PatientFlow", "Scenario", "SimCore"]),
     ]
 )

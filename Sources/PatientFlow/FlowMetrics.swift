@@ -103,6 +103,7 @@ struct FlowMetrics {
     static let dailySeriesNames = [
         "acute_occupied", "acute_occupancy_percent", "nctr_patients", "nctr_percent",
         "handovers", "handovers_over_30min", "handover_hours_lost", "ed_departures", "ed_4h_percent",
+        "escalation_beds_dated", "escalation_beds_rules",
     ]
 
     mutating func prepare(spec: SystemSpec) {
@@ -324,8 +325,10 @@ struct FlowMetrics {
     }
 
     /// `unitLevels` and `unitQueues`: places held and patients waiting at each unit with places, in unit order.
-    mutating func audit(day: Int, occupied: Int, nctr: Int, capacity: Int, unitLevels: [Int], unitQueues: [Int],
-                        at t: SimTime) {
+    /// `escalation`: acute beds open now beyond the schedule's base, by the schedules' dated extra periods (winter
+    /// escalation beds) and by escalation rules.
+    mutating func audit(day: Int, occupied: Int, nctr: Int, capacity: Int, escalation: (dated: Int, rules: Int),
+                        unitLevels: [Int], unitQueues: [Int], at t: SimTime) {
         let share = occupied > 0 ? Double(nctr) / Double(occupied) : 0
         nctrShare.add(100 * share)
         if capacity > 0 { auditOccupancy.add(100 * Double(occupied) / Double(capacity)) }
@@ -334,12 +337,14 @@ struct FlowMetrics {
             months[m].occupancySum += capacity > 0 ? 100 * Double(occupied) / Double(capacity) : .nan
             months[m].nctrShareSum += 100 * share
         }
-        recordDaily(day: day, occupied: occupied, nctr: nctr, capacity: capacity, unitLevels: unitLevels, unitQueues: unitQueues)
+        recordDaily(day: day, occupied: occupied, nctr: nctr, capacity: capacity, escalation: escalation, unitLevels: unitLevels,
+                    unitQueues: unitQueues)
     }
 
     /// One day of every daily series (from the audit, and on warm-up days when the series include them), and a
     /// fresh day's counters.
-    mutating func recordDaily(day: Int, occupied: Int, nctr: Int, capacity: Int, unitLevels: [Int], unitQueues: [Int]) {
+    mutating func recordDaily(day: Int, occupied: Int, nctr: Int, capacity: Int, escalation: (dated: Int, rules: Int),
+                              unitLevels: [Int], unitQueues: [Int]) {
         let share = occupied > 0 ? Double(nctr) / Double(occupied) : 0
         let t = today
         let row: [Double] = [
@@ -347,6 +352,7 @@ struct FlowMetrics {
             Double(nctr), 100 * share,
             Double(t.handovers), Double(t.handoversOver30), t.minutesLost / 60,
             Double(t.edDepartures), t.edDepartures > 0 ? 100 * Double(t.edWithin4h) / Double(t.edDepartures) : .nan,
+            Double(escalation.dated), Double(escalation.rules),
         ] + unitLevels.map(Double.init) + unitQueues.map(Double.init)
         for (i, v) in row.enumerated() { daily[i].record(v, day: day) }
         today = DayCounters()

@@ -56,6 +56,30 @@ public enum MinimumDifference: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A national standard a metric is judged against: a reference line on the report's charts and a column of its
+/// tables. Each carries its source.
+public struct NationalStandard: Sendable, Equatable {
+    /// Whether the standard is met at or above `value` (a floor, e.g. 78% within 4 hours) or at or below it (a
+    /// ceiling, e.g. 92% bed occupancy).
+    public enum Kind: String, Sendable, Equatable { case atLeast = ">=", atMost = "<=" }
+    public var value: Double
+    public var kind: Kind
+    /// Who set it, in a few words (shown with the line).
+    public var source: String
+
+    public init(_ kind: Kind, _ value: Double, source: String) {
+        self.kind = kind
+        self.value = value
+        self.source = source
+    }
+
+    /// "≥ 78%" (with the metric's unit).
+    public func text(unit: MetricUnit) -> String {
+        let v = value == value.rounded() ? String(Int(value)) : String(value)
+        return (kind == .atLeast ? "≥ " : "≤ ") + v + (unit == .percent ? "%" : " " + unit.rawValue)
+    }
+}
+
 /// Where a metric belongs in tables, reports and `docs/metrics.md`.
 public enum MetricGroup: String, Sendable, Equatable, CaseIterable {
     case chain = "The chain (DESIGN §4)"
@@ -120,29 +144,58 @@ public struct MetricInfo: Sendable, Equatable {
     /// The unit as a reader sees it beside a number: `%`, `days`, `£/year`.
     public var unitLabel: String { unit == .gbpPerYear ? "£/year" : unit.rawValue }
 
+    /// The national standard the metric is judged against, if any (`MetricCatalog.standards`).
+    public var standard: NationalStandard? { MetricCatalog.standards[id] }
+
     /// Whether this entry is a family (its id has a `<placeholder>`).
     public var isFamily: Bool { id.contains("<") }
 
-    /// The id of the family member for `name` (`vw_full_percent.<ward>` -> `vw_full_percent.hub`); the id itself
-    /// for a single metric.
-    public func id(_ name: String) -> String {
-        guard let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") else { return id }
-        return String(id[..<open]) + name + String(id[id.index(after: close)...])
+    /// The id of the family member for `names`, one per `<placeholder>` in order (`vw_full_percent.<ward>` ->
+    /// `vw_full_percent.hub`; `unit.<name>.wait_over.<t>` -> `unit.ed.wait_over.4h`); the id itself for a single
+    /// metric.
+    public func id(_ names: String...) -> String {
+        let parts = literals
+        guard parts.count > 1 else { return id }
+        precondition(names.count == parts.count - 1, "\(id) has \(parts.count - 1) placeholders")
+        var s = String(parts[0])
+        for (name, literal) in zip(names, parts.dropFirst()) { s += name + literal }
+        return s
+    }
+
+    /// The text between the id's `<placeholder>`s: one part for a single metric, placeholders + 1 for a family.
+    var literals: [Substring] {
+        var parts: [Substring] = [], rest = id[...]
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            parts.append(rest[..<open])
+            rest = rest[rest.index(after: close)...]
+        }
+        return parts + [rest]
+    }
+
+    /// The members' names in `candidate` (one per placeholder, each not empty), or nil if it is not a member.
+    /// Each inner literal is taken at its first occurrence; the last is anchored at the end.
+    func names(in candidate: String) -> [Substring]? {
+        let parts = literals
+        guard parts.count > 1, candidate.hasPrefix(parts[0]), candidate.hasSuffix(parts[parts.count - 1]) else { return nil }
+        var rest = candidate.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count)
+        var names: [Substring] = []
+        for literal in parts.dropFirst().dropLast() {
+            // The first occurrence after at least one character of name.
+            guard let at = rest.indices.dropFirst().first(where: { rest[$0...].hasPrefix(literal) }) else { return nil }
+            names.append(rest[..<at])
+            rest = rest[rest.index(at, offsetBy: literal.count)...]
+        }
+        guard !rest.isEmpty else { return nil }
+        return names + [rest]
     }
 
     /// Whether `candidate` is this metric or a member of this family.
-    public func matches(_ candidate: String) -> Bool {
-        guard let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") else { return candidate == id }
-        let prefix = id[..<open], suffix = id[id.index(after: close)...]
-        return candidate.count > prefix.count + suffix.count && candidate.hasPrefix(prefix) && candidate.hasSuffix(suffix)
-    }
+    public func matches(_ candidate: String) -> Bool { isFamily ? names(in: candidate) != nil : candidate == id }
 
-    /// The label of a family member: the family's label with the member's name.
+    /// The label of a family member: the family's label with the member's names.
     public func label(for candidate: String) -> String {
-        guard isFamily, let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") else { return label }
-        let prefix = id[..<open].count, suffix = id[id.index(after: close)...].count
-        let name = candidate.dropFirst(prefix).dropLast(suffix)
-        return "\(label): \(name)"
+        guard isFamily, let names = names(in: candidate) else { return label }
+        return "\(label): \(names.joined(separator: " "))"
     }
 }
 
@@ -456,6 +509,49 @@ public enum MetricCatalog {
     public static let unitQueueMean = MetricInfo(
         "unit.<name>.queue_mean", "Patients waiting for a place", .patients, .lowerIsBetter, .unit, .detail,
         "time-weighted mean number waiting for a place")
+    public static let unitWaitMean = MetricInfo(
+        "unit.<name>.wait_mean", "Mean wait for a place", .hours, .lowerIsBetter, .unit, .detail,
+        "mean time from asking for a place here to being given one (here or, for an outlier, in another pool), in hours, over the patients given one after warm-up, 0 for those who took one at once; patients still waiting at the end are not counted. Places with a finite capacity")
+    public static let unitWaitPercent = MetricInfo(
+        "unit.<name>.wait_p", "Patients who waited for a place", .percent, .lowerIsBetter, .unit, .detail,
+        "the same patients who waited at all (more than 0) for their place, %")
+    public static let unitWaitOver = MetricInfo(
+        "unit.<name>.wait_over.<t>", "Patients who waited longer than a threshold for a place", .percent, .lowerIsBetter,
+        .unit, .detail,
+        "the same patients who waited longer than t (each of `wait_thresholds`, default 4h and 12h; written 30min, 4h, 2d), %")
+    public static let unitTurnedAway = MetricInfo(
+        "unit.<name>.turned_away", "Patients turned away when full", .countPerYear, .lowerIsBetter, .unit, .detail,
+        "virtual wards (loss units: a full ward sends a step-up to its `when_full`): step-ups that found no free place, per 365 days")
+    public static let unitTurnedAwayFrom = MetricInfo(
+        "unit.<name>.turned_away.<from>", "Patients turned away when full, by where they came from", .countPerYear,
+        .lowerIsBetter, .unit, .detail,
+        "the same by source: the unit whose place the patient held, the arrivals unit that made them, or `home` (readmissions and other returns from home), per 365 days; every unit whose routes can reach the ward is listed")
+
+    // MARK: National standards
+
+    /// The standards reports draw as reference lines, by catalogue id (a family's id covers every member).
+    /// Sources: NHS England, 2024/25 priorities and operational planning guidance (March 2024) and 2025/26
+    /// priorities and operational planning guidance (30 January 2025,
+    /// https://www.england.nhs.uk/long-read/2025-26-priorities-and-operational-planning-guidance/).
+    public static let standards: [String: NationalStandard] = [
+        // 2024/25 guidance: "improve A&E performance with 78% of patients seen within 4 hours by March 2025";
+        // 2025/26 guidance: "a minimum of 78% of patients seen within 4 hours in March 2026" (all types).
+        ed4h.id: NationalStandard(.atLeast, 78, source: "NHS planning guidance 2024/25 and 2025/26"),
+        // 2024/25 guidance: "reduce adult general and acute (G&A) bed occupancy to 92% or below" (carried from
+        // 2023/24 and the UEC recovery plan, January 2023; first set in the 2020/21 guidance).
+        acuteOccupancy.id: NationalStandard(.atMost, 92, source: "NHS planning guidance 2024/25"),
+        acuteOccupancyAudit.id: NationalStandard(.atMost, 92, source: "NHS planning guidance 2024/25"),
+        // 2024/25 guidance: "maintain the number of virtual ward beds ... at 80% occupancy" (UEC recovery plan,
+        // January 2023: "an average occupancy of 80%").
+        vwOccupancy.id: NationalStandard(.atLeast, 80, source: "NHS planning guidance 2024/25"),
+        vwOccupancyByWard.id: NationalStandard(.atLeast, 80, source: "NHS planning guidance 2024/25"),
+        // 2024/25 guidance: "consistently meet or exceed the 70% 2-hour urgent community response standard"
+        // (first set in the 2022/23 guidance; https://www.england.nhs.uk/statistics/statistical-work-areas/2-hour-urgent-community-response/).
+        ucr2h.id: NationalStandard(.atLeast, 70, source: "NHS planning guidance 2024/25"),
+    ]
+
+    /// The standard for `id` (a metric or a member of a family), if any.
+    public static func standard(of id: String) -> NationalStandard? { info(for: id)?.standard }
 
     /// Every entry, in the order outputs list them.
     public static let all: [MetricInfo] = [
@@ -476,7 +572,8 @@ public enum MetricCatalog {
         arrivalsBy, admissionsBy, nctrBedDaysByNeighbourhood, homeAt91DaysBy,
         costTotal, costFixed, costVariable, costImplementation, costAcuteBeds, costEscalationBeds, costVirtualWards,
         costCare, costUCR, costLostAmbulanceHours, costItems,
-        unitOccupancyMean, unitOccupancyPercent, unitQueueMean,
+        unitOccupancyMean, unitOccupancyPercent, unitQueueMean, unitWaitMean, unitWaitPercent, unitWaitOver,
+        unitTurnedAway, unitTurnedAwayFrom,
     ]
 
     /// The entry describing `id` (a metric or a member of a family), or nil for an id the catalogue lacks.
@@ -506,6 +603,8 @@ extension MetricValue {
     init(_ metric: MetricInfo, _ value: Double) { self.init(metric.id, value) }
     /// A value of one member of a family of the catalogue.
     init(_ family: MetricInfo, _ name: String, _ value: Double) { self.init(family.id(name), value) }
+    /// A value of one member of a family with two placeholders.
+    init(_ family: MetricInfo, _ name: String, _ second: String, _ value: Double) { self.init(family.id(name, second), value) }
 }
 
 extension MetricCatalog {

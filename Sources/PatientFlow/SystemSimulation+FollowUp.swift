@@ -81,6 +81,7 @@ extension SystemSimulation {
         let ambulance = units[first].kind == .ambulanceHandover
         patients[p].byAmbulance = ambulance
         if let m = arrivalMode { patients[p].attributes[m.attribute] = ambulance ? m.ambulance : m.walkIn }
+        if trace != nil { traceEvent(p, Int(persons[person].followUpUnit), .arrive) }
         moveTo(p, unit: first)
     }
 

@@ -68,6 +68,8 @@ extension SystemSimulation {
                 values.append(MetricValue(MetricCatalog.unitOccupancyPercent, place.name, cap > 0 ? 100 * mean / cap : .nan))
             }
             values.append(MetricValue(MetricCatalog.unitQueueMean, place.name, pool.queueStatistic(r).mean(at: endTime)))
+            if cap < Double(PlacesSpec.unlimitedCapacity) / 2 { values += waitValues(place) }
+            if lossSlot[place.unit] >= 0 { values += turnedAwayValues(place.unit, observedMinutes: observed) }
             if let growth = queueGrowth(unit: place.name) {
                 if blocked == nil { blocked = blockedPatients() }
                 warnings.append("queue grew without bound at unit \(place.name): \(Int(growth.first.rounded())) waiting "
@@ -90,12 +92,37 @@ extension SystemSimulation {
         for place in placeOfResource where pool.grantsBeyondCapacity(place.resource) > 0 {
             violations.append("capacity exceeded at \(place.name) \(pool.grantsBeyondCapacity(place.resource)) times")
         }
+        // The occupancy histograms brought up to the end, so their times at each level cover the whole observation.
+        for place in placeOfResource { place.occupancy.update(to: place.occupancy.level, at: endTime) }
         return ReplicationResult(
             replication: replication, metrics: values, daily: metrics.daily, monthly: metrics.monthlyValues(at: endTime),
             occupancy: placeOfResource.map { ($0.name, $0.occupancy) },
             conservation: conservation, invariantViolations: violations, events: sim.eventsHandled,
             entitySlots: patients.slotCount + persons.slotCount + records.slotCount, warnings: warnings,
             stopped: stoppedBecause)
+    }
+
+    /// A place's waits: mean (hours), share who waited, share over each threshold (decision 141).
+    func waitValues(_ place: Place) -> [MetricValue] {
+        let w = place.waits
+        var v = [MetricValue(MetricCatalog.unitWaitMean, place.name, w.mean / 60),
+                 MetricValue(MetricCatalog.unitWaitPercent, place.name, 100 * w.waitedShare)]
+        for (k, t) in w.thresholds.enumerated() {
+            v.append(MetricValue(MetricCatalog.unitWaitOver, place.name, SystemSpec.thresholdName(t), 100 * w.overShare(k)))
+        }
+        return v
+    }
+
+    /// A loss unit's step-ups turned away, in all and by source (`SystemSpec.stepUpSources`), per 365 days.
+    func turnedAwayValues(_ u: Int, observedMinutes: SimTime) -> [MetricValue] {
+        let perYear = 365 * Duration.day / observedMinutes, row = lossSlot[u] * (units.count + 1), name = units[u].name
+        var v = [MetricValue(MetricCatalog.unitTurnedAway, name,
+                             Double(turnedAway[row..<(row + units.count + 1)].reduce(0, +)) * perYear)]
+        for s in spec.stepUpSources(of: u) {
+            v.append(MetricValue(MetricCatalog.unitTurnedAwayFrom, name, s < units.count ? units[s].name : "home",
+                                 Double(turnedAway[row + s]) * perYear))
+        }
+        return v
     }
 
     /// The destinations of out-of-hours UCR referrals (slots of `FlowMetrics.ucrOutOfHoursTo`): 0 to wait for

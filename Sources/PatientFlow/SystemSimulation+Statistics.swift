@@ -60,7 +60,7 @@ extension SystemSimulation {
         }
         if warmedUp {
             for place in placeOfResource { place.occupancy.audit() }
-            let (occupied, nctr, capacity) = acuteCensus()
+            let (occupied, nctr, capacity, dated, rules) = acuteCensus()
             // Like NHS England's delay-reason counts: NCTR patients in hospital 14 days or more, by reason.
             // Fields read in place (`entities` would copy every patient into an array of tuples, through generic
             // code not specialised across modules: about 70% of the whole model's instructions).
@@ -72,12 +72,12 @@ extension SystemSimulation {
                 metrics.electiveMonthEnd(electiveSnapshot(), at: sim.now)
             }
             metrics.audit(day: day - spec.firstDailyDay, occupied: occupied, nctr: nctr, capacity: capacity,
-                          unitLevels: placeOfResource.map { pool.busy($0.resource) },
+                          escalation: (dated, rules), unitLevels: placeOfResource.map { pool.busy($0.resource) },
                           unitQueues: placeOfResource.map { pool.queueLength($0.resource) }, at: sim.now)
         } else if spec.dailyIncludesWarmUp {
             // Warm-up days in the daily series only: nothing else is counted (resetCounts drops it all anyway).
-            let (occupied, nctr, capacity) = acuteCensus()
-            metrics.recordDaily(day: day, occupied: occupied, nctr: nctr, capacity: capacity,
+            let (occupied, nctr, capacity, dated, rules) = acuteCensus()
+            metrics.recordDaily(day: day, occupied: occupied, nctr: nctr, capacity: capacity, escalation: (dated, rules),
                                 unitLevels: placeOfResource.map { pool.busy($0.resource) },
                                 unitQueues: placeOfResource.map { pool.queueLength($0.resource) })
         }
@@ -86,17 +86,20 @@ extension SystemSimulation {
 
     var firstObservedDay: Int { spec.firstObservedDay }
 
-    /// Occupied acute beds, NCTR patients in them and beds available, now.
-    func acuteCensus() -> (occupied: Int, nctr: Int, capacity: Int) {
-        var occupied = 0, nctr = 0, capacity = 0
+    /// Occupied acute beds, NCTR patients in them, beds available, and the beds open beyond the schedules' base
+    /// by dated extra periods and by escalation rules, now.
+    func acuteCensus() -> (occupied: Int, nctr: Int, capacity: Int, dated: Int, rules: Int) {
+        var occupied = 0, nctr = 0, capacity = 0, dated = 0, rules = 0
         for ward in acuteWards {
             for place in ward.places {
                 occupied += pool.busy(place.resource)
                 capacity += pool.capacity(place.resource)
+                dated += place.extraPlaces(at: sim.now)
+                rules += place.opened
             }
             nctr += ward.nctrCount
         }
-        return (occupied, nctr, capacity)
+        return (occupied, nctr, capacity, dated, rules)
     }
 
     func resetStatistics() {

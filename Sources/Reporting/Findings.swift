@@ -103,8 +103,9 @@ public enum Findings {
     }
 
     static func lowercasedFirst(_ s: String) -> String {
-        // Keep acronyms (A&E, NCTR, ED, UCR) as they are.
-        guard let first = s.first, s.count > 1, !s.dropFirst().first!.isUppercase else { return s }
+        // Keep a first word that is an acronym (A&E, NCTR, ED, UCR, G&A) as it is.
+        let word = s.prefix { $0 != " " }
+        guard let first = s.first, word.count > 1, !word.dropFirst().contains(where: { $0.isUppercase || $0 == "&" }) else { return s }
         return first.lowercased() + s.dropFirst()
     }
 }

@@ -26,23 +26,20 @@ extension HTMLReport {
             + "; <span class=\"better\">better</span> / <span class=\"worse\">worse</span> needs a clear difference at "
             + "least the metric's minimum meaningful difference (<i>too small to matter</i> otherwise); metrics without "
             + "a better direction say higher / lower.</p>\n"
-        s += "<table class=\"metrics scorecard\">\n<thead><tr><th>option</th>"
+        // Rows are the metrics and columns the options (a page is narrower than ten metrics are wide);
+        // scorecard.csv has one row per option.
+        s += "<table class=\"metrics scorecard\">\n<thead><tr><th>metric</th><th class=\"num\">\(esc(card.baseline))<br/>"
+            + "<span class=\"unit\">baseline</span></th>"
+            + card.comparisons.map { "<th class=\"num\">\(esc($0.option))<br/><span class=\"unit\">option − baseline</span></th>" }.joined()
+            + "</tr></thead>\n<tbody>\n"
         for m in card.metrics {
-            let info = MetricCatalog.info(for: m)
-            s += "<th class=\"num\" title=\"\(esc(m))\">\(esc(info?.label(for: m) ?? m))<br/><span class=\"unit\">"
-                + "\(esc(info?.unitLabel ?? ""))\(info.map { $0.direction == .neither ? "" : ", \($0.direction.rawValue) is better" } ?? "")</span></th>"
-        }
-        s += "</tr>\n<tr class=\"base\"><td>\(esc(card.baseline)) (baseline)</td>"
-        for m in card.metrics {
-            let unit = MetricCatalog.info(for: m)?.unit
+            let info = MetricCatalog.info(for: m), unit = info?.unit
+            s += "<tr><td title=\"\(esc(m))\">\(esc(info?.label(for: m) ?? m))<br/><span class=\"unit\">\(esc(info?.unitLabel ?? ""))"
+                + "\(info.map { $0.direction == .neither ? "" : ", \($0.direction.rawValue) is better" } ?? "")</span></td>"
             s += "<td class=\"num\">\(esc(TableWriter.format(card.comparisons[0].row(m)?.baseline.mean ?? .nan, unit: unit)))</td>"
-        }
-        s += "</tr></thead>\n<tbody>\n"
-        for c in card.comparisons {
-            s += "<tr><td>\(esc(c.option))</td>"
-            for m in card.metrics {
+            for c in card.comparisons {
                 guard let r = c.row(m) else { s += "<td></td>"; continue }
-                let unit = MetricCatalog.info(for: m)?.unit, d = r.difference
+                let d = r.difference
                 let ci = d.lower.isNaN ? "" : "<br/><span class=\"ci\">\(esc(TableWriter.signed(d.lower, unit: unit))) to "
                     + "\(esc(TableWriter.signed(d.upper, unit: unit)))</span>"
                 s += "<td class=\"num cell-\(verdictClass(r.verdict))\">\(esc(TableWriter.signed(d.mean, unit: unit)))\(ci)"
@@ -62,17 +59,20 @@ extension HTMLReport {
 
     /// One sentence per headline metric: the level for a run, the change per option for a compare.
     static func findingsSection(run: RunReport?, card: Scorecard?) -> String {
-        var items: [String] = []
+        // One list per option (or one for a run), in the scorecard's order of metrics.
+        var lists: [(title: String?, items: [String])] = []
         if let card, !card.comparisons.isEmpty {
-            for m in card.metrics {
-                for c in card.comparisons { if let r = c.row(m) { items.append(Findings.sentence(for: r, option: c.option)) } }
+            lists = card.comparisons.map { c in
+                (c.option, card.metrics.compactMap { m in c.row(m).map { Findings.sentence(for: $0, option: c.option) } })
             }
         } else if let run {
-            items = MetricCatalog.headline.compactMap { run.metric($0) }.map(Findings.sentence)
+            lists = [(nil, MetricCatalog.headline.compactMap { run.metric($0) }.map(Findings.sentence))]
         }
-        guard !items.isEmpty else { return "" }
-        return "<section id=\"findings\">\n<h2>Findings</h2>\n<ul class=\"findings\">\n"
-            + items.map { "<li>\(esc($0))</li>\n" }.joined() + "</ul>\n</section>\n"
+        guard lists.contains(where: { !$0.items.isEmpty }) else { return "" }
+        return "<section id=\"findings\">\n<h2>Findings</h2>\n" + lists.map { l in
+            (l.title.map { "<h3>\(esc($0))</h3>\n" } ?? "") + "<ul class=\"findings\">\n"
+                + l.items.map { "<li>\(esc($0))</li>\n" }.joined() + "</ul>\n"
+        }.joined() + "</section>\n"
     }
 
     /// What each option's scenario changes against the baseline's (the merged scenarios compared key by key).

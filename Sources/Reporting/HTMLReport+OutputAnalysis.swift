@@ -32,7 +32,7 @@ extension HTMLReport {
             var chart = Chart(title: "\(MetricCatalog.info(for: id)?.label(for: id) ?? id)",
                               xLabel: "replications (n)", yLabel: relative ? "half-width, % of the mean" : "half-width")
             chart.series = [ChartSeries(name: id, colour: palette[m % palette.count], points: shown)]
-            chart.reference = (line, "precision \(study.algorithm.precision)")
+            chart.references.append(Reference(value: line, label: "precision \(study.algorithm.precision)", kind: "target"))
             chart.limits = 0...Double.infinity
             if let a = study.answer { chart.marker = (Double(a), "n = \(a)") }
             s += chart.svg()
@@ -54,7 +54,7 @@ extension HTMLReport {
             + "; the scenario's is \(esc(TableWriter.compact(study.currentWarmUpDays))) days.</p>\n<div class=\"charts\">\n"
         for (m, id) in study.metrics.enumerated() {
             let pts = study.means[m].enumerated().map { d, v in ChartPoint(x: Double(d), y: v, lower: .nan, upper: .nan) }
-            let (title, unit) = dailyTitle(id)
+            let (title, unit, _) = dailyTitle(id)
             var chart = Chart(title: title, xLabel: "day from the start of the run", yLabel: unit)
             chart.series = [ChartSeries(name: id, colour: palette[0], points: pts)]
             chart.limits = possibleRange(pts, metric: id)

@@ -93,6 +93,8 @@ public struct Provenance: Sendable, Equatable {
 
 /// The results of `flowsim run`: every metric and daily series over the replications.
 public struct RunReport: Sendable {
+    /// The calendar date of day 0 of the daily series (`SystemSpec.firstObservedDate`), for dated charts.
+    public var firstDate: CivilDate? = nil
     public var scenario: String
     public var replications: Int
     public var seed: UInt64
@@ -135,6 +137,8 @@ public struct ComparisonRow: Sendable {
 
 /// An option compared with a baseline.
 public struct Comparison: Sendable {
+    /// The option's daily series (`Summaries.daily` of its replications), drawn over the baseline's in a report.
+    public var optionDaily: [DailySummary] = []
     public var baseline: String
     public var option: String
     public var replications: Int
@@ -286,6 +290,8 @@ public struct Sweep: Sendable {
     /// Metrics to draw (curves); all are kept in `points`.
     public var shown: [String]
     public var target: Target?
+    /// `size`'s answer, stated in the report's banner and marked on its chart.
+    public var answer: SizeAnswer? = nil
     public init(scenario: String, parameters: [String], points: [SweepPoint], shown: [String], target: Target? = nil) {
         self.scenario = scenario
         self.parameters = parameters
@@ -293,6 +299,13 @@ public struct Sweep: Sendable {
         self.shown = shown
         self.target = target
     }
+}
+
+/// What `size` found: the smallest value of the parameter meeting the target with 95% confidence, or none in
+/// the range searched.
+public enum SizeAnswer: Sendable, Equatable {
+    case smallest(Double)
+    case none(low: Double, high: Double)
 }
 
 /// A target such as `vw_full_percent.frailty_hub <= 5`.

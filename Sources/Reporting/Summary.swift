@@ -235,6 +235,9 @@ public final class StreamingSummaries: @unchecked Sendable {
     /// Monthly values per (month, metric), in the first replication's order.
     private var monthKeys: [(month: String, metric: String)] = []
     private var monthValues: [[Double]] = []
+    /// Per unit (place): its occupancy distribution and capacity curves, as running sums (`occupancy`).
+    private var occupancyUnits: [String] = []
+    private var occupancyCurves: [[ShareVector]] = []
     public private(set) var count = 0
 
     /// - Parameters:
@@ -254,6 +257,14 @@ public final class StreamingSummaries: @unchecked Sendable {
             mean += d / Double(n)
             m2 += d * (x - mean)
         }
+
+        /// Mean, sd and 95% t-interval of the values added.
+        func summary(id: String) -> MetricSummary {
+            let sd = n > 1 ? (m2 / Double(n - 1)).squareRoot() : .nan
+            let h = n > 1 ? SpecialFunctions.studentTQuantile(0.975, dof: Double(n - 1)) * sd / Double(n).squareRoot() : .nan
+            return MetricSummary(id: id, mean: n > 0 ? mean : .nan, standardDeviation: sd, count: n,
+                                 lower: mean - h, upper: mean + h)
+        }
     }
 
     /// Adds one replication's results (call in replication order).
@@ -266,6 +277,17 @@ public final class StreamingSummaries: @unchecked Sendable {
             spreads = Array(repeating: [], count: seriesNames.count)
             monthKeys = r.monthly.map { ($0.month, $0.metric) }
             monthValues = Array(repeating: [], count: monthKeys.count)
+            occupancyUnits = r.occupancy.map(\.unit)
+            occupancyCurves = Array(repeating: Array(repeating: ShareVector(), count: 4), count: occupancyUnits.count)
+        }
+        for (u, o) in r.occupancy.enumerated() where u < occupancyCurves.count {
+            let time = o.histogram.timeAtLevel, total = time.reduce(0, +)
+            let p = total > 0 ? time.map { $0 / total } : time
+            let audits = o.histogram.auditsAtLevel, seen = Double(audits.reduce(0, +))
+            occupancyCurves[u][0].add(p, replicationsBefore: count)
+            occupancyCurves[u][1].add(seen > 0 ? audits.map { Double($0) / seen } : [], replicationsBefore: count)
+            occupancyCurves[u][2].add(CapacityPlanning.delayCurve(p), replicationsBefore: count)
+            occupancyCurves[u][3].add(CapacityPlanning.tailCurve(p), replicationsBefore: count)
         }
         for (i, m) in r.monthly.enumerated() where i < monthValues.count { monthValues[i].append(m.value) }
         // Replications of one spec list their metrics in the same order: match by position, and look up by id
@@ -317,6 +339,14 @@ public final class StreamingSummaries: @unchecked Sendable {
             }
             return DailySummary(series: seriesNames[s], days: summaries, percentiles: spreads[s].map(\.value),
                                 firstDate: firstDate)
+        }
+    }
+
+    /// Every unit's occupancy distribution and capacity table over the replications added.
+    public var occupancy: [OccupancySummary] {
+        zip(occupancyUnits, occupancyCurves).map { unit, c in
+            OccupancySummary(unit: unit, timeShare: c[0].summaries, auditShare: c[1].summaries, delay: c[2].summaries,
+                             atOrAbove: c[3].summaries)
         }
     }
 

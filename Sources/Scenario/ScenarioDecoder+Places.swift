@@ -119,16 +119,129 @@ extension ScenarioDecoder {
         return CapacitySchedule(period: period, steps: steps, periods: periods)
     }
 
-    /// `{occupied: N, queued: N}`: patients in the unit and waiting for it when the run starts.
-    func initialState(_ node: ScenarioNode?, _ path: NodePath) -> InitialState? {
+    /// `{occupied: N, queued: N, remaining: RULE}` or `{csv: FILE, queued: N}`: patients in the unit and waiting for
+    /// it when the run starts, and how the occupants' remaining stays are drawn (decision 144).
+    func initialState(_ node: ScenarioNode?, _ path: NodePath, attributes: [AttributeSpec]) -> InitialState? {
         guard let node else { return InitialState() }
-        guard let f = fields(node, path, allowed: ["occupied", "queued"], expected: "{occupied: N, queued: N}") else { return nil }
+        let rules = InitialState.RemainingStay.allCases.map(\.rawValue)
+        guard let f = fields(node, path, allowed: ["occupied", "queued", "remaining", "csv"],
+                             expected: "{occupied: N, queued: N, remaining: \(rules.joined(separator: " | "))} or {csv: FILE, queued: N}")
+        else { return nil }
         // At most as many as a replication may hold at once (checked before any patient is made).
         let limit = SystemSimulation.maximumPatientsPresent
         let what = "a whole number of patients from 0 to \(limit) (at most \(limit) patients may be in the system at once)"
+        let before = count
+        if f["csv"] != nil {
+            for key in ["occupied", "remaining"] {
+                if let n = f[key] {
+                    report(n, path.key(key), "`\(key)` and `csv` do not go together: the file lists the patients present, "
+                           + "each with the time already spent (`elapsed`), and their remaining stays follow from it")
+                }
+            }
+        }
         let occupied = f["occupied"].map { integer($0, path.key("occupied"), in: 0...limit, what) } ?? 0
         let queued = f["queued"].map { integer($0, path.key("queued"), in: 0...limit, what) } ?? 0
-        guard let occupied, let queued else { return nil }
-        return InitialState(occupied: occupied, queued: queued)
+        let remaining = f["remaining"].map { n -> InitialState.RemainingStay? in
+            guard let s = string(n, path.key("remaining"), rules.joined(separator: ", ")) else { return nil }
+            guard let rule = InitialState.RemainingStay(rawValue: s) else {
+                report(n, path.key("remaining"), "unknown rule '\(s)'\(Suggest.didYouMean(s, in: rules)); allowed: "
+                       + rules.joined(separator: ", ") + " (equilibrium, the default: the equilibrium residual of the stay; "
+                       + "uniform_from_one: IPACS's U(1 day, L) for a stay L)")
+                return nil
+            }
+            return rule
+        } ?? .equilibrium
+        var patients: [InitialPatient] = []
+        if let csv = f["csv"] {
+            guard let name = string(csv, path.key("csv"), "a file name"),
+                  let listed = initialPatients(file: name, node: csv, path: path.key("csv"), attributes: attributes) else { return nil }
+            patients = listed
+        }
+        guard count == before, let occupied, let queued, let remaining else { return nil }
+        return InitialState(occupied: occupied, queued: queued, remaining: remaining, patients: patients)
+    }
+
+    /// Patients present at the start from a CSV: a header with `elapsed` (a duration with its unit: 3d, 12h,
+    /// 90min) and optionally attribute names, then one row per patient. The file obeys the rates files' rules
+    /// (folder, 8 MiB, 200,000 rows); errors name the file, line and column.
+    func initialPatients(file name: String, node: ScenarioNode, path: NodePath, attributes: [AttributeSpec]) -> [InitialPatient]? {
+        guard let (display, text) = csvText(file: name, node: node, path: path, what: "the initial patients file") else {
+            return nil
+        }
+        let before = count
+        func fail(_ line: Int, _ column: Int, _ message: String) {
+            if count - before < 10 { report(SourceLocation(file: display, line: line, column: column), path, message) }
+        }
+        var columns: [Int?] = []  // per column: nil for elapsed, else the attribute's index
+        var patients: [InitialPatient] = []
+        var sawHeader = false
+        for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let lineNumber = i + 1
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let raw = line.split(separator: ",", omittingEmptySubsequences: false)
+            let cells = raw.map { String($0).trimmingSpaces }
+            var starts: [Int] = [], at = 1
+            for r in raw {
+                starts.append(at)
+                at += r.count + 1
+            }
+            if !sawHeader {
+                sawHeader = true
+                let allowed = ["elapsed"] + attributes.map(\.name)
+                guard cells.filter({ $0 == "elapsed" }).count == 1 else {
+                    // Not echoed: a file that is not a patient list is never quoted in messages.
+                    fail(lineNumber, 1, "the first line must be a header with the column `elapsed` (and optionally "
+                         + "attribute columns: \(allowed.dropFirst().joined(separator: ", "))); this file does not start with "
+                         + "one, so it is not read as a list of patients (its contents are not shown)")
+                    return nil
+                }
+                for (k, c) in cells.enumerated() {
+                    if c == "elapsed" { columns.append(nil); continue }
+                    guard let a = attributes.firstIndex(where: { $0.name == c }) else {
+                        fail(lineNumber, starts[k], "unknown column '\(c.prefix(40))'\(Suggest.didYouMean(c, in: allowed)); "
+                             + "allowed: \(allowed.joined(separator: ", "))")
+                        continue
+                    }
+                    if columns.contains(where: { $0 == a }) { fail(lineNumber, starts[k], "column '\(c)' appears twice") }
+                    columns.append(a)
+                }
+                guard count == before else { return nil }
+                continue
+            }
+            guard patients.count < RateForms.maximumRows else {
+                fail(lineNumber, 1, "too many rows: at most \(RateForms.maximumRows)")
+                return nil
+            }
+            guard cells.count == columns.count else {
+                fail(lineNumber, 1, "expected \(columns.count) columns as in the header, found \(cells.count)")
+                continue
+            }
+            var patient = InitialPatient(elapsed: 0)
+            for (k, c) in cells.enumerated() {
+                guard let a = columns[k] else {
+                    guard let x = ScalarSyntax.duration(c), x.isFinite, x >= 0, x <= SystemForm.maximumRun else {
+                        fail(lineNumber, starts[k], "elapsed: expected a duration with its unit, from 0 to 20 years (e.g. 3d, "
+                             + "12h, 90min), found `\(c.prefix(40))`")
+                        continue
+                    }
+                    patient.elapsed = x
+                    continue
+                }
+                guard let level = attributes[a].levels.firstIndex(of: c) else {
+                    fail(lineNumber, starts[k], "\(attributes[a].name): unknown level '\(c.prefix(40))'"
+                         + "\(Suggest.didYouMean(c, in: attributes[a].levels)); allowed: \(attributes[a].levels.joined(separator: ", "))")
+                    continue
+                }
+                patient.attributes[a] = level
+                patient.given |= 1 << UInt32(a)
+            }
+            patients.append(patient)
+        }
+        guard count == before else { return nil }
+        guard !patients.isEmpty else {
+            fail(1, 1, "the initial patients file has no rows after the header")
+            return nil
+        }
+        return patients
     }
 }

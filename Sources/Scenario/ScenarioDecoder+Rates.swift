@@ -95,23 +95,30 @@ extension ScenarioDecoder {
                            growthPerYear: growth, calendar: calendar)
     }
 
-    /// Arrivals per day from `date,per_day` rows: consecutive dates from at or before the start date, covering
-    /// the run; returned from the start date on. Errors name the CSV file and line.
-    func datedRates(file name: String, node: ScenarioNode, path: NodePath, calendar: SimCalendar,
-                    runLength: SimTime?) -> [Double]? {
+    /// The text of a CSV file named at `node` (relative to the scenario naming it) and its path as messages show
+    /// it, or nil after reporting why not: the folder rules, `ScenarioFiles.maximumCSVBytes`, UTF-8.
+    func csvText(file name: String, node: ScenarioNode, path: NodePath, what: String) -> (display: String, text: String)? {
         guard !name.utf8.contains(0) else {
             report(node, path, "a file name may not contain a NUL character")
             return nil
         }
         let display = Paths.resolve(name, relativeTo: node.location.file)
         guard let data = scope.read(display, limit: ScenarioFiles.maximumCSVBytes,
-                                    what: "the rates file", hint: " (paths are relative to the scenario file)",
+                                    what: what, hint: " (paths are relative to the scenario file)",
                                     reference: node.location, path, decoder: self) else { return nil }
         guard let text = String(validatingUTF8Bytes: data) else {
             let (line, column) = ScenarioNode.firstInvalidUTF8(data)
-            report(SourceLocation(file: display, line: line, column: column), path, "the rates file is not valid UTF-8 text")
+            report(SourceLocation(file: display, line: line, column: column), path, "\(what) is not valid UTF-8 text")
             return nil
         }
+        return (display, text)
+    }
+
+    /// Arrivals per day from `date,per_day` rows: consecutive dates from at or before the start date, covering
+    /// the run; returned from the start date on. Errors name the CSV file and line.
+    func datedRates(file name: String, node: ScenarioNode, path: NodePath, calendar: SimCalendar,
+                    runLength: SimTime?) -> [Double]? {
+        guard let (display, text) = csvText(file: name, node: node, path: path, what: "the rates file") else { return nil }
         let before = count
         func fail(_ line: Int, _ message: String) {
             if count - before < 10 { report(SourceLocation(file: display, line: line, column: 1), path, message) }

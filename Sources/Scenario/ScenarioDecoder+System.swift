@@ -5,7 +5,9 @@ import Stochastics
 /// The top level of a scenario file: keys, defaults and limits.
 enum SystemForm {
     static let keys = ["name", "description", "extends", "start_date", "horizon", "warm_up", "audit_time", "seed",
-                       "replications", "generator", "attributes", "units", "population", "costs", "uncertainty"]
+                       "replications", "generator", "attributes", "units", "population", "costs", "wait_thresholds", "uncertainty"]
+    /// Most `wait_thresholds`: each is one metric per unit with places.
+    static let maximumWaitThresholds = 8
     static let defaultStart = CivilDate(year: 2025, month: 4, day: 1)
     static let defaultAttributes = [AttributeSpec(name: StandardAttribute.ageBand, levels: ["18-64", "65-74", "75-84", "85+"])]
     static let defaultReplications = 10
@@ -89,13 +91,16 @@ extension ScenarioDecoder {
                        runLength: runLength, attributesOK: attributes != nil, population: context)
         }
         let costs = f["costs"].map { self.costs($0, .root.key("costs"), units: unitNamesAndKinds(f["units"])) }
+        let thresholds = f["wait_thresholds"].map { waitThresholds($0, .root.key("wait_thresholds")) }
+            ?? SystemSpec.defaultWaitThresholds
         guard count == before, let name, let start, let horizon, let warmUp, let audit, let seed, let replications,
-              let generator, let attributes, let units else { return nil }
+              let generator, let attributes, let units, let thresholds else { return nil }
         if f["population"] != nil && population == nil { return nil }
         if f["costs"] != nil && costs == nil { return nil }
-        let spec = SystemSpec(name: name, calendar: SimCalendar(startDate: start), horizon: horizon, warmUp: warmUp,
+        var spec = SystemSpec(name: name, calendar: SimCalendar(startDate: start), horizon: horizon, warmUp: warmUp,
                               auditTime: audit, attributes: attributes, units: units, seed: seed, generator: generator,
                               population: population, costs: costs ?? nil)
+        spec.waitThresholds = thresholds
         if let node = f["units"] { reportProblems(spec, units: node) }
         guard count == before else { return nil }
         return DecodedSystem(spec: spec, replications: replications)
@@ -120,6 +125,30 @@ extension ScenarioDecoder {
             }
             report(at, path, problem.message)
         }
+    }
+
+    /// `wait_thresholds: [4h, 12h]`: durations of whole minutes, > 0, ascending, at most
+    /// `SystemForm.maximumWaitThresholds` (each names a metric `unit.<name>.wait_over.<t>`).
+    func waitThresholds(_ node: ScenarioNode, _ path: NodePath) -> [SimTime]? {
+        let what = "a list of up to \(SystemForm.maximumWaitThresholds) durations in increasing order, e.g. [4h, 12h]"
+        guard let items = sequence(node, path, what) else { return nil }
+        guard items.count <= SystemForm.maximumWaitThresholds else {
+            report(node, path, "\(items.count) thresholds: at most \(SystemForm.maximumWaitThresholds) (each is a metric per unit)")
+            return nil
+        }
+        let before = count
+        var out: [SimTime] = []
+        for (i, item) in items.enumerated() {
+            guard let t = duration(item, path.index(i)) else { continue }
+            if t <= 0 || t != t.rounded() {
+                report(item, path.index(i), "a threshold must be a whole number of minutes > 0 (e.g. 30min, 4h, 2d)")
+            } else if let last = out.last, t <= last {
+                report(item, path.index(i), "thresholds must increase: each longer than the one before")
+            } else {
+                out.append(t)
+            }
+        }
+        return count == before ? out : nil
     }
 
     /// A non-negative whole number up to 2^64 - 1.

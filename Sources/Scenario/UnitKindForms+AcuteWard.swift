@@ -46,7 +46,7 @@ extension UnitKindForms {
         let (d, f, p) = (u.d, u.fields, u.path)
         guard let node = f["pools"] else {
             let beds = u.places("beds")
-            let initial = d.initialState(f["initial"], p.key("initial"))
+            let initial = d.initialState(f["initial"], p.key("initial"), attributes: u.attributes)
             guard let beds, let initial else { return nil }
             return [BedPool(beds: beds, initial: initial)]
         }
@@ -68,7 +68,7 @@ extension UnitKindForms {
                                    expected: "a pool {beds: PLACES, initial: {occupied, queued}, reserve: N, ring_fenced: true}")
             else { continue }
             let beds = g.required("beds", PlacesLimits.expected).flatMap { d.places($0, pp.key("beds"), calendar: u.system.calendar) }
-            let initial = d.initialState(g["initial"], pp.key("initial"))
+            let initial = d.initialState(g["initial"], pp.key("initial"), attributes: u.attributes)
             let reserve = g["reserve"].map {
                 d.integer($0, pp.key("reserve"), in: 0...(PlacesLimits.maximum - 1), "a number of beds kept free for the pool's own patients")
             } ?? 0

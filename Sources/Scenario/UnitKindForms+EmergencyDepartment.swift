@@ -29,7 +29,7 @@ extension UnitKindForms {
             }
             let discipline = f["discipline"].map { areaDiscipline($0, p.key("discipline"), d) } ?? .fifo
             let type = f["type"].map { attendanceType($0, p.key("type"), d) } ?? .type1
-            let initial = d.initialState(f["initial"], p.key("initial"))
+            let initial = d.initialState(f["initial"], p.key("initial"), attributes: u.attributes)
             guard d.count == before, let places, let route, let stay, let discipline, let type, let initial else { return nil }
             let bedRequestDelay = f["bed_request_delay"].flatMap { d.distribution($0, p.key("bed_request_delay")) }
             guard d.count == before else { return nil }
@@ -102,7 +102,7 @@ extension UnitKindForms {
                 d.report(g["hours"]!, ap.key("hours"), "an area with opening hours needs when_closed: the area its "
                          + "patients go to while it is closed")
             }
-            let initial = d.initialState(g["initial"], ap.key("initial"))
+            let initial = d.initialState(g["initial"], ap.key("initial"), attributes: u.attributes)
             guard let places, let route, let stay, let discipline, let type, let initial else { continue }
             areas.append(EDArea(name: e.key, places: places, discipline: discipline, assessment: stay, route: route,
                                 type: type, hours: hours, whenClosed: whenClosed, initial: initial,

@@ -325,7 +325,7 @@ enum UnitKindForms {
         let stay = u.fields.required(stayKey, DistributionForms.expected).flatMap {
             u.distribution($0, u.path.key(stayKey), rules: KeyRules(next: u.nextLevels(of: route)))
         }
-        let initial = u.d.initialState(u.fields["initial"], u.path.key("initial"))
+        let initial = u.d.initialState(u.fields["initial"], u.path.key("initial"), attributes: u.attributes)
         let before = u.d.count
         let accepts = u.fields["accepts"].flatMap { openingHours($0, u.path.key("accepts"), calendar: u.system.calendar, u.d) }
         guard let places, let route, let stay, let initial, u.d.count == before else { return nil }

@@ -80,6 +80,12 @@ public struct CapacitySchedule: Sendable, Equatable {
         return top + max(0, extra)
     }
 
+    /// The places dated periods add at `t` (positive deltas only): extra capacity open now, such as escalation beds.
+    /// - Complexity: O(periods).
+    public func extraPlaces(at t: SimTime) -> Int {
+        periods.reduce(0) { $0 + ($1.delta > 0 && t >= $1.from && t < $1.to ? $1.delta : 0) }
+    }
+
     /// The time-integral of the places dated periods add (positive deltas only) over [from, to]: place-minutes of
     /// extra capacity, such as escalation beds open.
     public func extraPlaceMinutes(from: SimTime, to: SimTime) -> Double {

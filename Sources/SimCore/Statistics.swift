@@ -263,3 +263,44 @@ public struct SlottedTimeWeighted: Sendable, Equatable {
         return zip(copy.area, copy.time).map { $1 > 0 ? $0 / $1 : .nan }
     }
 }
+
+/// Waits for a place, one per grant: how many were granted one, how many waited at all (wait > 0), the total
+/// wait, and how many waited longer than each threshold, in O(1 + thresholds) time per grant and no allocation.
+public struct WaitTally: Sendable, Equatable {
+    /// Ascending thresholds, in the same unit as the waits.
+    public let thresholds: [Double]
+    public private(set) var count = 0
+    public private(set) var waited = 0
+    public private(set) var total = 0.0
+    /// `over[k]` = waits longer than `thresholds[k]`.
+    public private(set) var over: [Int]
+
+    public init(thresholds: [Double] = []) {
+        precondition(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 < $1 }, "thresholds must ascend")
+        self.thresholds = thresholds
+        over = Array(repeating: 0, count: thresholds.count)
+    }
+
+    /// One grant after a wait of `wait` (0 for a place taken at once).
+    /// - Complexity: O(number of thresholds the wait exceeds).
+    public mutating func add(_ wait: Double) {
+        count &+= 1
+        guard wait > 0 else { return }
+        waited &+= 1
+        total += wait
+        for k in over.indices {
+            guard wait > thresholds[k] else { break }
+            over[k] &+= 1
+        }
+    }
+
+    /// Mean wait over every grant (waits of 0 included); NaN with no grants.
+    public var mean: Double { count > 0 ? total / Double(count) : .nan }
+    /// Share of grants that waited at all; NaN with no grants.
+    public var waitedShare: Double { count > 0 ? Double(waited) / Double(count) : .nan }
+    /// Share of grants that waited longer than `thresholds[k]`; NaN with no grants.
+    public func overShare(_ k: Int) -> Double { count > 0 ? Double(over[k]) / Double(count) : .nan }
+
+    /// Forgets every wait (end of warm-up).
+    public mutating func reset() { self = WaitTally(thresholds: thresholds) }
+}

@@ -105,7 +105,7 @@ struct Compare: ParsableCommand {
         }
         let rules = try parsedMinimumDifferences()
         var comparisons: [Comparison] = []
-        var optionReports: [RunReport] = []
+        var optionReports: [RunReport] = [], ranOptions: [Scenario] = []
         var notRun: [String] = []
         for (o, optionPath) in zip(opts, options) {
             var os = o.spec
@@ -118,8 +118,11 @@ struct Compare: ParsableCommand {
             try checkResults(results)
             // Verdicts rest on the pairs that finished; `planned` says how many were asked for.
             if !results.isEmpty {
-                comparisons.append(Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
-                                              optionResults: results, planned: n, minimumDifferences: rules))
+                var c = Comparison(baseline: spec.name, option: os.name, baselineResults: baseResults,
+                                   optionResults: results, planned: n, minimumDifferences: rules)
+                c.optionDaily = Summaries.daily(results, firstDate: os.firstObservedDate)  // drawn over the baseline's in the report
+                comparisons.append(c)
+                ranOptions.append(o)
                 optionReports.append(RunReport(scenario: os.name, replications: results.count, seed: seed,
                                                metrics: Summaries.metrics(results), daily: [],
                                                incomplete: results.count < n,
@@ -140,12 +143,13 @@ struct Compare: ParsableCommand {
         case .csv: print(Writers.comparisonCSV(comparisons), terminator: "")
         case .json: print(Writers.comparisonJSON(comparisons), terminator: "")
         }
-        let baseReport = RunReport(scenario: spec.name, replications: baseResults.count, seed: seed,
+        var baseReport = RunReport(scenario: spec.name, replications: baseResults.count, seed: seed,
                                    metrics: Summaries.metrics(baseResults),
                                    daily: Summaries.daily(baseResults, firstDate: spec.firstObservedDate),
                                    incomplete: incomplete,
                                    provenance: provenance(of: base, path: baseline, spec: spec, replications: baseResults.count,
                                                          overrides: overrides.sets))
+        baseReport.firstDate = spec.firstObservedDate
         var files = [("scorecard.csv", Writers.scorecardCSV(card)),
                      ("comparison.csv", Writers.comparisonCSV(comparisons)),
                      ("comparison.json", Writers.comparisonJSON(comparisons)),
@@ -163,8 +167,17 @@ struct Compare: ParsableCommand {
             files.append((name, Writers.summaryJSON(r)))
         }
         if common.report {
+            // What each option's scenario changes against the baseline's, as the report lists it.
+            let changes = zip(ranOptions, optionReports).map { o, r -> (option: String, changes: [HTMLReport.AssumptionChange]) in
+                (r.scenario, Scenario.differences(from: base, to: o).map {
+                    HTMLReport.AssumptionChange(key: $0.path, baseline: $0.baseline, option: $0.option)
+                })
+            }
+            let sources = [(scenario: spec.name, provenance: baseReport.provenance!)]
+                + optionReports.compactMap { r in r.provenance.map { (scenario: r.scenario, provenance: $0) } }
             files.append(("report.html", HTMLReport.render(title: "\(spec.name) vs \(comparisons.map(\.option).joined(separator: ", "))",
-                                                            run: baseReport, comparisons: comparisons)))
+                                                            run: baseReport, comparisons: comparisons, scorecard: card,
+                                                            assumptions: changes, provenance: sources)))
         }
         try commit(folder, files, manifest: Manifest(command: "compare", scenario: baseline, scenarioName: spec.name,
                                                      scenarioHash: base.fingerprint, seed: seed, replications: n,

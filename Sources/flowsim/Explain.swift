@@ -97,6 +97,7 @@ struct Explain: ParsableCommand {
               + "audit at \(Int(spec.auditTime) / 60):\(String(format: "%02d", Int(spec.auditTime) % 60)), seed \(spec.seed), "
               + "replications \(s.replications), generator \(spec.generator.rawValue)")
         print("# attributes: " + spec.attributes.map { "\($0.name) [\($0.levels.joined(separator: ", "))]" }.joined(separator: "; "))
+        print("# wait thresholds: " + spec.waitThresholds.map(SystemSpec.thresholdName).joined(separator: ", "))
         if !s.uncertain.isEmpty {
             // What `flowsim uncertainty` samples; this run uses the central values (docs/uncertainty.md).
             print("# uncertain values (a run uses the central value; flowsim uncertainty samples them):")
@@ -114,6 +115,12 @@ struct Explain: ParsableCommand {
                 case .unlimited: line += ", unlimited places"
                 case .schedule(let c): line += ", places \(c.capacity(at: 0)) at the start (at most \(c.maximum))"
                 }
+            }
+            for place in u.kind.placeSpecs where place.initial.occupied + place.initial.queued > 0 {
+                let i = place.initial
+                line += "; initially\(place.name.isEmpty ? "" : " in " + place.name) \(i.occupied) present ("
+                    + (i.patients.isEmpty ? "remaining stays: \(i.remaining.rawValue)" : "\(i.patients.count) listed with elapsed times")
+                    + "), \(i.queued) queued"
             }
             print(line)
         }

@@ -17,14 +17,19 @@ struct Run: ParsableCommand {
         monthly.csv (month, metric, mean, lower, upper, n: the front door by calendar month) and daily.csv (day,
         date, series, mean, lower, upper, p10, p50, p90; day 0 is the first day after warm-up, or with
         --include-warm-up the first day of the run) to the output folder; daily-replications.csv with
-        --daily-per-replication, and report.html with --report. Percentages' intervals are clipped to 0-100 and
-        counts' to 0 or more.
+        --daily-per-replication, report.html with --report, and trace.csv with --trace (docs/trace.md).
+        Percentages' intervals are clipped to 0-100 and counts' to 0 or more. Also occupancy.csv (unit, level, time and
+        audit shares) and capacity.csv (unit, places, P(delay | places) = P(N = c) / P(N <= c) from the occupancy
+        distribution); --capacity-table UNIT prints the places UNIT needs for P(delay) <= 1 in 10, 20, 50, 100
+        and 200, and its table.
 
         Examples:
           flowsim run scenarios/mk-baseline.yaml
           flowsim run scenarios/mk-baseline.yaml --replications 20 --seed 7 --jobs 2 --report
           flowsim run scenarios/option-vw-expand.yaml --format csv --out results/runs/vw-expand
           flowsim run scenarios/mk-baseline.yaml --set units.home_support.capacity=200 --set seed=3
+          flowsim run scenarios/examples/small-chain.yaml -r 8 --trace-replications 0,3,5-7
+          flowsim run scenarios/examples/two-wards.yaml --capacity-table medical
           flowsim run scenarios/mk-baseline.yaml --include-warm-up -r 20
         """
     )
@@ -42,18 +47,50 @@ struct Run: ParsableCommand {
     @Flag(help: "Also write daily-replications.csv: every replication's value of every daily series on every day.")
     var dailyPerReplication = false
 
-    @Flag(help: "Also write trace.csv: every patient movement (time, patient, person, unit, event) of one replication.")
+    @Flag(help: "Also write trace.csv (docs/trace.md): every movement, request and grant of the traced replications.")
     var trace = false
 
-    @Option(help: "The replication --trace records (default 0).")
-    var traceReplication: Int = 0
+    @Option(name: [.customLong("trace-replications"), .customLong("trace-replication")],
+            help: ArgumentHelp("The replications --trace records: numbers and ranges such as 0,3,5-7 (default 0). Implies --trace.",
+                               valueName: "list"))
+    var traceReplications: String?
+
+    /// The replications to trace, ascending, each once (empty without a trace).
+    var tracedReplications: [Int] {
+        guard trace || traceReplications != nil else { return [] }
+        return (try? Self.parseReplicationList(traceReplications ?? "0")) ?? []
+    }
+
+    @Option(name: .customLong("capacity-table"),
+            help: "Print the places this unit (a unit or place name, e.g. ward or ed.majors) needs for P(delay) <= 1 in N, and its capacity table (repeatable).")
+    var capacityTables: [String] = []
 
     @Flag(name: .customLong("include-warm-up"),
           help: "Daily series from time 0, warm-up days included (day counts from the start of the run); metrics still exclude warm-up.")
     var includeWarmUp = false
 
     func validate() throws {
-        if traceReplication < 0 { throw ValidationError("--trace-replication must be >= 0.") }
+        if let list = traceReplications {
+            do { _ = try Self.parseReplicationList(list) } catch let error as ValidationError {
+                throw ValidationError("--trace-replications \(list): \(error.message)")
+            }
+        }
+    }
+
+    /// Parses "0,3,5-7" into [0, 3, 5, 6, 7]: comma-separated numbers >= 0 and ranges `a-b` with a <= b.
+    static func parseReplicationList(_ text: String) throws -> [Int] {
+        var out = Set<Int>()
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for item in items {
+            let ends = item.split(separator: "-", omittingEmptySubsequences: false)
+            guard !item.isEmpty, ends.count <= 2, let a = Int(ends[0]), a >= 0, let b = ends.count == 2 ? Int(ends[1]) : a else {
+                throw ValidationError("'\(item)' is not a replication number or a range such as 5-7 (numbers from 0)")
+            }
+            guard a <= b else { throw ValidationError("the range '\(item)' runs backwards") }
+            guard b - a < 1_000_000 else { throw ValidationError("the range '\(item)' is too long") }
+            out.formUnion(a...b)
+        }
+        return out.sorted()
     }
 
     func run() throws {
@@ -62,8 +99,17 @@ struct Run: ParsableCommand {
         if let seed = options.seed { spec.seed = seed }
         spec.dailyIncludesWarmUp = includeWarmUp
         let n = options.replications ?? loaded.replications
-        if trace && traceReplication >= n {
-            printError("error: --trace-replication \(traceReplication): the run has replications 0 to \(n - 1)")
+        let traced = tracedReplications
+        if let last = traced.last, last >= n {
+            printError("error: --trace-replications \(traceReplications ?? "0"): replication \(last) is out of range; "
+                       + "the run has replications 0 to \(n - 1)")
+            throw ExitCode(2)
+        }
+        // Capacity tables are for places of the scenario (checked before anything runs).
+        let placeNames = spec.units.flatMap { u in u.kind.placeSpecs.map { $0.metricName(unit: u.name) } }
+        for name in capacityTables where !placeNames.contains(name) {
+            let known = placeNames.isEmpty ? "it has none" : "they are " + placeNames.joined(separator: ", ")
+            printError("error: --capacity-table \(name): not a unit with places in \(spec.name) (\(known))")
             throw ExitCode(2)
         }
         // The folder is checked (and locked) before anything runs: a bad --out fails in a second, not after the run.
@@ -74,10 +120,11 @@ struct Run: ParsableCommand {
         let summaries = StreamingSummaries(firstDate: spec.firstDailyDate, keepDailyValues: dailyPerReplication)
         let outcome = try streamSome(spec, replications: n, options: options, into: summaries)
         let incomplete = outcome.consumed < n
-        let report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
+        var report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
                                metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete,
                                provenance: provenance(of: loaded, path: scenario, spec: spec, replications: outcome.consumed,
                                                       overrides: overrides.sets))
+        report.firstDate = spec.firstObservedDate
         let count = incomplete ? "\(outcome.consumed) of \(n) replications (interrupted)" : "\(n) replications"
         switch format {
         case .table:
@@ -85,14 +132,19 @@ struct Run: ParsableCommand {
         case .csv: print(Writers.metricsCSV(report.metrics, scenario: spec.name), terminator: "")
         case .json: print(Writers.summaryJSON(report), terminator: "")
         }
+        let occupancy = summaries.occupancy
+        for name in capacityTables {
+            if let u = occupancy.first(where: { $0.unit == name }) { print(Writers.capacityTable(u), terminator: "") }
+        }
         var files = [("summary.json", Writers.summaryJSON(report)), ("summary.csv", Writers.metricsCSV(report.metrics, scenario: spec.name)),
                      ("replications.csv", summaries.replicationsCSV),
-                     ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly))]
+                     ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly)),
+                     ("occupancy.csv", Writers.occupancyCSV(occupancy)), ("capacity.csv", Writers.capacityCSV(occupancy))]
         if dailyPerReplication { files.append(("daily-replications.csv", summaries.dailyValuesCSV)) }
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
-        if trace && !interruption.isCancelled {
-            try writeTrace(spec, into: folder)
-        } else if trace {
+        if !traced.isEmpty && !interruption.isCancelled {
+            try writeTrace(spec, replications: traced, into: folder)
+        } else if !traced.isEmpty {
             printError("trace.csv not written: the run was interrupted")
         }
         try commit(folder, files, manifest: Manifest(command: "run", scenario: scenario, scenarioName: spec.name,
@@ -105,34 +157,39 @@ struct Run: ParsableCommand {
         if incomplete { throw interruptedExitCode }
     }
 
-    /// Per-patient traces only on request: one replication, run again on its own (the same streams give the
-    /// same replication), streamed into the output folder's staging area so it is committed with the other
-    /// files. A write error (a full disk) stops the replication and fails the run (exit 1); a second interrupt
-    /// stops it and the trace is left out.
-    func writeTrace(_ spec: SystemSpec, into folder: ResultFolder) throws {
-        let sim = SystemSimulation(spec: spec, replication: traceReplication)
+    /// Per-patient traces only on request: each traced replication run again on its own, in order (the same
+    /// streams give the same replication, so its rows are those of a trace of it alone), streamed into the
+    /// output folder's staging area so it is committed with the other files. A write error (a full disk) stops
+    /// the replication and fails the run (exit 1); a second interrupt stops it and the trace is left out.
+    func writeTrace(_ spec: SystemSpec, replications: [Int], into folder: ResultFolder) throws {
+        let writer = TraceWriter(attributes: spec.attributes)
         let file: StagedFile
         do {
             file = try StagedFile("\(folder.staging)/trace.csv")
-            try file.append("time_minutes,patient,person,unit,event\n")
+            try file.append(writer.header)
         } catch {
             printError("error: cannot write \(folder.path)/trace.csv: \(error)")
             throw ExitCode(1)
         }
-        let stop = Cancellation()
-        sim.abort = stop
         var failure: Error?
-        sim.trace = { e in
-            guard failure == nil else { return }
-            do {
-                try file.append("\(e.time),\(e.patient),\(e.person),\(Writers.csv(e.unit)),\(e.kind.rawValue)\n")
-            } catch {
-                failure = error
-                stop.cancel()
+        var aborted = false
+        for r in replications where failure == nil && !aborted {
+            let sim = SystemSimulation(spec: spec, replication: r)
+            let stop = Cancellation()
+            sim.abort = stop
+            sim.trace = { e in
+                guard failure == nil else { return }
+                do {
+                    try file.append(writer.row(replication: r, e))
+                } catch {
+                    failure = error
+                    stop.cancel()
+                }
+                if Interrupts.abort.isCancelled { stop.cancel() }
             }
-            if Interrupts.abort.isCancelled { stop.cancel() }
+            _ = sim.run()
+            aborted = sim.wasAborted
         }
-        _ = sim.run()
         if failure == nil {
             do { try file.finish() } catch { failure = error }
         }
@@ -140,7 +197,7 @@ struct Run: ParsableCommand {
             printError("error: cannot write \(folder.path)/trace.csv: \(failure); nothing was written")
             throw ExitCode(1)
         }
-        if sim.wasAborted {
+        if aborted {
             try? FileManager.default.removeItem(atPath: file.path)
             printError("trace.csv not written: the run was interrupted")
         }

@@ -85,12 +85,15 @@ struct Size: ParsableCommand {
         func points() -> [SweepPoint] {
             (evaluated.keys.sorted().compactMap { evaluated[$0] } + others).sorted { $0.values[0] < $1.values[0] }
         }
-        func save(complete: Bool, shown: [String] = [], report: Bool = false, answer: Double? = nil) throws {
-            let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: points(), shown: shown,
+        func save(complete: Bool, shown: [String] = [], report: Bool = false, answer: SizeAnswer? = nil) throws {
+            var sweep = Sweep(scenario: base.spec.name, parameters: [param], points: points(), shown: shown,
                               target: report ? goal : nil)
+            sweep.answer = answer
             var files = [("size.csv", Writers.sweepCSV(sweep))]
             if complete {
-                files.append(("answer.json", Writers.sizeAnswerJSON(parameter: param, target: goal, answer: answer, range: low...high,
+                var smallest: Double? = nil
+                if case .smallest(let v)? = answer { smallest = v }
+                files.append(("answer.json", Writers.sizeAnswerJSON(parameter: param, target: goal, answer: smallest, range: low...high,
                                                                     evaluated: points().map { $0.values[0] }, replications: n, seed: seed)))
             }
             if report { files.append(("report.html", HTMLReport.render(title: "size \(param) for \(goal)", run: nil, sweep: sweep))) }
@@ -142,7 +145,8 @@ struct Size: ParsableCommand {
         let sweep = Sweep(scenario: base.spec.name, parameters: [param], points: shown, shown: [goal.metric], target: goal)
         print("evidence (\(evaluated.count) of \(values.count) values run, \(n) replications each, seed \(seed)):")
         print(sweepTable(sweep), terminator: "")
-        try save(complete: true, shown: [goal.metric], report: common.report, answer: answer.map { values[$0] })
+        try save(complete: true, shown: [goal.metric], report: common.report,
+                 answer: answer.map { .smallest(values[$0]) } ?? .none(low: values[0], high: values[values.count - 1]))
         guard let a = answer else {
             print("no value of \(param) in \(formatValue(low))...\(formatValue(high)) meets \(goal) with 95% confidence")
             throw ExitCode(1)

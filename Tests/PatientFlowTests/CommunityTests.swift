@@ -254,11 +254,6 @@ final class CommunityTests: XCTestCase {
     /// A virtual ward that turns step-ups away when full is M/M/c/c: by PASTA, the share of time it is full is
     /// Erlang B(c, A). (This caught the full-time indicator being recorded before a departure's release.)
     func testVirtualWardFullTimeIsErlangB() {
-        func erlangB(_ c: Int, _ a: Double) -> Double {
-            var b = 1.0
-            for k in 1...c { b = a * b / (Double(k) + a * b) }
-            return b
-        }
         for c in [6, 12] {
             var b = SystemBuilder(name: "loss", horizon: 300 * day, warmUp: 10 * day)
             b.arrivals("in", perDay: 10, to: ["ward": 1])

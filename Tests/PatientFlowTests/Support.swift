@@ -56,3 +56,16 @@ func smallChain(edCubicles: Int? = 16, beds: Int? = 85, reablement: Int? = 60, r
     b.exit("died", destination: .died)
     return try! b.build()
 }
+
+/// Erlang B(c, a) by its recursion B(k) = a B(k-1) / (k + a B(k-1)), and Erlang C from it, C = c B / (c - a (1 - B))
+/// (Gross & Harris, "Fundamentals of Queueing Theory", 4th ed., §2.3, §2.6).
+func erlangB(_ c: Int, _ a: Double) -> Double {
+    var b = 1.0
+    for k in stride(from: 1, through: c, by: 1) { b = a * b / (Double(k) + a * b) }
+    return b
+}
+
+func erlangC(_ c: Int, _ a: Double) -> Double {
+    let b = erlangB(c, a)
+    return Double(c) * b / (Double(c) - a * (1 - b))
+}

@@ -230,3 +230,47 @@ final class FindingsTests: XCTestCase {
         XCTAssertEqual(Findings.change(-1, .percent), "-1 point")
     }
 }
+
+/// The report's decision sections: the scorecard, findings, assumptions and provenance.
+final class DecisionReportTests: XCTestCase {
+    func testACompareReportLeadsWithTheScorecardAndSaysWhereItCameFrom() throws {
+        let a = sampleComparison(option: "option-a"), b = sampleComparison(option: "option-b")
+        let card = Scorecard([a, b], metrics: ["nctr_percent", "ed_4h_percent", "cost_total"])
+        let p = Provenance(flowsimVersion: "0.13.0 (abc)", scenarioPath: "scenarios/mk-baseline.yaml", scenarioHash: "fnv1a64:1",
+                           seed: 1, replications: 10, horizonDays: 365, warmUpDays: 61,
+                           startDate: CivilDate(year: 2025, month: 4, day: 1), created: "2026-12-01T00:00:00Z")
+        let html = HTMLReport.render(title: "t", run: sampleRun(), comparisons: [a, b], scorecard: card,
+                                     assumptions: [("option-a", [HTMLReport.AssumptionChange(key: "units.hub.places", baseline: "20", option: "40")]),
+                                                   ("option-b", [])],
+                                     provenance: [("mk-baseline", p)])
+        XCTAssertNil(xmlError(html))
+        let ids = sectionIDs(html)
+        XCTAssertEqual(Array(ids.prefix(2)), ["scorecard", "findings"], "the scorecard and the findings come first")
+        XCTAssertTrue(ids.contains("assumptions") && ids.contains("provenance"))
+        let sc = section("scorecard", html)
+        XCTAssertEqual(count("<tr><td title=", in: sc), 3, "one row per scorecard metric")
+        XCTAssertEqual(count("<span class=\"unit\">option − baseline</span>", in: sc), 2, "one column per option")
+        XCTAssertTrue(sc.contains("cell-better"), "an option better in NCTR is marked")
+        XCTAssertTrue(sc.contains("£"), "money in pounds")
+        let findings = section("findings", html)
+        XCTAssertEqual(count("<li>", in: findings), 6, "a sentence per metric and option")
+        XCTAssertTrue(findings.contains("option-a lowers patients with no criteria to reside by 2.3 points"), findings)
+        XCTAssertTrue(findings.contains("option-a lowers A&amp;E patients"), "acronyms keep their capitals")
+        let assumptions = section("assumptions", html)
+        XCTAssertTrue(assumptions.contains("units.hub.places") && assumptions.contains("No value differs from the baseline"))
+        let prov = section("provenance", html)
+        XCTAssertTrue(prov.contains("0.13.0 (abc)") && prov.contains("fnv1a64:1") && prov.contains("2025-04-01"))
+    }
+
+    func testARunReportHasFindingsAndItsOwnProvenance() {
+        var run = sampleRun()
+        run.provenance = Provenance(flowsimVersion: "v", scenarioPath: "s.yaml", scenarioHash: "h", seed: 1, replications: 10,
+                                    horizonDays: 365, warmUpDays: 61, startDate: CivilDate(year: 2025, month: 4, day: 1),
+                                    created: "2026-12-01T00:00:00Z")
+        let html = HTMLReport.render(title: "t", run: run)
+        XCTAssertNil(xmlError(html))
+        XCTAssertEqual(sectionIDs(html).first, "findings")
+        XCTAssertTrue(section("findings", html).contains(HTMLReport.escape(Findings.sentence(for: run.metric("nctr_percent")!))))
+        XCTAssertTrue(section("provenance", html).contains("s.yaml"))
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Reporting
 import PatientFlow
+import SimCore
 import XCTest
 
 #if canImport(FoundationXML)
@@ -136,7 +137,7 @@ final class HTMLReportTests: XCTestCase {
                                      sweep: sampleSweep())
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n"))
         XCTAssertNil(xmlError(html))
-        XCTAssertEqual(sectionIDs(html), ["headline", "daily", "compare", "sweep"])
+        XCTAssertEqual(sectionIDs(html), ["findings", "headline", "daily", "compare", "sweep"])
         for id in ["headline", "daily", "compare", "sweep"] {
             XCTAssertTrue(section(id, html).contains("<h2>"), id)
         }
@@ -165,7 +166,7 @@ final class HTMLReportTests: XCTestCase {
         let details = head.components(separatedBy: "<details>")[1]
         XCTAssertEqual(count("<tr>", in: details), sampleRun().metrics.count + 1)
         XCTAssertTrue(details.contains("vw_full_percent.frailty_hub"))
-        XCTAssertEqual(sectionIDs(html), ["headline", "daily"])
+        XCTAssertEqual(sectionIDs(html), ["findings", "headline", "daily"])
     }
 
     func testNoNetworkReferencesOrScripts() {
@@ -217,7 +218,7 @@ final class HTMLReportTests: XCTestCase {
             XCTAssertTrue(c.contains("<path class=\"line\""), "mean line")
             XCTAssertTrue(c.contains("class=\"ctitle\""), "title")
             XCTAssertGreaterThanOrEqual(count("class=\"tick\"", in: c), 6, "ticks on both axes")
-            XCTAssertTrue(c.contains(">day<"), "x-axis label")
+            XCTAssertTrue(c.contains(">day after warm-up<"), "x-axis label (no dates known)")
         }
         XCTAssertTrue(daily.contains("% of available beds"))
         // The frailty hub series has three NaN days: its line and band are broken in two, not drawn through NaN.
@@ -245,6 +246,13 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(count("<path class=\"band\"", in: daily), 2)
     }
 
+    func testAFlatCountHasNoNegativeAxis() {
+        let zeros = DailySummary(series: "handovers_over_30min", days: (0..<30).map { MetricSummary(id: "\($0)", values: [0, 0]) })
+        let daily = section("daily", HTMLReport.render(title: "t", run: RunReport(scenario: "s", replications: 2, seed: 1, metrics: [], daily: [zeros])))
+        XCTAssertTrue(daily.contains("<path class=\"line\""))
+        XCTAssertFalse(daily.contains(">-"), "no negative tick labels for a count that is 0 every day")
+    }
+
     func testNaNAndEmptyDataDoNotCrash() {
         let nanMetrics = HTMLReport.headlineMetrics.map { MetricSummary(id: $0, values: [.nan]) }
             + [MetricSummary(id: "ed_4h_percent.single", values: [3])]
@@ -269,7 +277,7 @@ final class HTMLReportTests: XCTestCase {
         }
         let html = HTMLReport.render(title: "t", run: run, comparisons: [comparison, emptyComparison], sweep: sweep)
         XCTAssertNil(xmlError(html))
-        XCTAssertEqual(sectionIDs(html), ["headline", "daily", "compare", "sweep"])
+        XCTAssertEqual(sectionIDs(html), ["findings", "headline", "daily", "compare", "sweep"])
         XCTAssertTrue(html.contains("Incomplete run"))
         XCTAssertEqual(count("<svg class=\"chart\"", in: section("daily", html)), 4)
         XCTAssertTrue(section("daily", html).contains(">no data<"))
@@ -301,8 +309,9 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(compare.contains("<td class=\"none\">lower</td>"), "a clear difference without a direction")
         XCTAssertTrue(compare.contains("class=\"zero\""), "zero line")
         XCTAssertTrue(compare.contains("class=\"whisker\""))
-        // elective_over_78_weeks has a baseline of 0: not on the % axis, and said so.
-        XCTAssertTrue(compare.contains("Not plotted (baseline mean 0 or no data): elective_over_78_weeks"))
+        // Each metric on its own axis in its own units: a baseline of 0 (elective_over_78_weeks) is plotted too.
+        XCTAssertTrue(compare.contains("data-metric=\"elective_over_78_weeks\""))
+        XCTAssertFalse(compare.contains("Not plotted"))
         // Headline rows in the main table, the rest in details.
         let first = compare.components(separatedBy: "<div class=\"comparison\">")[1]
         let details = first.components(separatedBy: "<details>")[1]
@@ -316,14 +325,14 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertNil(xmlError(html))
         let charts = section("sweep", html).components(separatedBy: "<svg class=\"chart\"").dropFirst()
         XCTAssertEqual(charts.count, 2)
-        let full = charts.first { $0.contains("<title>vw_full_percent.frailty_hub</title>") }!
+        let full = charts.first { $0.contains(">vw_full_percent.frailty_hub<") }!
         XCTAssertEqual(count("<path class=\"line\"", in: full), 3, "one line per value of the second parameter")
         XCTAssertEqual(count("<path class=\"band\"", in: full), 3)
         XCTAssertTrue(full.contains("class=\"legend\""))
         XCTAssertTrue(full.contains("frailty_hub.staff = 4<"))
         XCTAssertTrue(full.contains("class=\"target\""), "dashed target line")
         XCTAssertTrue(full.contains(">frailty_hub.places<"), "x axis is the first parameter")
-        let occ = charts.first { $0.contains("<title>vw_occupancy_percent.frailty_hub</title>") }!
+        let occ = charts.first { $0.contains(">vw_occupancy_percent.frailty_hub<") }!
         XCTAssertFalse(occ.contains("class=\"target\""), "the target is for another metric")
 
         let one = HTMLReport.render(title: "t", run: nil, sweep: sampleSweep(twoParameters: false))
@@ -408,5 +417,188 @@ final class ReportTypesTests: XCTestCase {
         XCTAssertEqual(MetricCatalog.direction(of: "nctr_percent"), .lowerIsBetter)
         XCTAssertEqual(MetricCatalog.direction(of: "acute_occupancy_percent"), .neither)
         XCTAssertEqual(MetricCatalog.direction(of: "vw_full_percent.frailty_hub"), .lowerIsBetter)
+    }
+}
+
+/// Issue 13 point 6: the report a steering group reads: dates, escalation, national standards, options over the
+/// baseline, differences in the metrics' own units, and the size answer.
+final class SteeringReportTests: XCTestCase {
+    func charts(_ html: String, _ id: String) -> [String] {
+        Array(section(id, html).components(separatedBy: "<svg class=\"chart\"").dropFirst())
+    }
+
+    func datedRun() -> RunReport {
+        var run = sampleRun()
+        run.firstDate = CivilDate(year: 2025, month: 4, day: 15)
+        run.daily.append(dailySeries("ed_4h_percent", days: 365, base: 74, amplitude: 4, noise: 2))
+        // Winter beds (a dated period) on days 260-349; escalation rules open beds on days 200-239 (20 of them),
+        // 240-259 (40), and on day 100 (2, a twentieth of the peak).
+        run.daily.append(DailySummary(series: "escalation_beds_dated", days: (0..<365).map { d in
+            MetricSummary(id: "\(d)", values: (260..<350).contains(d) ? [40, 40] : [0, 0])
+        }))
+        run.daily.append(DailySummary(series: "escalation_beds_rules", days: (0..<365).map { d in
+            let v: Double = (200..<240).contains(d) ? 20 : (240..<260).contains(d) ? 40 : d == 100 ? 2 : 0
+            return MetricSummary(id: "\(d)", values: [v, v])
+        }))
+        return run
+    }
+
+    func testDailyChartsAreDatedByMonth() {
+        let daily = charts(HTMLReport.render(title: "t", run: datedRun()), "daily")
+        XCTAssertEqual(daily.count, 7, "occupancy, NCTR, 4 hours, handovers, escalation beds, two virtual wards")
+        for c in daily {
+            XCTAssertTrue(c.contains(">date<"))
+            XCTAssertFalse(c.contains(">day"))
+            // Day 0 is 15 April 2025: the first tick is 1 May, with the year under it; January has its year.
+            XCTAssertTrue(c.contains(">May</text><text class=\"tick year\""), "first tick with its year")
+            XCTAssertTrue(c.contains(">Jun</text>"))
+            XCTAssertTrue(c.contains(">Jan</text><text class=\"tick year\""), "a new year is named")
+            XCTAssertTrue(c.contains(">2025</text>") && c.contains(">2026</text>"))
+            XCTAssertFalse(c.contains(">Apr</text><text class=\"tick year\""), "15 April 2025 is not a month start: May is first")
+            XCTAssertEqual(count(">Apr</text>", in: c), 1, "1 April 2026, the last month of the year shown")
+        }
+        let ticks = HTMLReport.monthTicks(from: CivilDate(year: 2025, month: 4, day: 15), x0: -0.5, x1: 364.5)
+        XCTAssertEqual(ticks.map(\.x), [16, 47, 77, 108, 139, 169, 200, 230, 261, 292, 320, 351], "days from 15 April to each 1st")
+        let tenYears = HTMLReport.monthTicks(from: CivilDate(year: 2025, month: 4, day: 1), x0: 0, x1: 3650)
+        XCTAssertLessThanOrEqual(tenYears.count, 13, "a long run gets fewer ticks")
+        XCTAssertEqual(tenYears.first?.label, "2026", "yearly ticks on 1 January, labelled by year")
+        XCTAssertTrue(tenYears.allSatisfy { Int($0.label) != nil && $0.year == nil }, "\(tenYears.map(\.label))")
+    }
+
+    func testEscalationDaysAreShadedOnEveryDailyChart() {
+        let html = HTMLReport.render(title: "t", run: datedRun())
+        for c in charts(html, "daily") {
+            // Three bands: rules at half their peak (light), rules at their peak (darker), then the dated period;
+            // day 100 (a twentieth of the peak) is left clear.
+            XCTAssertEqual(count("<rect class=\"shade", in: c), 3, "one band per run of days at one shade")
+            XCTAssertTrue(c.contains("class=\"shade s1\""))
+            XCTAssertTrue(c.contains("class=\"shade s2\""))
+            XCTAssertTrue(c.contains("class=\"shade s3\""))
+        }
+        XCTAssertTrue(section("daily", html).contains("dated escalation beds open"))
+        XCTAssertEqual(HTMLReport.escalationShading(datedRun()).map { [$0.x0, $0.x1] }, [[199.5, 239.5], [239.5, 259.5], [259.5, 349.5]])
+        XCTAssertNil(xmlError(html))
+        // Without escalation beds: no shading and no escalation chart.
+        let plain = HTMLReport.render(title: "t", run: sampleRun())
+        XCTAssertFalse(plain.contains("class=\"shade"))
+        XCTAssertFalse(plain.contains("escalation rules, at the daily audit"))
+    }
+
+    func testNationalStandardsAreDataNextToTheCatalogue() {
+        XCTAssertEqual(MetricCatalog.standard(of: "acute_occupancy_percent"), NationalStandard(.atMost, 92, source: "NHS planning guidance 2024/25"))
+        XCTAssertEqual(MetricCatalog.standard(of: "ed_4h_percent")?.value, 78)
+        XCTAssertEqual(MetricCatalog.standard(of: "ed_4h_percent")?.kind, .atLeast)
+        XCTAssertEqual(MetricCatalog.standard(of: "vw_occupancy_percent")?.value, 80)
+        XCTAssertEqual(MetricCatalog.standard(of: "vw_occupancy_percent.frailty_hub")?.value, 80, "every ward")
+        XCTAssertEqual(MetricCatalog.standard(of: "ucr_2h_percent")?.value, 70)
+        XCTAssertNil(MetricCatalog.standard(of: "nctr_percent"))
+        XCTAssertNil(MetricCatalog.standard(of: "ed_4h_percent.type1"), "the 78% standard is for all types")
+        for id in MetricCatalog.standards.keys { XCTAssertNotNil(MetricCatalog.all.first { $0.id == id }, id) }
+    }
+
+    func testStandardsAreDrawnWhereTheMetricIsChartedOrListed() {
+        let html = HTMLReport.render(title: "t", run: datedRun())
+        let daily = charts(html, "daily")
+        let occupancy = daily.first { $0.contains("Acute bed occupancy at the daily audit") }!
+        XCTAssertTrue(occupancy.contains("<line class=\"std\""))
+        XCTAssertTrue(occupancy.contains(">NHS standard ≤ 92%</text>"))
+        XCTAssertTrue(occupancy.contains("<title>national standard ≤ 92%: NHS planning guidance 2024/25</title>"), "its source")
+        let fourHours = daily.first { $0.contains("within 4 hours") }!
+        XCTAssertTrue(fourHours.contains("NHS standard ≥ 78%"))
+        let nctr = daily.first { $0.contains("no criteria to reside") }!
+        XCTAssertFalse(nctr.contains("class=\"std\""), "no national standard for NCTR")
+        // The headline table lists each standard, and its CI bar marks it.
+        let headline = section("headline", html)
+        for text in ["≤ 92%", "≥ 78%", "≥ 80%", "≥ 70%"] { XCTAssertTrue(headline.contains(">\(text)</span>"), text) }
+        XCTAssertTrue(headline.contains("<line class=\"std\""))
+        // A sweep of a ward's occupancy has the 80% line.
+        let sweep = charts(HTMLReport.render(title: "t", run: nil, sweep: sampleSweep()), "sweep")
+        let occ = sweep.first { $0.contains(">vw_occupancy_percent.frailty_hub<") }!
+        XCTAssertTrue(occ.contains("NHS standard ≥ 80%"))
+    }
+
+    func testTheCompareReportDrawsEachOptionOverTheBaseline() {
+        let run = datedRun()
+        var a = sampleComparison(option: "option-a"), b = sampleComparison(option: "option-b")
+        a.optionDaily = run.daily.map { d in DailySummary(series: d.series, days: d.days.map { MetricSummary(id: $0.id, values: [$0.mean * 0.9, $0.mean * 0.92]) }) }
+        b.optionDaily = a.optionDaily
+        let html = HTMLReport.render(title: "t", run: run, comparisons: [a])
+        XCTAssertNil(xmlError(html))
+        let daily = charts(html, "daily")
+        XCTAssertEqual(daily.count, 7)
+        for c in daily {
+            XCTAssertTrue(c.hasPrefix(" data-chart=\"daily\" data-series=\"2\""), String(c.prefix(60)))
+            XCTAssertTrue(c.contains("class=\"line\" d=\"M") && c.contains("stroke=\"\(HTMLReport.palette[0])\""), "baseline")
+            XCTAssertTrue(c.contains("stroke=\"\(HTMLReport.palette[1])\""), "option")
+            XCTAssertTrue(c.contains(">mk-baseline</text>") && c.contains(">option-a</text>"), "legend")
+        }
+        let two = charts(HTMLReport.render(title: "t", run: run, comparisons: [a, b]), "daily")
+        XCTAssertTrue(two.allSatisfy { $0.hasPrefix(" data-chart=\"daily\" data-series=\"3\"") }, "every option")
+    }
+
+    func testTheForestPlotIsInEachMetricsUnitsWithFavoursSides() {
+        let html = HTMLReport.render(title: "t", run: nil, comparisons: [sampleComparison()])
+        let forest = section("compare", html).components(separatedBy: "data-chart=\"forest\"")[1]
+        func row(_ id: String) -> String {
+            forest.components(separatedBy: "data-metric=\"\(id)\"")[1].components(separatedBy: "</g>")[0]
+        }
+        // NCTR: -2.4 percentage points (not -11% of its baseline); lower is better, so the option's side is left.
+        let nctr = row("nctr_percent")
+        let mean = MetricSummary(id: "d", values: spread(-2.4, 0.6)).mean
+        XCTAssertTrue(nctr.contains(HTMLReport.signed(mean) + " points"), nctr)
+        XCTAssertTrue(nctr.contains(" pts<"))
+        XCTAssertFalse(forest.contains("% of baseline"), "no longer relative to the baseline")
+        XCTAssertLessThan(nctr.range(of: "favours option")!.lowerBound, nctr.range(of: "favours baseline")!.lowerBound)
+        // 91-day home: higher is better, so the option's side is right.
+        let home = row("home_at_91_days_percent")
+        XCTAssertLessThan(home.range(of: "favours baseline")!.lowerBound, home.range(of: "favours option")!.lowerBound)
+        // Costs in pounds; occupancy has no better direction, so no sides.
+        XCTAssertTrue(row("cost_total").contains(">+£"))
+        XCTAssertTrue(row("cost_total").contains("£3M/year") || row("cost_total").contains("£3.0"), row("cost_total"))
+        XCTAssertFalse(row("acute_occupancy_percent").contains("favours"))
+        // The point sits left of 0 for a negative difference, right for a positive one.
+        func cx(_ r: String) -> Double { Double(r.components(separatedBy: "<circle class=\"pt\" cx=\"")[1].prefix { $0 != "\"" })! }
+        let zero = (300.0 + 760 - 24) / 2
+        XCTAssertLessThan(cx(nctr), zero)
+        XCTAssertGreaterThan(cx(home), zero)
+    }
+
+    func testTheSizeReportStatesItsAnswerAndZoomsAroundTheTarget() {
+        let full = [10.0: 40.0, 20: 20, 30: 9, 40: 4, 50: 2, 60: 1]
+        var sweep = Sweep(scenario: "s", parameters: ["frailty_hub.places"], points: full.keys.sorted().map { p in
+            SweepPoint(values: [p], metrics: [MetricSummary(id: "vw_full_percent.frailty_hub", values: spread(full[p]!, full[p]! * 0.1))])
+        }, shown: ["vw_full_percent.frailty_hub"], target: Target(parsing: "vw_full_percent.frailty_hub <= 5"))
+        sweep.answer = .smallest(40)
+        let html = HTMLReport.render(title: "size", run: nil, sweep: sweep)
+        XCTAssertNil(xmlError(html))
+        XCTAssertTrue(html.contains("meeting the target <code>vw_full_percent.frailty_hub</code> &lt;= 5 with 95% confidence: <b class=\"answer\">40</b>"))
+        XCTAssertLessThan(html.range(of: "id=\"answer\"")!.lowerBound, html.range(of: "<section id=\"sweep\"")!.lowerBound, "banner first")
+        let chart = charts(html, "sweep")[0]
+        XCTAssertTrue(chart.contains("<line class=\"answer\""))
+        XCTAssertTrue(chart.contains(">answer: 40<"))
+        XCTAssertTrue(chart.contains("<circle class=\"answerpt\""))
+        XCTAssertTrue(chart.contains("y-axis zoomed around the target"))
+        // The curve runs from 40% (10 places) to 1%; zoomed, the y-axis covers the target and the answer's
+        // neighbours (9% at 30 places, 4% at 40, 2% at 50), not 40%.
+        let yTicks = chart.components(separatedBy: "text-anchor=\"end\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
+        XCTAssertLessThanOrEqual(yTicks.max() ?? 100, 15, "\(yTicks)")
+        XCTAssertTrue(yTicks.contains { $0 <= 5 } && yTicks.contains { $0 >= 5 })
+        // No value meets: the banner says so.
+        sweep.answer = .none(low: 10, high: 60)
+        let none = HTMLReport.render(title: "size", run: nil, sweep: sweep)
+        XCTAssertTrue(none.contains("No value of <code>frailty_hub.places</code> from 10 to 60 meets the target"), none)
+        XCTAssertFalse(none.contains("<line class=\"answer\""))
+    }
+
+    func testCostsAreInPounds() {
+        let points = [100.0, 200, 300].map { p in
+            SweepPoint(values: [p], metrics: [MetricSummary(id: "cost_total", values: spread(1e8 + p * 1e5, 1e6))])
+        }
+        let html = HTMLReport.render(title: "t", run: nil, sweep: Sweep(scenario: "s", parameters: ["beds"], points: points, shown: ["cost_total"]))
+        let chart = charts(html, "sweep")[0]
+        XCTAssertTrue(chart.contains(">£ per year<"), "y-axis unit")
+        XCTAssertTrue(chart.contains(">£100M<") || chart.contains(">£105M<") || chart.contains(">£110M<"), chart)
+        XCTAssertTrue(chart.contains(">Total cost</text>"), "the catalogue's label as the title")
+        XCTAssertTrue(section("headline", HTMLReport.render(title: "t", run: sampleRun())).contains("<td>£ per year</td>"))
     }
 }

@@ -80,4 +80,69 @@ final class PlacesTests: XCTestCase {
         XCTAssertNotNil(error(e, at: "units.ward.initial.occupied"))
         XCTAssertTrue(error(e, at: "units.ward.initial.queud")?.message.contains("did you mean 'queued'?") ?? false)
     }
+
+    func testInitialRemainingRule() throws {
+        let w = try XCTUnwrap(service(loads(Template.scenario(wardExtra: "    initial: {occupied: 4, remaining: uniform_from_one}")), "ward"))
+        XCTAssertEqual(w.initial, InitialState(occupied: 4, remaining: .uniformFromOne))
+        let e = errors(Template.scenario(wardExtra: "    initial: {occupied: 4, remaining: uniform}"))
+        assertWellFormed(e)
+        let x = error(e, at: "units.ward.initial.remaining")
+        XCTAssertTrue(x?.message.contains("allowed: equilibrium, uniform_from_one") ?? false, x?.message ?? "no error")
+    }
+
+    /// `initial: {csv: FILE}`: one patient a row with its elapsed time and attributes; errors name the file, line,
+    /// column and key.
+    func testInitialPatientsFromCSV() throws {
+        let file = Paths.fixture("inline.yaml")
+        let s = try Scenario.load(yaml: Template.scenario(wardExtra: "    initial: {csv: initial-patients.csv, queued: 1}"), file: file)
+        let w = try XCTUnwrap(service(s, "ward"))
+        XCTAssertEqual(w.initial.occupied, 3, "a blank line is skipped")
+        XCTAssertEqual(w.initial.queued, 1)
+        XCTAssertEqual(w.initial.patients.map(\.elapsed), [3 * Duration.day, 12 * 60, 0])
+        XCTAssertEqual(w.initial.patients.map { $0.attributes[0] }, [3, 1, 0], "85+, 65-74, 18-64")
+        XCTAssertEqual(w.initial.patients.map(\.given), [1, 1, 1])
+
+        func csvErrors(_ extra: String) -> [ScenarioError] {
+            do {
+                _ = try Scenario.load(yaml: Template.scenario(wardExtra: extra), file: file)
+                XCTFail("expected errors: \(extra)")
+                return []
+            } catch { return error.errors }
+        }
+        let bad = csvErrors("    initial: {csv: initial-bad.csv}")
+        let csv = Paths.fixture("initial-bad.csv")
+        XCTAssertEqual(bad.map(\.location), [SourceLocation(file: csv, line: 3, column: 1), SourceLocation(file: csv, line: 4, column: 4),
+                                              SourceLocation(file: csv, line: 5, column: 1)])
+        XCTAssertEqual(Set(bad.map(\.path)), ["units.ward.initial.csv"])
+        XCTAssertTrue(bad[0].message.contains("expected a duration with its unit"), bad[0].message)
+        XCTAssertTrue(bad[1].message.contains("age_band: unknown level '90+'; allowed: 18-64, 65-74, 75-84, 85+"), bad[1].message)
+        XCTAssertTrue(bad[2].message.contains("expected 2 columns"), bad[2].message)
+        let column = csvErrors("    initial: {csv: initial-badcolumn.csv}")
+        XCTAssertEqual(column.first?.location, SourceLocation(file: Paths.fixture("initial-badcolumn.csv"), line: 1, column: 9))
+        XCTAssertTrue(column.first?.message.contains("unknown column 'colour'; allowed: elapsed, age_band") ?? false,
+                      column.first?.message ?? "")
+        let noHeader = csvErrors("    initial: {csv: rates.csv}")
+        XCTAssertTrue(noHeader.first?.message.contains("its contents are not shown") ?? false, noHeader.first?.message ?? "")
+        let both = csvErrors("    initial: {csv: initial-patients.csv, occupied: 3, remaining: equilibrium}")
+        XCTAssertEqual(Set(both.map(\.path)), ["units.ward.initial.occupied", "units.ward.initial.remaining"])
+        let outside = csvErrors("    initial: {csv: /etc/passwd}")
+        XCTAssertTrue(outside.first?.message.contains("outside the scenario's folder") ?? false, outside.first?.message ?? "")
+    }
+
+    /// `wait_thresholds`: durations of whole minutes, increasing; the default is 4h and 12h.
+    func testWaitThresholds() throws {
+        XCTAssertEqual(loads(Template.scenario())?.spec.waitThresholds, [240, 720])
+        XCTAssertEqual(loads(Template.scenario(top: "wait_thresholds: [30min, 2d]"))?.spec.waitThresholds, [30, 2880])
+        for (text, path, fragment) in [("[12h, 4h]", "wait_thresholds[1]", "must increase"),
+                                       ("[4]", "wait_thresholds[0]", "needs a unit"),
+                                       ("[90s]", "wait_thresholds[0]", "whole number of minutes"),
+                                       ("[0min]", "wait_thresholds[0]", "> 0"),
+                                       ("4h", "wait_thresholds", "a list"),
+                                       ("[1h, 2h, 3h, 4h, 5h, 6h, 7h, 8h, 9h]", "wait_thresholds", "at most 8")] {
+            let e = errors(Template.scenario(top: "wait_thresholds: \(text)"))
+            assertWellFormed(e)
+            let x = error(e, at: path)
+            XCTAssertTrue(x?.message.contains(fragment) ?? false, "\(text): \(x?.message ?? "no error at \(path): \(e)")")
+        }
+    }
 }

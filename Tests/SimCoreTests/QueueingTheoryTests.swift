@@ -46,6 +46,17 @@ final class QueueingTheoryTests: XCTestCase {
         for run in runs {
             XCTAssertEqual(run.grantsBeyondCapacity, 0)
             XCTAssertEqual(run.unserved, 0, "every counted customer is served")
+            XCTAssertEqual(run.tally.mean, run.meanWait, accuracy: 1e-9 * max(1, run.meanWait), "WaitTally's mean is Tally's")
+        }
+        // The per-place wait metrics (`WaitTally`, unit.<name>.wait_*): P(W > 0) = C(c, a) and, for FIFO M/M/c,
+        // P(W > t) = C(c, a) exp(-(c mu - lambda) t) (Gross & Harris, 4th ed., §2.3).
+        let erlangC = QueueingFormulas.erlangC(servers: c, offeredLoad: lambda / mu)
+        assertAgrees(ReplicationEstimate(runs.map(\.tally.waitedShare)), with: erlangC, "M/M/3 P(W > 0) from WaitTally")
+        assertAgrees(ReplicationEstimate(runs.map(\.tally.mean)),
+                     with: QueueingFormulas.mmcMeanWait(servers: c, arrivalRate: lambda, serviceRate: mu), "M/M/3 Wq from WaitTally")
+        for (k, t) in QueueingModels.mmcThresholds.enumerated() {
+            assertAgrees(ReplicationEstimate(runs.map { $0.tally.overShare(k) }),
+                         with: erlangC * exp(-(Double(c) * mu - lambda) * t), "M/M/3 P(W > \(t))")
         }
     }
 
@@ -122,7 +133,8 @@ final class QueueingTheoryTests: XCTestCase {
         // Starting empty, the number in service at t is Poisson(lambda * integral_0^t P(S > u) du); by t = 20
         // (10 mean service times, P(S > 20) is negligible) it is stationary.
         let warmUp = 20.0, horizon = 20.0 + 5000
-        let runs = Replications.run(16) { r -> (mean: Double, variance: Double, end: Double, start: Double, refused: Int) in
+        let runs = Replications.run(16) { r -> (mean: Double, variance: Double, end: Double, start: Double, refused: Int,
+                                                 shares: [Double]) in
             enum Event { case arrival, departure, warmUp }
             let arrivals = RandomStream(seed: 404, replication: r, name: "arrivals")
             let stays = RandomStream(seed: 404, replication: r, name: "service")
@@ -130,6 +142,7 @@ final class QueueingTheoryTests: XCTestCase {
             let pool = ResourcePool()
             let places = pool.add(name: "unlimited", capacity: 1_000_000)
             var refused = 0
+            var histogram = OccupancyHistogram(start: 0)
             sim.schedule(after: arrivals.exponential(mean: 1 / lambda), priority: .arrival, .arrival)
             sim.schedule(at: warmUp, priority: .audit, .warmUp)
             sim.run(until: horizon) { event in
@@ -142,10 +155,13 @@ final class QueueingTheoryTests: XCTestCase {
                     pool.release(places, at: sim.now)
                 case .warmUp:
                     pool.resetStatistics(at: sim.now)
+                    histogram.reset(at: sim.now)
                 }
+                histogram.update(to: pool.busy(places), at: sim.now)
             }
             let stat = pool.busyStatistic(places)
-            return (stat.mean(at: horizon), stat.variance(at: horizon), sim.now, stat.start, refused)
+            return (stat.mean(at: horizon), stat.variance(at: horizon), sim.now, stat.start, refused,
+                    histogram.timeFractions(at: horizon))
         }
         for run in runs {
             XCTAssertEqual(run.refused, 0, "a resource with a million places always has one free")
@@ -158,6 +174,19 @@ final class QueueingTheoryTests: XCTestCase {
         assertAgrees(ReplicationEstimate(runs.map(\.mean)), with: lambda * service.mean, "M/G/inf mean occupancy")
         assertAgrees(ReplicationEstimate(runs.map(\.variance)), with: lambda * service.mean,
                      "M/G/inf occupancy variance")
+        // The capacity table (`CapacityPlanning`, capacity.csv) from this unconstrained occupancy: N is Poisson(a),
+        // so P(N >= c) is the Poisson tail and P(N = c) / P(N <= c) is Erlang B(c, a) (the loss system's
+        // occupancy is the same Poisson truncated at c; Monks et al. 2016 compute p(delay) this way).
+        let a = lambda * service.mean
+        var pmf = [exp(-a)]
+        for k in 1...40 { pmf.append(pmf[k - 1] * a / Double(k)) }
+        let delays = runs.map { CapacityPlanning.delayCurve($0.shares) }, tails = runs.map { CapacityPlanning.tailCurve($0.shares) }
+        for c in [5, 8, 10, 12, 15, 18] {
+            assertAgrees(ReplicationEstimate(delays.map { c < $0.count ? $0[c] : 0 }),
+                         with: QueueingFormulas.erlangB(servers: c, offeredLoad: a), "P(delay | \(c)) = B(\(c), \(a))")
+            assertAgrees(ReplicationEstimate(tails.map { c < $0.count ? $0[c] : 0 }), with: pmf[c...].reduce(0, +),
+                         "P(N >= \(c)), the Poisson(\(a)) tail")
+        }
     }
 
     // MARK: Little's law on a small network
@@ -243,7 +272,11 @@ enum QueueingModels {
         var grantsBeyondCapacity: Int
         /// Counted customers never served (0 unless the pool loses a grant).
         var unserved: Int
+        /// The same waits in a `WaitTally` (thresholds `mmcThresholds`), as the model records them per place.
+        var tally: WaitTally
     }
+
+    static let mmcThresholds = [0.5, 1.5]
 
     /// M/M/c FIFO. Customers arriving in [warmUp, horizon) are counted; arrivals stop at the horizon and the
     /// run continues until the counted customers have been served.
@@ -255,7 +288,7 @@ enum QueueingModels {
         let sim = Simulator<HeapEventList<Event>>()
         let pool = ResourcePool()
         let servers = pool.add(name: "servers", capacity: c)
-        var waits = Tally(), waited = 0, counted = 0
+        var waits = Tally(), waited = 0, counted = 0, tally = WaitTally(thresholds: mmcThresholds)
         sim.schedule(after: arrivals.exponential(mean: 1 / lambda), priority: .arrival, .arrival)
         sim.run { event in
             switch event {
@@ -265,7 +298,7 @@ enum QueueingModels {
                 let isCounted = sim.now >= warmUp
                 if isCounted { counted += 1 }
                 if pool.request(servers, entity: 0, at: sim.now) {
-                    if isCounted { waits.add(0) }
+                    if isCounted { waits.add(0); tally.add(0) }
                     sim.schedule(after: service.exponential(mean: 1 / mu), priority: .release, .departure)
                 } else if isCounted {
                     waited += 1
@@ -273,13 +306,14 @@ enum QueueingModels {
             case .departure:
                 pool.release(servers, at: sim.now)
                 while let g = pool.nextGrant() {
-                    if g.requestedAt >= warmUp { waits.add(sim.now - g.requestedAt) }
+                    if g.requestedAt >= warmUp { waits.add(sim.now - g.requestedAt); tally.add(sim.now - g.requestedAt) }
                     sim.schedule(after: service.exponential(mean: 1 / mu), priority: .release, .departure)
                 }
             }
         }
         return MMcRun(waitedFraction: Double(waited) / Double(counted), meanWait: waits.mean,
-                      grantsBeyondCapacity: pool.grantsBeyondCapacity(servers), unserved: counted - waits.count)
+                      grantsBeyondCapacity: pool.grantsBeyondCapacity(servers), unserved: counted - waits.count,
+                      tally: tally)
     }
 
     /// M/G/1 FIFO; returns the mean wait in queue of customers arriving in [warmUp, horizon).

@@ -6,6 +6,49 @@ import XCTest
 /// forms or numerical integration), and sample moments of 100,000 draws against the same theory within
 /// `momentZ` standard errors (see `assertMoments`).
 final class DistributionTests: XCTestCase {
+
+    // MARK: The residual given age (initial patients with an elapsed time, decision 144)
+
+    /// Mean and standard error of `n` draws of S - e given S > e.
+    func remaining(_ d: Distribution, after e: Double, seed: UInt64 = 61) -> (mean: Double, se: Double, min: Double) {
+        let s = RandomStream(seed: seed, replication: 0, name: "remaining")
+        let xs = (0..<n).map { _ in d.sampleRemaining(after: e, s.source) }
+        let m = xs.reduce(0, +) / Double(n)
+        let v = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)
+        return (m, (v / Double(n)).squareRoot(), xs.min()!)
+    }
+
+    /// E[S - e | S > e] = integral_e^inf Q(s) ds / Q(e), against closed forms: exponential (memoryless: the mean),
+    /// gamma(2, theta) (Q(s) = e^(-s/theta) (1 + s/theta), so theta (2 + e/theta) / (1 + e/theta)), Weibull with
+    /// shape 2 (numerically), uniform (through rejection: U(0, b - e)) and a constant (L - e, or 0 when over).
+    func testRemainingStayGivenElapsed() {
+        let memoryless = remaining(.exponential(mean: 4), after: 10)
+        XCTAssertEqual(memoryless.mean, 4, accuracy: 4 * memoryless.se)
+        let gamma = remaining(.gamma(shape: 2, scale: 2), after: 3)
+        XCTAssertEqual(gamma.mean, 2 * (2 + 1.5) / (1 + 1.5), accuracy: 4 * gamma.se)
+        XCTAssertGreaterThanOrEqual(gamma.min, 0)
+        // Weibull(scale 5, shape 2), e = 4: Q(s) = exp(-(s/5)^2); integrate by the trapezium rule to s = 40.
+        var area = 0.0, h = 1e-3, s = 4.0
+        while s < 40 { area += h * (exp(-pow(s / 5, 2)) + exp(-pow((s + h) / 5, 2))) / 2; s += h }
+        let weibull = remaining(.weibull(scale: 5, shape: 2), after: 4)
+        XCTAssertEqual(weibull.mean, area / exp(-pow(4.0 / 5, 2)), accuracy: 4 * weibull.se)
+        // Lognormal (mu 1, sigma 0.5), e = 4: the inversion's draws all exceed e, and their mean matches rejection's.
+        let lognormal = remaining(.lognormal(mu: 1, sigma: 0.5), after: 4)
+        let stream = RandomStream(seed: 62, replication: 0, name: "rejection")
+        var kept: [Double] = []
+        while kept.count < n / 4 {
+            let x = Distribution.lognormal(mu: 1, sigma: 0.5).sample(stream)
+            if x > 4 { kept.append(x - 4) }
+        }
+        let km = kept.reduce(0, +) / Double(kept.count)
+        let kse = (kept.reduce(0) { $0 + ($1 - km) * ($1 - km) } / Double(kept.count - 1) / Double(kept.count)).squareRoot()
+        XCTAssertEqual(lognormal.mean, km, accuracy: 4 * (lognormal.se * lognormal.se + kse * kse).squareRoot())
+        let uniform = remaining(.uniform(low: 0, high: 10), after: 4)
+        XCTAssertEqual(uniform.mean, 3, accuracy: 4 * uniform.se)
+        XCTAssertEqual(Distribution.constant(5).sampleRemaining(after: 2, stream.source), 3)
+        XCTAssertEqual(Distribution.constant(5).sampleRemaining(after: 7, stream.source), 0)
+        XCTAssertEqual(Distribution.uniform(low: 0, high: 10).sampleRemaining(after: 12, stream.source), 0, "cannot last that long")
+    }
     /// Draws per distribution: SE of the mean is sd / 316, cheap in a debug build.
     let n = 100_000
 

@@ -66,11 +66,43 @@ public struct ArrivalModeAttribute: Sendable {
 
 /// Where patients start when the run starts: a number in the unit and a number queueing for it.
 public struct InitialState: Sendable, Equatable {
+    /// How the remaining stays of the `occupied` patients are drawn (decision 144).
+    public enum RemainingStay: String, Sendable, Equatable, CaseIterable {
+        /// The equilibrium residual of the stay (decision 20): the time left in a stay seen at a random moment.
+        case equilibrium
+        /// IPACS's rule: a stay L drawn from the unit's stay, then the remaining stay uniform between 1 day and
+        /// L (L itself when L is under a day).
+        case uniformFromOne = "uniform_from_one"
+    }
+
+    /// Patients in the unit at the start (with `patients`, their number) and waiting for it.
     public var occupied: Int
     public var queued: Int
-    public init(occupied: Int = 0, queued: Int = 0) {
-        self.occupied = occupied
+    public var remaining: RemainingStay
+    /// Patients listed one by one (`initial: {csv: FILE}`): the first `patients.count` occupants, each with the
+    /// time already spent in the unit (its remaining stay is drawn given that elapsed time) and attributes.
+    public var patients: [InitialPatient]
+
+    public init(occupied: Int = 0, queued: Int = 0, remaining: RemainingStay = .equilibrium, patients: [InitialPatient] = []) {
+        self.occupied = max(occupied, patients.count)
         self.queued = queued
+        self.remaining = remaining
+        self.patients = patients
+    }
+}
+
+/// One patient present at the start, as a CSV lists them.
+public struct InitialPatient: Sendable, Equatable {
+    /// Time already spent in the unit, in minutes.
+    public var elapsed: SimTime
+    /// Attribute levels given (the bits of `given` say which); the others are drawn from the first arrivals mix.
+    public var attributes: AttributeValues
+    public var given: UInt32
+
+    public init(elapsed: SimTime, attributes: AttributeValues = AttributeValues(), given: UInt32 = 0) {
+        self.elapsed = elapsed
+        self.attributes = attributes
+        self.given = given
     }
 }
 
@@ -137,6 +169,19 @@ public struct SystemSpec: Sendable {
     /// Daily series from the start of the run, warm-up days included (`run --include-warm-up`, `warmup`); the
     /// metrics still exclude warm-up. Off: day 0 of every series is the first observed day.
     public var dailyIncludesWarmUp = false
+    /// Waits reported as `unit.<name>.wait_over.<t>`, ascending minutes (`wait_thresholds`; decision 141).
+    public var waitThresholds: [SimTime] = SystemSpec.defaultWaitThresholds
+    /// assumption: 4 and 12 hours, the two waits NHS England counts for the front door (the 4-hour standard and
+    /// 12-hour trolley waits); a bed or care place waited for in days can set its own.
+    public static let defaultWaitThresholds: [SimTime] = [4 * 60, 12 * 60]
+
+    /// A threshold as metric ids write it: whole days `2d`, else whole hours `4h`, else minutes `90min`.
+    public static func thresholdName(_ minutes: SimTime) -> String {
+        let m = Int(minutes.rounded())
+        if m > 0 && m % 1440 == 0 { return "\(m / 1440)d" }
+        if m > 0 && m % 60 == 0 { return "\(m / 60)h" }
+        return "\(m)min"
+    }
 
     public init(name: String, calendar: SimCalendar, horizon: SimTime, warmUp: SimTime, auditTime: SimTime = 1439,
                 attributes: [AttributeSpec], units: [UnitSpec], seed: UInt64 = 1, generator: GeneratorKind = .standard,

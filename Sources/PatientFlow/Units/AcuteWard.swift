@@ -412,13 +412,13 @@ final class AcuteWardUnit: FlowUnit {
 
     override func startInitialOccupant(_ p: Int, _ s: SystemSimulation) {
         let attrs = s.patients[p].attributes
-        s.patients[p].admissionTime = 0
+        s.patients[p].admissionTime = -(s.startingElapsed ?? 0)
         s.patients[p].acuteUnit = Int32(index)
         s.patients[p].homePlace = Int16(s.placeIndex(of: p))
         let pathway = pathwayMix.sample(attrs, streams.route)
         s.patients[p].next = Int32(pathway)
         s.patients[p].pathway = Int16(pathway)
-        s.scheduleStayEnd(p, after: acuteStay.value(attrs, next: pathway).sampleResidual(streams.initial))
+        s.scheduleStayEnd(p, after: s.initialRemaining(acuteStay.value(attrs, next: pathway), streams.initial))
     }
 
     /// How long a freed bed takes before the next patient can have it.

@@ -186,6 +186,7 @@ final class ElectiveListUnit: FlowUnit {
         s.patients[p].listedAt = initial ? min(clock + before, 0) : clock
         s.patients[p].electivePriority = Int8(priority)
         s.patients[p].dayCase = hasDayCases && streams.dayCase.bernoulli(dayCase.value(attrs))
+        if s.trace != nil { s.traceEvent(p, index, .arrive) }
         queue.push(referral: referral, patient: Int32(p), priority: priority)
     }
 

@@ -203,6 +203,6 @@ final class EmergencyDepartmentUnit: FlowUnit {
         let attrs = s.patients[p].attributes
         let dest = area.route.sample(attrs, streams.route)
         s.patients[p].next = Int32(dest)
-        s.scheduleStayEnd(p, after: area.assessment.value(attrs, next: dest).sampleResidual(streams.initial))
+        s.scheduleStayEnd(p, after: s.initialRemaining(area.assessment.value(attrs, next: dest), streams.initial))
     }
 }

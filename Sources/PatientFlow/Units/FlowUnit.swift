@@ -237,8 +237,14 @@ final class Place {
     @exclusivity(unchecked) var fullStat = TimeWeighted(start: 0)
     /// Places opened on top of the schedule by an escalation rule.
     @exclusivity(unchecked) var opened = 0
+    /// Waits of the patients granted a place after asking for this one (after warm-up).
+    @exclusivity(unchecked) var waits: WaitTally
 
-    init(index: Int, name: String, resource: ResourceID, unit: Int, spec: PlaceSpec) {
+    /// Places the schedule's dated periods add at `t` (winter escalation beds).
+    func extraPlaces(at t: SimTime) -> Int { schedule?.extraPlaces(at: t) ?? 0 }
+
+    init(index: Int, name: String, resource: ResourceID, unit: Int, spec: PlaceSpec, waitThresholds: [SimTime] = []) {
+        waits = WaitTally(thresholds: waitThresholds)
         self.index = index
         self.name = name
         self.resource = resource

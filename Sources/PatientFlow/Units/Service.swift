@@ -61,6 +61,6 @@ class ServiceUnit: FlowUnit {
         let attrs = s.patients[p].attributes
         let dest = next.sample(attrs, streams.route)
         s.patients[p].next = Int32(dest)
-        s.scheduleStayEnd(p, after: stay.value(attrs, next: dest).sampleResidual(streams.initial))
+        s.scheduleStayEnd(p, after: s.initialRemaining(stay.value(attrs, next: dest), streams.initial))
     }
 }
