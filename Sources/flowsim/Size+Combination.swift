@@ -164,11 +164,12 @@ extension Size {
             }
             if !candidates.isEmpty {
                 let budget = maxReplications ?? max(100, n)
+                let specs = try candidates.map { try spec(at: values($0)) }
                 let s = try CheapestSearch.selectSmallestMean(
                     first: candidates.map { run[$0]!.costObservations }, indifference: indifference ?? 1,
                     maxObservations: budget) { i, r in
                         let p = candidates[i]
-                        guard let result = try oneReplication(spec(at: values(p)), r) else { try interrupted() }
+                        guard let result = oneReplication(specs[i], r) else { try interrupted() }
                         try checkResults([result])
                         guard let v = result.metric(m), v.isFinite else {
                             printError("error: --cost \(m): not a number in replication \(r) at \(label(values(p)))")

@@ -31,8 +31,8 @@ struct Size: ParsableCommand {
               --param units.b.places=3...20 --target 'vw_full_percent.a <= 5' --target 'vw_full_percent.b <= 5' \\
               --cost-weights units.a.places=1,units.b.places=0.5
           flowsim size scenarios/mk-baseline.yaml --param units.frailty_hub.places=20...60:10 \\
-              --param units.home_support.capacity=200...280:20 --target 'nctr_percent <= 10' \\
-              --cost cost_total --indifference 50000
+              --param units.acute.beds.base=520...580:10 --target 'vw_full_percent.frailty_hub <= 5' \\
+              --target 'handovers_over_30min_percent <= 10' --cost cost_total --indifference 50000
         """
     )
 
