@@ -299,6 +299,50 @@ public enum Writers {
             + "  \"values_run\": [\(evaluated.map(pnum).joined(separator: ", "))],\n"
             + "  \"replications\": \(replications),\n  \"seed\": \(json(String(seed)))\n}\n"
     }
+    /// `answer.json` of `size` over several parameters: the parameters, targets and cost, the cheapest
+    /// combination meeting every target (null when none does) with its cost and each target's CI there, every
+    /// point run (values, feasible, cost), the frontier, the grid's size and whether all of it ran, and the
+    /// selection (Kim & Nelson) when the cost is a metric.
+    public static func cheapestAnswerJSON(parameters: [String], targets: [Target], cost: String, costMetric: String?,
+                                          weights: [Double]?, answer: [Double]?, answerCost: Double?,
+                                          answerMetrics: [MetricSummary],
+                                          points: [(values: [Double], feasible: Bool, cost: Double?)], frontier: [[Double]],
+                                          gridSize: Int,
+                                          selection: (indifference: Double, candidates: [[Double]], replications: [Int],
+                                                      means: [Double], budgetReached: Bool)?,
+                                          replications: Int, seed: UInt64) -> String {
+        func list(_ v: [Double]) -> String { "[" + v.map(pnum).joined(separator: ", ") + "]" }
+        func object(_ v: [Double]) -> String {
+            "{" + zip(parameters, v).map { "\(json($0)): \(pnum($1))" }.joined(separator: ", ") + "}"
+        }
+        var s = "{\n  \"parameters\": [\(parameters.map(json).joined(separator: ", "))],\n"
+        s += "  \"targets\": [\(targets.map { json($0.description) }.joined(separator: ", "))],\n"
+        s += "  \"cost\": {\"description\": \(json(cost)), \"metric\": \(costMetric.map(json) ?? "null"), \"weights\": "
+            + "\(weights.map(object) ?? "null")},\n"
+        s += "  \"answer\": \(answer.map(object) ?? "null"),\n  \"met\": \(answer != nil),\n"
+        s += "  \"answer_cost\": \(answerCost.map(num) ?? "null"),\n"
+        let atAnswer = answer == nil ? [] : targets.compactMap { t -> String? in
+            guard let m = answerMetrics.first(where: { $0.id == t.metric }) else { return nil }
+            return "    {\"target\": \(json(t.description)), \"mean\": \(num(m.mean)), \"lower\": \(num(m.lower)), "
+                + "\"upper\": \(num(m.upper)), \"met\": \(t.isMet(by: m))}"
+        }
+        s += "  \"targets_at_answer\": [" + (atAnswer.isEmpty ? "" : "\n" + atAnswer.joined(separator: ",\n") + "\n  ") + "],\n"
+        s += "  \"points_run\": \(points.count),\n  \"grid_size\": \(gridSize),\n"
+        s += "  \"grid_exhausted\": \(points.count == gridSize),\n"
+        s += "  \"points\": [\n" + points.map { p in
+            "    {\"values\": \(object(p.values)), \"feasible\": \(p.feasible), \"cost\": \(p.cost.map(num) ?? "null")}"
+        }.joined(separator: ",\n") + "\n  ],\n"
+        s += "  \"frontier\": [" + frontier.map(object).joined(separator: ", ") + "],\n"
+        if let sel = selection {
+            s += "  \"selection\": {\"method\": \"Kim-Nelson 2001 (KN)\", \"confidence\": 0.95, \"indifference\": \(num(sel.indifference)), "
+                + "\"budget_reached\": \(sel.budgetReached),\n    \"candidates\": [" + sel.candidates.indices.map { i in
+                    "{\"values\": \(object(sel.candidates[i])), \"replications\": \(sel.replications[i]), \"mean_cost\": \(num(sel.means[i]))}"
+                }.joined(separator: ", ") + "]},\n"
+        } else {
+            s += "  \"selection\": null,\n"
+        }
+        return s + "  \"replications\": \(replications),\n  \"seed\": \(json(String(seed)))\n}\n"
+    }
     /// In CSV a missing number is an empty field.
     public static func cnum(_ x: Double) -> String { x.isFinite ? "\(x)" : "" }
     static func json(_ s: String) -> String {

@@ -3,10 +3,11 @@ import PatientFlow
 import Reporting
 import Scenario
 
-/// `flowsim size SCENARIO --param KEY --range A...B --target 'METRIC <= X'`.
+/// `flowsim size SCENARIO --param KEY --range A...B --target 'METRIC <= X'`, or with two or three
+/// `--param KEY=A...B` and several targets the cheapest combination meeting them all (Size+Combination.swift).
 struct Size: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Find the smallest value of a parameter whose metric meets a target with 95% confidence.",
+        abstract: "Find the smallest value of a parameter, or the cheapest combination of two or three, meeting targets with 95% confidence.",
         discussion: """
         The target is met at a value when the whole 95% CI of the metric is on the right side of X. The search
         assumes the metric moves one way with the parameter: it checks the low end, then the high end, then
@@ -14,25 +15,62 @@ struct Size: ParsableCommand {
         numbers). Prints the answer and the evidence (every value it ran); writes size.csv, answer.json (the
         answer, or null), and report.html with --report. Exit code 1 if no value in the range meets the target.
 
+        With two or three --param KEY=A...B[:STEP] and one or more --target (all must hold), it finds the
+        cheapest combination: for each combination of the other parameters, the smallest feasible value of the
+        last by bisection, skipping points that more capacity (monotonicity) already decides; then the cheapest
+        of that frontier by --cost-weights (default: 1 per unit of each parameter, i.e. the fewest places), or,
+        with --cost METRIC, the frontier's smallest mean by Kim & Nelson's (2001) fully sequential selection
+        within --indifference. It prints the points run against the grid's size. docs/uncertainty.md explains.
+
         Examples:
           flowsim size scenarios/mk-baseline.yaml --param units.frailty_hub.places --range 10...80 \\
               --target 'vw_full_percent.frailty_hub <= 5'
           flowsim size scenarios/mk-baseline.yaml --param units.acute.beds.base --range 500...650:5 \\
               --target 'handovers_over_30min_percent <= 10' -r 20
+          flowsim size scenarios/examples/erlang-two-loss.yaml --param units.a.places=5...30 \\
+              --param units.b.places=3...20 --target 'vw_full_percent.a <= 5' --target 'vw_full_percent.b <= 5' \\
+              --cost-weights units.a.places=1,units.b.places=0.5
+          flowsim size scenarios/mk-baseline.yaml --param units.frailty_hub.places=20...60:10 \\
+              --param units.acute.beds.base=520...580:10 --target 'vw_full_percent.frailty_hub <= 5' \\
+              --target 'handovers_over_30min_percent <= 10' --cost cost_total --indifference 50000
         """
     )
 
     @Argument(help: "The scenario file.")
     var scenario: String
 
-    @Option(help: "The parameter: a dotted path into the scenario file.")
-    var param: String
+    @Option(name: .customLong("param"), help: ArgumentHelp("""
+        The parameter, a dotted path into the scenario file, with --range; or, two or three times, \
+        KEY=A...B[:STEP] (or KEY=V1,V2,...) for the cheapest combination.
+        """, valueName: "key"))
+    var params: [String] = []
 
-    @Option(help: "The values to search: A...B or A...B:STEP (STEP defaults to 1).")
-    var range: String
+    @Option(help: "The values to search with one --param KEY: A...B or A...B:STEP (STEP defaults to 1).")
+    var range: String?
 
-    @Option(help: "The target: 'METRIC <= X' or 'METRIC >= X'.")
-    var target: String
+    @Option(name: .customLong("target"), help: ArgumentHelp("""
+        The target: 'METRIC <= X' or 'METRIC >= X' (repeatable with several --param: all must hold).
+        """, valueName: "target"))
+    var targets: [String] = []
+
+    @Option(help: ArgumentHelp("""
+        With several --param: the cost to minimise is this metric's mean (e.g. cost_total), chosen by Kim & \
+        Nelson's selection among the frontier (needs --indifference).
+        """, valueName: "metric"))
+    var cost: String?
+
+    @Option(name: .customLong("cost-weights"), help: ArgumentHelp("""
+        With several --param: the cost is the sum of weight x value, KEY=W,KEY=W (W >= 0; a parameter not \
+        named costs 0). Default: 1 for every parameter (the fewest places in all).
+        """, valueName: "key=w,..."))
+    var costWeights: String?
+
+    @Option(help: "With --cost: the indifference zone, in the cost's units: a difference in mean cost this small does not matter.")
+    var indifference: Double?
+
+    @Option(name: .customLong("max-replications"), parsing: .unconditional,
+            help: "With --cost: the most replications per candidate in the selection (default: 100).")
+    var maxReplications: Int?
 
     @OptionGroup var common: RunOptions
 
@@ -43,19 +81,41 @@ struct Size: ParsableCommand {
         """)
     var resume = false
 
+    /// The one parameter of the one-parameter search (`--param KEY --range R`, or `--param KEY=R`).
+    var param: String { params.first.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 } ?? "" }
+    var rangeText: String {
+        range ?? params.first.flatMap { p in p.firstIndex(of: "=").map { String(p[p.index(after: $0)...]) } } ?? ""
+    }
+    var target: String { targets.first ?? "" }
+    /// Two or three parameters, or a cost or several targets: the cheapest-combination search.
+    var isCombination: Bool { params.count > 1 }
+
     func validate() throws {
         if resume && common.out == nil { throw ValidationError("--resume needs --out: the folder of the search to finish.") }
-        if let problem = keyProblem(param) { throw ValidationError("--param: \(problem).") }
-        guard Target(parsing: target) != nil else {
-            throw ValidationError("--target must read 'METRIC <= X' or 'METRIC >= X', e.g. 'vw_full_percent.frailty_hub <= 5' (got '\(target)').")
+        guard (1...3).contains(params.count) else {
+            throw ValidationError("Give --param KEY --range A...B for one parameter, or two or three --param KEY=A...B[:STEP].")
         }
-        guard range.contains("...") else { throw ValidationError("--range must be A...B or A...B:STEP (got '\(range)').") }
-        _ = try ParameterValues.parseValues(range, for: "--range")
+        guard !targets.isEmpty else { throw ValidationError("Give a --target 'METRIC <= X' or 'METRIC >= X'.") }
+        for t in targets where Target(parsing: t) == nil {
+            throw ValidationError("--target must read 'METRIC <= X' or 'METRIC >= X', e.g. 'vw_full_percent.frailty_hub <= 5' (got '\(t)').")
+        }
+        if isCombination { return try validateCombination() }
+        if targets.count > 1 || cost != nil || costWeights != nil || indifference != nil || maxReplications != nil {
+            throw ValidationError("Several --target, --cost, --cost-weights, --indifference and --max-replications are for two or "
+                                  + "three --param KEY=A...B; one parameter takes one --target.")
+        }
+        if let problem = keyProblem(param) { throw ValidationError("--param: \(problem).") }
+        if range != nil && params[0].contains("=") {
+            throw ValidationError("--param \(params[0]): give the values once, as --param KEY --range A...B or --param KEY=A...B.")
+        }
+        guard rangeText.contains("...") else { throw ValidationError("--range must be A...B or A...B:STEP (got '\(rangeText)').") }
+        _ = try ParameterValues.parseValues(rangeText, for: "--range")
     }
 
     func run() throws {
+        if isCombination { return try runCombination() }
         guard let goal = Target(parsing: target) else { throw ExitCode(2) }  // checked in validate()
-        let values = try ParameterValues.parseValues(range, for: "--range")
+        let values = try ParameterValues.parseValues(rangeText, for: "--range")
         guard let low = values.first, let high = values.last else { throw ExitCode(2) }
         let base = try loadScenario(scenario, allowing: common.files.allowDirs)
         let n = common.replications ?? base.replications
@@ -156,7 +216,7 @@ struct Size: ParsableCommand {
 
     /// The command that would finish the search in a folder with these settings.
     func resumeCommand(_ m: Manifest) -> String {
-        "flowsim size \(shellQuote(m.scenario)) --param \(shellQuote(m.parameters.first ?? param)) --range \(shellQuote(range)) "
+        "flowsim size \(shellQuote(m.scenario)) --param \(shellQuote(m.parameters.first ?? param)) --range \(shellQuote(rangeText)) "
             + "--target \(shellQuote(target)) -r \(m.replications) --seed \(m.seed) --out \(shellQuote(common.out ?? "DIR")) --resume"
     }
 }

@@ -9,14 +9,14 @@ struct ParameterValues {
     var key: String
     var values: [Double]
 
-    /// Parses `KEY=VALUES`; nil with a reason on bad input.
-    static func parse(_ text: String) throws -> ParameterValues {
+    /// Parses `KEY=VALUES`; a usage error naming `flag` on bad input.
+    static func parse(_ text: String, flag: String = "--set") throws -> ParameterValues {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty else {
-            throw ValidationError("--set needs KEY=VALUES, e.g. units.frailty_hub.places=20,30,40 or units.frailty_hub.places=20...60:10 (got '\(text)').")
+            throw ValidationError("\(flag) needs KEY=VALUES, e.g. units.frailty_hub.places=20,30,40 or units.frailty_hub.places=20...60:10 (got '\(text)').")
         }
-        if let problem = keyProblem(parts[0]) { throw ValidationError("--set \(text): \(problem).") }
-        return ParameterValues(key: parts[0], values: try parseValues(parts[1], for: parts[0]))
+        if let problem = keyProblem(parts[0]) { throw ValidationError("\(flag) \(text): \(problem).") }
+        return ParameterValues(key: parts[0], values: try parseValues(parts[1], for: "\(flag) \(parts[0])"))
     }
 
     static func parseValues(_ text: String, for key: String) throws -> [Double] {
@@ -82,14 +82,14 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         guard (1...2).contains(sets.count) else { throw ValidationError("Give one or two --set KEY=VALUES.") }
         if resume && common.out == nil { throw ValidationError("--resume needs --out: the folder of the sweep to finish.") }
-        let parsed = try sets.map(ParameterValues.parse)
+        let parsed = try sets.map { try ParameterValues.parse($0) }
         if parsed.map({ $0.values.count }).reduce(1, *) > 400 {
             throw ValidationError("A sweep of more than 400 points is too large; narrow the ranges or use flowsim size.")
         }
     }
 
     func run() throws {
-        let params = try sets.map(ParameterValues.parse)
+        let params = try sets.map { try ParameterValues.parse($0) }
         let keys = params.map(\.key)
         let base = try loadScenario(scenario, allowing: common.files.allowDirs)
         let n = common.replications ?? base.replications
