@@ -60,7 +60,7 @@ extension HTMLReport {
         let info = MetricCatalog.info(for: id)
         var s = "<svg class=\"chart\" data-chart=\"differences\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" "
             + "xmlns=\"http://www.w3.org/2000/svg\">\n"
-        s += "<text class=\"ctitle\" x=\"10\" y=\"18\">\(esc(info?.label(for: id) ?? id)): option − baseline (\(esc(info?.unitLabel ?? "")))</text>\n"
+        s += "<text class=\"ctitle\" x=\"10\" y=\"18\">\(esc(truncated((info?.label(for: id) ?? id) + ": option − baseline (" + (info?.unitLabel ?? "") + ")", 76)))</text>\n"
         s += "<line class=\"zero\" x1=\"\(f(x(0)))\" y1=\"28\" x2=\"\(f(x(0)))\" y2=\"\(f(height - 24))\"/>\n"
         for (i, j) in options.enumerated() {
             let y = 44 + rowHeight * Double(i)
@@ -71,8 +71,11 @@ extension HTMLReport {
                 s += "<line class=\"expected\" x1=\"\(f(x(mean)))\" y1=\"\(f(y - 10))\" x2=\"\(f(x(mean)))\" y2=\"\(f(y + 10))\"/>\n"
             }
         }
-        for t in niceTicks(x0, x1, count: 5) {
-            s += "<text class=\"alabel\" x=\"\(f(x(t)))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(esc(tickLabel(t, step: (x1 - x0) / 5)))</text>\n"
+        let ticks = niceTicks(x0, x1, count: 5)
+        let step = ticks.count > 1 ? ticks[1] - ticks[0] : (x1 - x0)
+        for t in ticks {
+            let label = info?.unit == .gbpPerYear ? TableWriter.format(t, unit: .gbpPerYear) : tickLabel(t, step: step)
+            s += "<text class=\"alabel\" x=\"\(f(x(t)))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(esc(label))</text>\n"
         }
         return s + "</svg>\n"
     }
@@ -87,7 +90,7 @@ extension HTMLReport {
         var s = "<svg class=\"chart\" data-chart=\"tornado\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" "
             + "xmlns=\"http://www.w3.org/2000/svg\">\n"
         let what = a.scenarios.count > 1 ? "\(option) − \(a.scenarios[0])" : option
-        s += "<text class=\"ctitle\" x=\"10\" y=\"18\">\(esc(MetricCatalog.label(of: id))): \(esc(what))</text>\n"
+        s += "<text class=\"ctitle\" x=\"10\" y=\"18\">\(esc(truncated(MetricCatalog.label(of: id) + ": " + what, 76)))</text>\n"
         s += "<line class=\"zero\" x1=\"\(f(mid))\" y1=\"28\" x2=\"\(f(mid))\" y2=\"\(f(height - 20))\"/>\n"
         for (i, k) in order.enumerated() {
             let y = 34 + rowHeight * Double(i), r = prcc[k]
@@ -95,7 +98,8 @@ extension HTMLReport {
             guard r.isFinite else { continue }
             let w = abs(r) * half
             s += "<rect class=\"\(r < 0 ? "neg" : "pos")\" x=\"\(f(r < 0 ? mid - w : mid))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(rowHeight - 6))\"/>\n"
-            s += "<text class=\"alabel\" x=\"\(f(r < 0 ? mid - w - 4 : mid + w + 4))\" y=\"\(f(y + 13))\" text-anchor=\"\(r < 0 ? "end" : "start")\">"
+            // The value on the other side of the zero line, where no bar or name is.
+            s += "<text class=\"alabel\" x=\"\(f(r < 0 ? mid + 4 : mid - 4))\" y=\"\(f(y + 13))\" text-anchor=\"\(r < 0 ? "start" : "end")\">"
                 + "\(TableWriter.fixed(r, 2))</text>\n"
         }
         for t in [-1.0, -0.5, 0, 0.5, 1] {

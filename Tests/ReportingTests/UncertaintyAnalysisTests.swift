@@ -60,3 +60,31 @@ final class UncertaintyAnalysisTests: XCTestCase {
         XCTAssertEqual(s.replicationError, 0.5)
     }
 }
+
+/// The report's uncertainty section: probability best, the differences over the samples, a tornado per option and metric.
+final class UncertaintyReportTests: XCTestCase {
+    func testTheReportShowsProbabilityBestDifferencesAndATornado() {
+        let u = LatinHypercube.design(samples: 30, dimensions: ["units.ward.places", "factor:los"], seed: 1)
+        var a = UncertaintyAnalysis(scenarios: ["base", "option"], dimensions: ["units.ward.places", "factor:los"], points: u,
+                                    metrics: ["nctr_percent", "cost_total"], replications: 3)
+        a.means = u.map { p in [[10 + 5 * p[1], 9e7], [9 + 5 * p[1] - 2 * p[0], 9.1e7 + 1e6 * p[0]]] }
+        a.standardErrors = u.map { _ in [[0.1, 1e5], [0.1, 1e5]] }
+        a.unstable = u.map { _ in [1, 0] }
+        let r = UncertaintyReport(analysis: a, targets: [Target(metric: "nctr_percent", comparison: .atMost, value: 11)],
+                                  laws: [("units.ward.places", "triangular(4, 6, 9)"), ("factor:los", "uniform(0.8, 1.2)")], planned: 30)
+        let html = HTMLReport.render(title: "u", run: nil, uncertainty: r)
+        XCTAssertNil(xmlError(html))
+        let s = section("uncertainty", html)
+        XCTAssertTrue(s.contains("Probability each scenario is best"))
+        XCTAssertTrue(s.contains("base 33.3%, option 0.0%"), "the runaway share per scenario")
+        XCTAssertEqual(count("data-chart=\"differences\"", in: s), 2, "one chart per metric")
+        XCTAssertEqual(count("data-chart=\"tornado\"", in: s), 2, "one tornado per option and metric")
+        XCTAssertEqual(count("<circle class=\"sample\"", in: s), 60, "a dot per sample and metric")
+        // The option's NCTR difference is -1 - 2 x places-quantile: the tornado ranks places first, at -1.
+        XCTAssertLessThan(r.tornado[0].prcc[0], -0.99)
+        let text = r.text()
+        XCTAssertTrue(text.contains("P(nctr_percent <= 11.0): base"), text)
+        XCTAssertEqual(r.files().map(\.0), ["samples.csv", "sample-means.csv", "spread.csv", "differences.csv",
+                                            "probability-best.csv", "targets.csv", "tornado.csv", "uncertainty.json"])
+    }
+}
