@@ -73,7 +73,7 @@ extension HTMLReport {
         }
         let ticks = niceTicks(x0, x1, count: 5)
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : (x1 - x0)
-        for t in ticks {
+        for t in ticks where t >= x0 && t <= x1 {
             let label = info?.unit == .gbpPerYear ? TableWriter.format(t, unit: .gbpPerYear) : tickLabel(t, step: step)
             s += "<text class=\"alabel\" x=\"\(f(x(t)))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(esc(label))</text>\n"
         }
