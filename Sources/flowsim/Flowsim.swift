@@ -18,7 +18,7 @@ struct Flowsim: ParsableCommand {
         Shell completion: flowsim --generate-completion-script bash|zsh|fish
         """,
         version: Version.full,
-        subcommands: [Run.self, Compare.self, SweepCommand.self, Size.self, UncertaintyCommand.self, Replications.self, Warmup.self,
+        subcommands: [Run.self, Merge.self, Compare.self, SweepCommand.self, Size.self, UncertaintyCommand.self, Replications.self, Warmup.self,
                       Validate.self, Explain.self, Regress.self]
     )
 
