@@ -223,7 +223,7 @@ public enum ShardFile {
             throw Problem("\(path): incomplete (it should hold replications \(h.first) to \(h.end - 1) and end with {\"end\":\(count)}); run shard \(h.shard)/\(h.shards) again")
         }
         var results: [ReplicationResult] = []
-        for (i, line) in ls[1...count].enumerated() {
+        for (i, line) in ls[1..<(count + 1)].enumerated() {
             let r: ReplicationResult
             do { r = try decode(String(line)) } catch let p as Problem { throw Problem("\(path):\(i + 2): \(p.description)") }
             guard r.replication == h.first + i else {
