@@ -56,6 +56,14 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     /// The command's arguments that change what it writes, as the merge passes them back (no `--out`,
     /// `--jobs`, `--quiet` or `--shard`).
     public var arguments: [String]
+    /// Results per unit of work: 1 for `run` and `sweep`; for `compare` the baseline's, then each option's, so
+    /// the body holds the block for scenario 0, then the same block for scenario 1, and so on.
+    public var results: Int
+    /// `sweep`'s points (1 otherwise). The units of work are (point, replication), numbered
+    /// point * replications + replication, and shards are blocks of those numbers.
+    public var points: Int
+    /// Units of work in the whole run: points x replications.
+    public var units: Int { points * replications }
     /// This shard, of how many, and its block of replications `first..<end`.
     public var shard: Int
     public var shards: Int
@@ -63,7 +71,7 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     public var end: Int
 
     public init(flowsim: String, command: String, scenario: String, scenarioHash: String, seed: UInt64, replications: Int,
-                arguments: [String], shard: Int, shards: Int) {
+                arguments: [String], results: Int = 1, points: Int = 1, shard: Int, shards: Int) {
         self.flowsim = flowsim
         self.command = command
         self.scenario = scenario
@@ -71,9 +79,11 @@ public struct ShardHeader: Codable, Equatable, Sendable {
         self.seed = "\(seed)"
         self.replications = replications
         self.arguments = arguments
+        self.results = results
+        self.points = points
         self.shard = shard
         self.shards = shards
-        let block = Sharding.block(shard: shard, of: shards, replications: replications)
+        let block = Sharding.block(shard: shard, of: shards, replications: points * replications)
         first = block.lowerBound
         end = block.upperBound
     }
@@ -82,7 +92,9 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     public var sharedFields: [(name: String, value: String)] {
         [("format", "\(format) \(version)"), ("flowsim version", flowsim), ("command", command), ("scenario", scenario),
          ("scenario fingerprint", scenarioHash), ("seed", seed), ("replications", "\(replications)"),
-         ("options", arguments.joined(separator: " ")), ("number of shards", "\(shards)")]
+         ("options", arguments.joined(separator: " ")), ("results per replication", "\(results)"),
+         ("points", "\(points)"),
+         ("number of shards", "\(shards)")]
     }
 
     /// The first shared field in which `other` differs, or nil.
@@ -112,6 +124,8 @@ public enum ShardFile {
             var unit: String; var time: String; var audits: [Int]; var level: Int; var start: String; var last: String
         }
         var r: Int
+        /// The scenario (0 the baseline) for `compare`; absent for `run`.
+        var s: Int?
         var ids: [String]
         var values: String
         var daily: [Daily]
@@ -151,9 +165,9 @@ public enum ShardFile {
         return String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 
-    /// One replication as one line (no newline).
-    public static func encode(_ r: ReplicationResult) -> String {
-        json(Line(r: r.replication, ids: r.metrics.map(\.id), values: text(r.metrics.map(\.value)),
+    /// One replication as one line (no newline); `scenario` for `compare`'s options (0, the baseline, is not written).
+    public static func encode(_ r: ReplicationResult, scenario: Int = 0) -> String {
+        json(Line(r: r.replication, s: scenario == 0 ? nil : scenario, ids: r.metrics.map(\.id), values: text(r.metrics.map(\.value)),
                   daily: r.daily.map { Line.Daily(name: $0.name, first: $0.firstDay, values: text($0.values)) },
                   months: r.monthly.map(\.month), monthMetrics: r.monthly.map(\.metric), monthValues: text(r.monthly.map(\.value)),
                   occupancy: r.occupancy.map {
@@ -167,7 +181,10 @@ public enum ShardFile {
     }
 
     /// A replication read back from its line.
-    public static func decode(_ text: String) throws -> ReplicationResult {
+    public static func decode(_ text: String) throws -> ReplicationResult { try decodeLine(text).result }
+
+    /// A replication and its scenario (0 when the line names none) read back from its line.
+    public static func decodeLine(_ text: String) throws -> (scenario: Int, result: ReplicationResult) {
         let l: Line
         do { l = try JSONDecoder().decode(Line.self, from: Data(text.utf8)) } catch { throw Problem("not a replication's results") }
         let values = try numbers(l.values), monthValues = try numbers(l.monthValues)
@@ -177,13 +194,13 @@ public enum ShardFile {
             (unit: o.unit, histogram: OccupancyHistogram(timeAtLevel: try numbers(o.time), auditsAtLevel: o.audits, level: o.level,
                                                          start: try number(o.start), last: try number(o.last)))
         }
-        return ReplicationResult(
+        return (l.s ?? 0, ReplicationResult(
             replication: l.r, metrics: zip(l.ids, values).map { MetricValue($0, $1) },
             daily: try l.daily.map { DailySeries(name: $0.name, values: try numbers($0.values), firstDay: $0.first) },
             monthly: l.months.indices.map { MonthlyValue(month: l.months[$0], metric: l.monthMetrics[$0], value: monthValues[$0]) },
             occupancy: occupancy,
             conservation: Conservation(created: l.conservation[0], left: l.conservation[1], present: l.conservation[2]),
-            invariantViolations: l.violations, events: l.events, entitySlots: l.slots, warnings: l.warnings, stopped: l.stopped)
+            invariantViolations: l.violations, events: l.events, entitySlots: l.slots, warnings: l.warnings, stopped: l.stopped))
     }
 
     public static func headerLine(_ h: ShardHeader) -> String { json(h) }
@@ -213,23 +230,32 @@ public enum ShardFile {
 
     /// The header and every replication of a complete shard file, checked: its block, in order, then the trailer.
     public static func read(_ path: String) throws -> (header: ShardHeader, results: [ReplicationResult]) {
+        let (h, entries) = try readEntries(path)
+        return (h, entries.map(\.result))
+    }
+
+    /// As `read`, with each result's scenario (`compare`'s option, `sweep`'s point; 0 for `run`).
+    public static func readEntries(_ path: String) throws -> (header: ShardHeader, entries: [(scenario: Int, result: ReplicationResult)]) {
         let ls = try lines(path)
         guard let first = ls.first else { throw Problem("\(path): empty") }
         let h = try header(first, path: path)
-        let count = h.end - h.first
+        let block = h.end - h.first, count = block * h.results
         // header, count replications, trailer, and the final newline's empty piece
         guard ls.count == count + 3, ls[count + 2].isEmpty,
               let trailer = try? JSONDecoder().decode(Trailer.self, from: Data(ls[count + 1].utf8)), trailer.end == count else {
-            throw Problem("\(path): incomplete (it should hold replications \(h.first) to \(h.end - 1) and end with {\"end\":\(count)}); run shard \(h.shard)/\(h.shards) again")
+            throw Problem("\(path): incomplete (it should hold \(count) results of replications \(h.first) to \(h.end - 1) and end with {\"end\":\(count)}); run shard \(h.shard)/\(h.shards) again")
         }
-        var results: [ReplicationResult] = []
+        var results: [(scenario: Int, result: ReplicationResult)] = []
         for (i, line) in ls[1..<(count + 1)].enumerated() {
-            let r: ReplicationResult
-            do { r = try decode(String(line)) } catch let p as Problem { throw Problem("\(path):\(i + 2): \(p.description)") }
-            guard r.replication == h.first + i else {
-                throw Problem("\(path):\(i + 2): replication \(r.replication) where \(h.first + i) was expected")
+            let (scenario, r): (Int, ReplicationResult)
+            do { (scenario, r) = try decodeLine(String(line)) } catch let p as Problem { throw Problem("\(path):\(i + 2): \(p.description)") }
+            let unit = h.first + i % block
+            let expected = (scenario: h.results > 1 ? i / block : unit / h.replications, replication: unit % h.replications)
+            guard r.replication == expected.replication, scenario == expected.scenario else {
+                throw Problem("\(path):\(i + 2): replication \(r.replication) of scenario \(scenario) where replication "
+                              + "\(expected.replication) of scenario \(expected.scenario) was expected")
             }
-            results.append(r)
+            results.append((scenario, r))
         }
         return (h, results)
     }
@@ -253,9 +279,9 @@ public enum ShardFile {
         var byShard: [Int: (path: String, header: ShardHeader)] = [:]
         for f in files {
             let h = f.header
-            guard h.first..<h.end == Sharding.block(shard: h.shard, of: h.shards, replications: h.replications) else {
-                throw Problem("\(f.path): shard \(h.shard) of \(h.shards) should hold replications "
-                              + "\(Sharding.block(shard: h.shard, of: h.shards, replications: h.replications)) but holds \(h.first)..<\(h.end)")
+            let block = Sharding.block(shard: h.shard, of: h.shards, replications: h.units)
+            guard h.first..<h.end == block else {
+                throw Problem("\(f.path): shard \(h.shard) of \(h.shards) should hold units \(block) but holds \(h.first)..<\(h.end)")
             }
             if let other = byShard[h.shard] {
                 throw Problem("\(f.path) and \(other.path) are both shard \(h.shard) of \(h.shards) (overlap)")

@@ -8,7 +8,7 @@ import Glibc
 /// `flowsim merge DIR --out OUT`: the files of one run from its shard files, byte for byte.
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Merge the shard files of `flowsim run --shard K/N` into the files the run on one machine writes.",
+        abstract: "Merge the shard files of `flowsim run`, `compare` or `sweep --shard K/N` into the files the command writes on one machine.",
         discussion: """
         Reads every *.flowsim-shard file in DIR, checks they come from one run (the same build, scenario, seed,
         options and number of shards) and together hold every replication, then passes the replications in order
@@ -20,6 +20,8 @@ struct Merge: ParsableCommand {
         Examples:
           flowsim run scenarios/mk-baseline.yaml -r 40 --shard 3/8 --out shards/mk
           flowsim merge shards/mk --out results/runs/mk-40
+          flowsim compare scenarios/mk-baseline.yaml scenarios/option-vw-expand.yaml -r 40 --shard 0/4 --out shards/vw
+          flowsim sweep scenarios/mk-baseline.yaml --set units.frailty_hub.places=20...60:10 -r 20 --shard 5/8 --out shards/fh
         """
     )
 
@@ -57,18 +59,32 @@ struct Merge: ParsableCommand {
                        + "Merge with the build that ran the shards (results and summaries depend on it)")
             throw ExitCode(2)
         }
-        guard header.command == "run" else {
-            printError("error: \(replay.files[0].path): shards of `\(header.command)`; this flowsim merges shards of `run`")
-            throw ExitCode(2)
-        }
         var arguments = header.arguments
         if let out { arguments += ["--out", out] }
         if quiet { arguments.append("--quiet") }
-        let command: Run
-        do { command = try Run.parse(arguments) } catch {
+        let command: any Replayable
+        do {
+            switch header.command {
+            case "run": command = try Run.parse(arguments)
+            case "compare": command = try Compare.parse(arguments)
+            case "sweep": command = try SweepCommand.parse(arguments)
+            default:
+                printError("error: \(replay.files[0].path): shards of `\(header.command)`; this flowsim merges shards of run, compare and sweep")
+                throw ExitCode(2)
+            }
+        } catch let error where !(error is ExitCode) {
             printError("error: \(replay.files[0].path): its options do not parse: \(Run.fullMessage(for: error))")
             throw ExitCode(2)
         }
         try command.execute(replay: replay)
     }
 }
+
+/// A command `merge` can run with its replications read from shard files.
+protocol Replayable {
+    func execute(replay: ShardReplay?) throws
+}
+
+extension Run: Replayable {}
+extension Compare: Replayable {}
+extension SweepCommand: Replayable {}

@@ -74,11 +74,8 @@ struct Run: ParsableCommand {
     var shard: String?
 
     func validate() throws {
-        if let s = shard {
-            guard Sharding.parse(s) != nil else {
-                throw ValidationError("--shard \(s): give K/N with 0 <= K < N <= 100000, e.g. --shard 3/8 (shards count from 0).")
-            }
-            guard options.out != nil else { throw ValidationError("--shard needs --out DIR: the folder the shard files go to.") }
+        try validateShard(shard, out: options.out)
+        if shard != nil {
             guard !trace && traceReplications == nil else {
                 throw ValidationError("--shard and --trace do not go together: trace the replications with a run of its own.")
             }
@@ -112,10 +109,7 @@ struct Run: ParsableCommand {
     /// file keeps them and `flowsim merge` runs them again with the shards' replications in place of simulating.
     var resultArguments: [String] {
         var a = [scenario]
-        if let r = options.replications { a += ["--replications", "\(r)"] }
-        if let s = options.seed { a += ["--seed", "\(s)"] }
-        if options.report { a.append("--report") }
-        a += options.files.allowDirs.flatMap { ["--allow-dir", $0] }
+        a += options.resultArguments
         a += overrides.sets.flatMap { ["--set", $0] }
         a += ["--format", format.rawValue]
         if dailyPerReplication { a.append("--daily-per-replication") }

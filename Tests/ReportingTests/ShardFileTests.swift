@@ -134,6 +134,42 @@ final class ShardFileTests: XCTestCase {
         XCTAssertThrowsError(try ShardFile.read(path)) { XCTAssertTrue("\($0)".contains("not a flowsim shard file"), "\($0)") }
     }
 
+    func testCompareShardHoldsEachScenariosBlockInTurn() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowsim-shard-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var h = header(1, of: 3)
+        h.results = 2
+        XCTAssertEqual(h.first..<h.end, 3..<6)
+        func write(order: [(scenario: Int, replication: Int)]) throws {
+            let body = order.map { ShardFile.encode(result($0.replication), scenario: $0.scenario) + "\n" }.joined()
+            try (ShardFile.headerLine(h) + "\n" + body + ShardFile.trailerLine(count: order.count) + "\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try write(order: [0, 1].flatMap { s in (3..<6).map { (s, $0) } })
+        XCTAssertEqual(try ShardFile.read(path).results.map(\.replication), [3, 4, 5, 3, 4, 5])
+        XCTAssertEqual(try ShardFile.decodeLine(ShardFile.encode(result(4), scenario: 1)).scenario, 1)
+        XCTAssertFalse(ShardFile.encode(result(4)).contains("\"s\""), "run's lines name no scenario")
+        try write(order: (3..<6).flatMap { r in [0, 1].map { ($0, r) } })  // interleaved: refused
+        XCTAssertThrowsError(try ShardFile.read(path)) { XCTAssertTrue("\($0)".contains("of scenario 0 was expected"), "\($0)") }
+    }
+
+    func testSweepShardsAreBlocksOfPointsTimesReplications() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowsim-shard-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // 3 points x 5 replications in 7 shards: shard 3 holds units 6..<8, replications 1 and 2 of point 1.
+        let h = ShardHeader(flowsim: "v", command: "sweep", scenario: "s.yaml", scenarioHash: "h", seed: 1, replications: 5,
+                            arguments: [], points: 3, shard: 3, shards: 7)
+        XCTAssertEqual([h.first, h.end, h.units], [6, 8, 15])
+        let body = [1, 2].map { ShardFile.encode(result($0), scenario: 1) + "\n" }.joined()
+        try (ShardFile.headerLine(h) + "\n" + body + ShardFile.trailerLine(count: 2) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ShardFile.readEntries(path).entries.map { [$0.scenario, $0.result.replication] }, [[1, 1], [1, 2]])
+        let all = (0..<7).map { k in
+            (path: "\(k)", header: ShardHeader(flowsim: "v", command: "sweep", scenario: "s.yaml", scenarioHash: "h", seed: 1,
+                                              replications: 5, arguments: [], points: 3, shard: k, shards: 7))
+        }
+        XCTAssertEqual(try ShardFile.plan(all).map(\.header.end).last, 15)
+    }
+
     func testMergePlanRefusesMixesGapsAndOverlaps() throws {
         let all = (0..<4).map { (path: "d/shard-\($0)-of-4", header: header($0, of: 4)) }
         XCTAssertEqual(try ShardFile.plan(all.reversed()).map(\.header.shard), [0, 1, 2, 3])
@@ -156,6 +192,6 @@ final class ShardFileTests: XCTestCase {
         XCTAssertTrue(refusal(all + [(path: "e/copy", header: all[1].header)]).contains("both shard 1 of 4 (overlap)"))
         var moved = all
         moved[1].header.end = 4
-        XCTAssertTrue(refusal(moved).contains("should hold replications"), refusal(moved))
+        XCTAssertTrue(refusal(moved).contains("should hold units"), refusal(moved))
     }
 }
