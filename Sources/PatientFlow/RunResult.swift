@@ -33,6 +33,11 @@ public struct Conservation: Sendable, Equatable {
     public var created = 0
     public var left = 0
     public var present = 0
+    public init(created: Int = 0, left: Int = 0, present: Int = 0) {
+        self.created = created
+        self.left = left
+        self.present = present
+    }
     public var holds: Bool { created == left + present }
 }
 
@@ -58,6 +63,22 @@ public struct ReplicationResult: Sendable {
     public var warnings: [String]
     /// Why the replication stopped before its horizon (too many patients in the system), or nil.
     public var stopped: String? = nil
+
+    public init(replication: Int, metrics: [MetricValue], daily: [DailySeries], monthly: [MonthlyValue] = [],
+                occupancy: [(unit: String, histogram: OccupancyHistogram)], conservation: Conservation,
+                invariantViolations: [String], events: Int, entitySlots: Int, warnings: [String], stopped: String? = nil) {
+        self.replication = replication
+        self.metrics = metrics
+        self.daily = daily
+        self.monthly = monthly
+        self.occupancy = occupancy
+        self.conservation = conservation
+        self.invariantViolations = invariantViolations
+        self.events = events
+        self.entitySlots = entitySlots
+        self.warnings = warnings
+        self.stopped = stopped
+    }
 
     public func metric(_ id: String) -> Double? { metrics.first { $0.id == id }?.value }
 }

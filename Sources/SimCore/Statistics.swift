@@ -113,6 +113,18 @@ public struct OccupancyHistogram: Sendable, Equatable {
         self.level = level
     }
 
+    /// A histogram rebuilt from its parts (a shard file read back by `flowsim merge`), exactly as it was.
+    public init(timeAtLevel: [Double], auditsAtLevel: [Int], level: Int, start: SimTime, last: SimTime) {
+        self.timeAtLevel = timeAtLevel
+        self.auditsAtLevel = auditsAtLevel
+        self.level = level
+        self.start = start
+        self.last = last
+    }
+
+    /// The time up to which `timeAtLevel` is accumulated (for writing the histogram out exactly).
+    public var accumulatedUntil: SimTime { last }
+
     /// The level becomes `newLevel` at `time`.
     /// - Complexity: O(1) amortised.
     public mutating func update(to newLevel: Int, at time: SimTime) {
@@ -164,6 +176,13 @@ public struct DailySeries: Sendable, Equatable {
     public private(set) var firstDay: Int = 0
 
     public init(name: String) { self.name = name }
+
+    /// A series rebuilt from its values (a shard file read back by `flowsim merge`).
+    public init(name: String, values: [Double], firstDay: Int) {
+        self.name = name
+        self.values = values
+        self.firstDay = firstDay
+    }
 
     /// Records the value for `day` (days count from 0 at the start of the run). Days must increase.
     public mutating func record(_ value: Double, day: Int) {

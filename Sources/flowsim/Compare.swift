@@ -59,8 +59,13 @@ struct Compare: ParsableCommand {
     @Flag(help: "Holm-adjust the verdicts over every metric and option (family-wise error 5%).")
     var holm = false
 
+    @Option(help: ArgumentHelp("Run only shard K of N (0 <= K < N): the same block of replications of the baseline and every option (common random numbers), written to --out DIR as one shard file for `flowsim merge DIR`.",
+                               valueName: "K/N"))
+    var shard: String?
+
     func validate() throws {
         if options.isEmpty { throw ValidationError("Give at least one option scenario to compare with the baseline.") }
+        try validateShard(shard, out: common.out)
         _ = try parsedMinimumDifferences()
     }
 
@@ -87,7 +92,24 @@ struct Compare: ParsableCommand {
         return rules
     }
 
-    func run() throws {
+    func run() throws { try execute() }
+
+    /// The arguments that change what `compare` writes, as given (no `--out`, `--jobs`, `--quiet`, `--shard`),
+    /// for a shard file and `flowsim merge`.
+    var resultArguments: [String] {
+        var a = [baseline] + options
+        a += common.resultArguments
+        a += overrides.sets.flatMap { ["--set", $0] }
+        a += ["--format", format.rawValue]
+        if all { a.append("--all") }
+        a += scorecardMetrics.flatMap { ["--metric", $0] }
+        a += minDifferences.flatMap { ["--min-difference", $0] }
+        if holm { a.append("--holm") }
+        return a
+    }
+
+    /// Runs the comparison; with `replay` (`flowsim merge`) every scenario's replications come from shard files.
+    func execute(replay: ShardReplay? = nil) throws {
         let sets = try overrides.overrides()
         let base = try loadScenario(baseline, overrides: sets, allowing: common.files.allowDirs)
         let opts = try options.map { try loadScenario($0, overrides: sets, allowing: common.files.allowDirs) }
@@ -95,9 +117,24 @@ struct Compare: ParsableCommand {
         let seed = common.seed ?? base.spec.seed
         var spec = base.spec
         spec.seed = seed
+        let fingerprint = ([base] + opts).map(\.fingerprint).joined(separator: " ")
+        if let shard, let (k, shards) = Sharding.parse(shard) {
+            let header = ShardHeader(flowsim: Version.full, command: "compare", scenario: baseline, scenarioHash: fingerprint,
+                                     seed: seed, replications: n, arguments: resultArguments, results: 1 + opts.count,
+                                     shard: k, shards: shards)
+            let specs = [spec] + opts.map { o -> SystemSpec in
+                var os = o.spec
+                os.seed = seed
+                return os
+            }
+            return try writeShard(header, work: specs.map { ($0, header.first..<header.end) }, options: common)
+        }
+        if let replay { try replay.check(fingerprint: fingerprint, seed: seed, replications: n) }
+        let replayed = try replay?.resultsByScenario()
         let folder = try openOutputFolder(common.out, name: "compare-\(spec.name)")
         defer { folder.close() }
-        let baseResults = runReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet, label: spec.name)
+        let baseResults = replayed?[0]
+            ?? runReplications(spec, replications: n, jobs: common.jobs, quiet: common.quiet, label: spec.name)
         try checkResults(baseResults)
         guard !baseResults.isEmpty else {
             printError("interrupted before any replication finished: nothing written")
@@ -107,14 +144,15 @@ struct Compare: ParsableCommand {
         var comparisons: [Comparison] = []
         var optionReports: [RunReport] = [], ranOptions: [Scenario] = []
         var notRun: [String] = []
-        for (o, optionPath) in zip(opts, options) {
+        for (i, (o, optionPath)) in zip(opts, options).enumerated() {
             var os = o.spec
             os.seed = seed
             if interruption.isCancelled {
                 notRun.append(os.name)
                 continue
             }
-            let results = runReplications(os, replications: n, jobs: common.jobs, quiet: common.quiet, label: os.name)
+            let results = replayed?[i + 1]
+                ?? runReplications(os, replications: n, jobs: common.jobs, quiet: common.quiet, label: os.name)
             try checkResults(results)
             // Verdicts rest on the pairs that finished; `planned` says how many were asked for.
             if !results.isEmpty {

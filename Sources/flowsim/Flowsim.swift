@@ -13,12 +13,13 @@ struct Flowsim: ParsableCommand {
         Three jobs: compare options (run, compare), size capacity (sweep, size), and regression runs (regress).
         Check files with validate and see what runs with explain.
         Plan runs with replications (how many for a precision) and warmup (how long a warm-up, by MSER-5).
+        Scale out: run, compare and sweep take --shard K/N (one block of the work per task) and merge joins the shards.
 
         Exit codes: 0 ok, 1 run failed, 2 bad input or usage, 3 regression drift.
         Shell completion: flowsim --generate-completion-script bash|zsh|fish
         """,
         version: Version.full,
-        subcommands: [Run.self, Compare.self, SweepCommand.self, Size.self, UncertaintyCommand.self, Replications.self, Warmup.self,
+        subcommands: [Run.self, Merge.self, Compare.self, SweepCommand.self, Size.self, UncertaintyCommand.self, Replications.self, Warmup.self,
                       Validate.self, Explain.self, Regress.self]
     )
 

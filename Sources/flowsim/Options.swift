@@ -33,6 +33,18 @@ struct RunOptions: ParsableArguments {
     }
 }
 
+extension RunOptions {
+    /// These options as arguments, those that change results only (`-r`, `--seed`, `--report`, `--allow-dir`; not
+    /// `--jobs`, `--out` or `--quiet`): what a shard file keeps for `flowsim merge`.
+    var resultArguments: [String] {
+        var a: [String] = []
+        if let r = replications { a += ["--replications", "\(r)"] }
+        if let s = seed { a += ["--seed", "\(s)"] }
+        if report { a.append("--report") }
+        return a + files.allowDirs.flatMap { ["--allow-dir", $0] }
+    }
+}
+
 /// Where scenario files may read other files from.
 struct FileOptions: ParsableArguments {
     @Option(name: .customLong("allow-dir"),

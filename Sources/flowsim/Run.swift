@@ -69,7 +69,17 @@ struct Run: ParsableCommand {
           help: "Daily series from time 0, warm-up days included (day counts from the start of the run); metrics still exclude warm-up.")
     var includeWarmUp = false
 
+    @Option(help: ArgumentHelp("Run only shard K of N (0 <= K < N): a fixed block of the replications, written to --out DIR as one shard file for `flowsim merge DIR` (docs: README, Running on Slurm).",
+                               valueName: "K/N"))
+    var shard: String?
+
     func validate() throws {
+        try validateShard(shard, out: options.out)
+        if shard != nil {
+            guard !trace && traceReplications == nil else {
+                throw ValidationError("--shard and --trace do not go together: trace the replications with a run of its own.")
+            }
+        }
         if let list = traceReplications {
             do { _ = try Self.parseReplicationList(list) } catch let error as ValidationError {
                 throw ValidationError("--trace-replications \(list): \(error.message)")
@@ -93,7 +103,24 @@ struct Run: ParsableCommand {
         return out.sorted()
     }
 
-    func run() throws {
+    func run() throws { try execute() }
+
+    /// The arguments that change what `run` writes, as given (no `--out`, `--jobs`, `--quiet`, `--shard`): a shard
+    /// file keeps them and `flowsim merge` runs them again with the shards' replications in place of simulating.
+    var resultArguments: [String] {
+        var a = [scenario]
+        a += options.resultArguments
+        a += overrides.sets.flatMap { ["--set", $0] }
+        a += ["--format", format.rawValue]
+        if dailyPerReplication { a.append("--daily-per-replication") }
+        a += capacityTables.flatMap { ["--capacity-table", $0] }
+        if includeWarmUp { a.append("--include-warm-up") }
+        return a
+    }
+
+    /// Runs the command; with `replay` (`flowsim merge`), its replications come from shard files instead of
+    /// being simulated, and everything else (summaries, files, messages, exit code) is the same code.
+    func execute(replay: ShardReplay? = nil) throws {
         let loaded = try loadScenario(scenario, overrides: try overrides.overrides(), allowing: options.files.allowDirs)
         var spec = loaded.spec
         if let seed = options.seed { spec.seed = seed }
@@ -112,13 +139,17 @@ struct Run: ParsableCommand {
             printError("error: --capacity-table \(name): not a unit with places in \(spec.name) (\(known))")
             throw ExitCode(2)
         }
+        if let shard, let (k, shards) = Sharding.parse(shard) {
+            return try runShard(k, of: shards, spec: spec, loaded: loaded, replications: n)
+        }
+        if let replay { try replay.check(fingerprint: loaded.fingerprint, seed: spec.seed, replications: n) }
         // The folder is checked (and locked) before anything runs: a bad --out fails in a second, not after the run.
         let folder = try openOutputFolder(options.out, name: spec.name)
         defer { folder.close() }
         // Streamed: each replication is summarised as it finishes and dropped, so 10,000 replications (or a
         // 10-year horizon) need no more memory than a few.
         let summaries = StreamingSummaries(firstDate: spec.firstDailyDate, keepDailyValues: dailyPerReplication)
-        let outcome = try streamSome(spec, replications: n, options: options, into: summaries)
+        let outcome = try replay.map { try $0.feed(summaries) } ?? streamSome(spec, replications: n, options: options, into: summaries)
         let incomplete = outcome.consumed < n
         var report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
                                metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete,

@@ -79,7 +79,13 @@ struct SweepCommand: ParsableCommand {
         """)
     var resume = false
 
+    @Option(help: ArgumentHelp("Run only shard K of N (0 <= K < N): a fixed block of the points x replications, written to --out DIR as one shard file for `flowsim merge DIR`.",
+                               valueName: "K/N"))
+    var shard: String?
+
     func validate() throws {
+        try validateShard(shard, out: common.out)
+        if shard != nil && resume { throw ValidationError("--shard and --resume do not go together: a shard run again is skipped if complete.") }
         guard (1...2).contains(sets.count) else { throw ValidationError("Give one or two --set KEY=VALUES.") }
         if resume && common.out == nil { throw ValidationError("--resume needs --out: the folder of the sweep to finish.") }
         let parsed = try sets.map { try ParameterValues.parse($0) }
@@ -88,7 +94,18 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() throws { try execute() }
+
+    /// The arguments that change what `sweep` writes, as given (no `--out`, `--jobs`, `--quiet`, `--shard`), for
+    /// a shard file and `flowsim merge`.
+    var resultArguments: [String] {
+        var a = [scenario] + sets.flatMap { ["--set", $0] } + metrics.flatMap { ["--metric", $0] }
+        a += common.resultArguments
+        return a + ["--format", format.rawValue]
+    }
+
+    /// Runs the sweep; with `replay` (`flowsim merge`) every point's replications come from shard files.
+    func execute(replay: ShardReplay? = nil) throws {
         let params = try sets.map { try ParameterValues.parse($0) }
         let keys = params.map(\.key)
         let base = try loadScenario(scenario, allowing: common.files.allowDirs)
@@ -106,6 +123,19 @@ struct SweepCommand: ParsableCommand {
         let specs = try grid.map(spec(at:))
         let ids = metricIDs(of: specs[0])
         for m in metrics { try requireMetric(m, in: ids, option: "--metric") }
+        if let shard, let (k, shards) = Sharding.parse(shard) {
+            let header = ShardHeader(flowsim: Version.full, command: "sweep", scenario: scenario, scenarioHash: base.fingerprint,
+                                     seed: seed, replications: n, arguments: resultArguments, points: grid.count,
+                                     shard: k, shards: shards)
+            // Unit u is replication u % n of point u / n: each point's part of the block, in point order.
+            func part(_ u: Int, point p: Int) -> Int { min(max(u - p * n, 0), n) }
+            let work = specs.enumerated().map { p, s in
+                (spec: s, replications: part(header.first, point: p)..<part(header.end, point: p))
+            }
+            return try writeShard(header, work: work, options: common)
+        }
+        if let replay { try replay.check(fingerprint: base.fingerprint, seed: seed, replications: n) }
+        let replayed = try replay?.resultsByScenario()
         let folder = try openOutputFolder(common.out, name: "sweep-\(base.spec.name)")
         defer { folder.close() }
         var manifest = Manifest(command: "sweep", scenario: scenario, scenarioName: base.spec.name,
@@ -128,10 +158,10 @@ struct SweepCommand: ParsableCommand {
         func sweep(shown: [String]) -> Sweep {
             Sweep(scenario: base.spec.name, parameters: keys, points: allPoints(), shown: shown)
         }
-        for (values, s) in zip(grid, specs) where !interruption.isCancelled {
+        for (p, (values, s)) in zip(grid, specs).enumerated() where !interruption.isCancelled {
             if finished[values] != nil { continue }
             let label = zip(params, values).map { "\($0.key)=\(formatValue($1))" }.joined(separator: " ")
-            let results = runReplications(s, replications: n, jobs: common.jobs, quiet: common.quiet, label: label)
+            let results = replayed?[p] ?? runReplications(s, replications: n, jobs: common.jobs, quiet: common.quiet, label: label)
             try checkResults(results)
             if results.count == n {
                 finished[values] = SweepPoint(values: values, metrics: Summaries.metrics(results))
