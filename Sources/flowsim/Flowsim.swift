@@ -10,7 +10,7 @@ struct Flowsim: ParsableCommand {
         commandName: "flowsim",
         abstract: "Simulate urgent and emergency care flow from scenario files.",
         discussion: """
-        Three jobs: compare options (run, compare), size capacity (sweep, size), and regression runs (regress).
+        Three jobs: compare options (run, compare; uncertainty: the options over samples of what the scenario does not know), size capacity (sweep, size), and regression runs (regress).
         Check files with validate and see what runs with explain.
         Plan runs with replications (how many for a precision) and warmup (how long a warm-up, by MSER-5).
         Scale out: run, compare and sweep take --shard K/N (one block of the work per task) and merge joins the shards.
