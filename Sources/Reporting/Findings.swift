@@ -80,27 +80,11 @@ public enum Findings {
     static func rounded(_ x: Double) -> String {
         let a = abs(x)
         let digits = a >= 100 ? 0 : a >= 1 ? 1 : a >= 0.1 ? 2 : 3
-        var s = TableWriter.fixed(x, digits)
-        // 1.0 -> 1, 0.250 -> 0.25: no zeros that say nothing.
-        if s.contains(".") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s
+        return TableWriter.trimmingZeros(TableWriter.fixed(x, digits))
     }
 
     /// A whole number with thousands separators: `12,345`.
-    static func grouped(_ x: Double) -> String {
-        let whole = TableWriter.fixed(x, 0)
-        let negative = whole.hasPrefix("-")
-        let digits = Array(negative ? whole.dropFirst() : whole[...])
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return (negative ? "-" : "") + out
-    }
+    static func grouped(_ x: Double) -> String { TableWriter.withThousands(TableWriter.fixed(x, 0)) }
 
     static func lowercasedFirst(_ s: String) -> String {
         // Keep a first word that is an acronym (A&E, NCTR, ED, UCR, G&A) as it is.

@@ -61,21 +61,21 @@ extension HTMLReport {
         var s = "<svg class=\"chart\" data-chart=\"differences\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" "
             + "xmlns=\"http://www.w3.org/2000/svg\">\n"
         s += "<text class=\"ctitle\" x=\"10\" y=\"18\">\(esc(truncated((info?.label(for: id) ?? id) + ": option − baseline (" + (info?.unitLabel ?? "") + ")", 76)))</text>\n"
-        s += "<line class=\"zero\" x1=\"\(f(x(0)))\" y1=\"28\" x2=\"\(f(x(0)))\" y2=\"\(f(height - 24))\"/>\n"
+        s += "<line class=\"zero\" x1=\"\(n(x(0)))\" y1=\"28\" x2=\"\(n(x(0)))\" y2=\"\(n(height - 24))\"/>\n"
         for (i, j) in options.enumerated() {
             let y = 44 + rowHeight * Double(i)
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(esc(truncated(a.scenarios[j], 26)))</text>\n"
-            for v in values[i] { s += "<circle class=\"sample\" cx=\"\(f(x(v)))\" cy=\"\(f(y))\" r=\"2.6\"/>\n" }
+            s += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(esc(truncated(a.scenarios[j], 26)))</text>\n"
+            for v in values[i] { s += "<circle class=\"sample\" cx=\"\(n(x(v)))\" cy=\"\(n(y))\" r=\"2.6\"/>\n" }
             if !values[i].isEmpty {
                 let mean = values[i].reduce(0, +) / Double(values[i].count)
-                s += "<line class=\"expected\" x1=\"\(f(x(mean)))\" y1=\"\(f(y - 10))\" x2=\"\(f(x(mean)))\" y2=\"\(f(y + 10))\"/>\n"
+                s += "<line class=\"expected\" x1=\"\(n(x(mean)))\" y1=\"\(n(y - 10))\" x2=\"\(n(x(mean)))\" y2=\"\(n(y + 10))\"/>\n"
             }
         }
         let ticks = niceTicks(x0, x1, count: 5)
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : (x1 - x0)
         for t in ticks where t >= x0 && t <= x1 {
             let label = info?.unit == .gbpPerYear ? TableWriter.format(t, unit: .gbpPerYear) : tickLabel(t, step: step)
-            s += "<text class=\"alabel\" x=\"\(f(x(t)))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(esc(label))</text>\n"
+            s += "<text class=\"alabel\" x=\"\(n(x(t)))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(esc(label))</text>\n"
         }
         return s + "</svg>\n"
     }
@@ -91,24 +91,22 @@ extension HTMLReport {
             + "xmlns=\"http://www.w3.org/2000/svg\">\n"
         let what = a.scenarios.count > 1 ? "\(option) − \(a.scenarios[0])" : option
         s += "<text class=\"ctitle\" x=\"10\" y=\"18\">\(esc(truncated(MetricCatalog.label(of: id) + ": " + what, 76)))</text>\n"
-        s += "<line class=\"zero\" x1=\"\(f(mid))\" y1=\"28\" x2=\"\(f(mid))\" y2=\"\(f(height - 20))\"/>\n"
+        s += "<line class=\"zero\" x1=\"\(n(mid))\" y1=\"28\" x2=\"\(n(mid))\" y2=\"\(n(height - 20))\"/>\n"
         for (i, k) in order.enumerated() {
             let y = 34 + rowHeight * Double(i), r = prcc[k]
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 12))\" text-anchor=\"end\">\(esc(truncated(a.dimensions[k], 36)))</text>\n"
+            s += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 12))\" text-anchor=\"end\">\(esc(truncated(a.dimensions[k], 36)))</text>\n"
             guard r.isFinite else { continue }
             let w = abs(r) * half
-            s += "<rect class=\"\(r < 0 ? "neg" : "pos")\" x=\"\(f(r < 0 ? mid - w : mid))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(rowHeight - 6))\"/>\n"
+            s += "<rect class=\"\(r < 0 ? "neg" : "pos")\" x=\"\(n(r < 0 ? mid - w : mid))\" y=\"\(n(y + 2))\" width=\"\(n(w))\" height=\"\(n(rowHeight - 6))\"/>\n"
             // The value on the other side of the zero line, where no bar or name is.
-            s += "<text class=\"alabel\" x=\"\(f(r < 0 ? mid + 4 : mid - 4))\" y=\"\(f(y + 13))\" text-anchor=\"\(r < 0 ? "start" : "end")\">"
+            s += "<text class=\"alabel\" x=\"\(n(r < 0 ? mid + 4 : mid - 4))\" y=\"\(n(y + 13))\" text-anchor=\"\(r < 0 ? "start" : "end")\">"
                 + "\(TableWriter.fixed(r, 2))</text>\n"
         }
         for t in [-1.0, -0.5, 0, 0.5, 1] {
-            s += "<text class=\"alabel\" x=\"\(f(mid + t * half))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(TableWriter.fixed(t, 1))</text>\n"
+            s += "<text class=\"alabel\" x=\"\(n(mid + t * half))\" y=\"\(n(height - 6))\" text-anchor=\"middle\">\(TableWriter.fixed(t, 1))</text>\n"
         }
         return s + "</svg>\n"
     }
-
-    static func f(_ x: Double) -> String { TableWriter.fixed(x, 1) }
 
     static let uncertaintyCSS = """
     circle.sample{fill:#1f77b4;fill-opacity:0.45}line.expected{stroke:#08306b;stroke-width:2.5}

@@ -782,24 +782,10 @@ public enum HTMLReport {
         if x.isNaN { return "–" }
         let t = TableWriter.format(x)
         guard x.isFinite, abs(x) >= 10_000 else { return t }
-        let neg = t.hasPrefix("-")
-        let digits = Array(neg ? t.dropFirst() : Substring(t))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (neg ? "-" : "") + out
+        return TableWriter.withThousands(t)  // no decimals from 1,000 up
     }
     /// A parameter value without trailing zeros: 4, 2.5, 0.125.
-    static func short(_ x: Double) -> String {
-        var t = fmt(x)
-        if t.contains(".") {
-            while t.hasSuffix("0") { t.removeLast() }
-            if t.hasSuffix(".") { t.removeLast() }
-        }
-        return t
-    }
+    static func short(_ x: Double) -> String { TableWriter.trimmingZeros(fmt(x)) }
     static func signed(_ x: Double) -> String { x.isFinite && x > 0 ? "+" + fmt(x) : fmt(x) }
     static func ci(_ m: MetricSummary, signed s: Bool = false) -> String { ci(m.lower, m.upper, signed: s) }
     static func ci(_ lo: Double, _ hi: Double, signed s: Bool = false) -> String {

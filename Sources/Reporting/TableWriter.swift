@@ -36,6 +36,27 @@ public enum TableWriter {
         return s
     }
 
+    /// A whole number as text (`-12345`) with thousands separators: `-12,345`.
+    static func withThousands(_ whole: String) -> String {
+        let negative = whole.hasPrefix("-")
+        let digits = Array(negative ? whole.dropFirst() : whole[...])
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (negative ? "-" : "") + out
+    }
+
+    /// A decimal without the zeros that say nothing: `1.0` -> `1`, `0.250` -> `0.25`.
+    static func trimmingZeros(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = s
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t
+    }
+
     static func fixed(_ x: Double, _ decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

@@ -4,11 +4,16 @@ import Foundation
 import SimCore
 import XCTest
 
+/// A replication with these metric values (and daily series) and nothing else, for summaries and comparisons.
+func replicationResult(_ r: Int, _ metrics: [(String, Double)], daily: [DailySeries] = []) -> ReplicationResult {
+    ReplicationResult(replication: r, metrics: metrics.map { MetricValue($0.0, $0.1) }, daily: daily, occupancy: [],
+                      conservation: Conservation(), invariantViolations: [], events: 0, entitySlots: 0, warnings: [])
+}
+
 /// Self-describing results and decision-ready comparisons (issue 13, points 1 and 5).
 final class DecisionOutputTests: XCTestCase {
     func result(_ r: Int, _ metrics: [(String, Double)], daily: [DailySeries] = []) -> ReplicationResult {
-        ReplicationResult(replication: r, metrics: metrics.map { MetricValue($0.0, $0.1) }, daily: daily, occupancy: [],
-                          conservation: Conservation(), invariantViolations: [], events: 0, entitySlots: 0, warnings: [])
+        replicationResult(r, metrics, daily: daily)
     }
 
     // MARK: Ranges

@@ -175,10 +175,7 @@ final class OutputFileTests: XCTestCase {
     // MARK: Comparisons after an interrupt (2)
 
     func testAComparisonOnFewerPairsSaysSo() throws {
-        func result(_ r: Int, _ v: Double) -> ReplicationResult {
-            ReplicationResult(replication: r, metrics: [MetricValue("nctr_percent", v)], daily: [], occupancy: [],
-                              conservation: Conservation(), invariantViolations: [], events: 0, entitySlots: 0, warnings: [])
-        }
+        func result(_ r: Int, _ v: Double) -> ReplicationResult { replicationResult(r, [("nctr_percent", v)]) }
         let base = (0..<10).map { result($0, 20 + Double($0 % 3)) }
         let option = (0..<4).map { result($0, 18 + Double($0 % 2)) }
         let c = Comparison(baseline: "b", option: "o", baselineResults: base, optionResults: option, planned: 10)
