@@ -114,6 +114,20 @@ static inline size_t flowsim_discrete(const gsl_rng *r, const gsl_ran_discrete_t
     return g->A[c];
 }
 
+/// One lognormal draw, as `gsl_ran_lognormal` makes it (randist/lognormal.c: the polar Box-Muller method, then
+/// exp), with the uniforms drawn inline (`flowsim_uniform`): the same arithmetic on the same uniforms, so the
+/// same numbers (the tests compare them), without two calls through the generator's function pointer a draw.
+static inline double flowsim_lognormal(const gsl_rng *r, double zeta, double sigma) {
+    double u, v, r2;
+    do {
+        u = -1 + 2 * flowsim_uniform(r);
+        v = -1 + 2 * flowsim_uniform(r);
+        r2 = u * u + v * v;
+    } while (r2 > 1.0 || r2 == 0);
+    double normal = u * sqrt(-2.0 * log(r2) / r2);
+    return exp(sigma * normal + zeta);
+}
+
 /// Gamma function (tgamma from libm; GSL's gsl_sf_gamma reports errors through the handler).
 static inline double gsl_sf_gamma_portable(double x) { return tgamma(x); }
 static inline double gsl_sf_exp_portable(double x) { return exp(x); }

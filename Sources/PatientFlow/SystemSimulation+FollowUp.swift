@@ -7,11 +7,11 @@ extension SystemSimulation {
     /// Starts the 91-day follow-up of `p`'s discharge from `ward` after `nctr` minutes of NCTR.
     func startFollowUp(_ p: Int, ward: AcuteWardUnit, nctr: SimTime, to dest: Int) {
         let pt = patients[p]
-        let pathway = ward.pathways[Int(pt.next)]
+        let (countsFor91Day, target) = ward.pathways.withUnsafeBufferPointer { ($0[Int(pt.next)].countsFor91Day, $0[Int(pt.next)].target) }
         let person = Int(pt.person)
         let older = olderAge.map { $0.levels[pt.attributes[$0.attribute]] } ?? false
         let record = records.insert(FollowUp(person: pt.person, dischargeTime: sim.now,
-                                             cohort: older && pathway.countsFor91Day && dest == pathway.target,
+                                             cohort: older && countsFor91Day && dest == target,
                                              pathway: pt.next,
                                              independenceLossPerDay: ward.independenceLossPerDay,
                                              nctrDays: nctr / Duration.day,
@@ -22,7 +22,7 @@ extension SystemSimulation {
         sim.scheduleOrdered(after: 91 * Duration.day, priority: .followUp, .followUpEnd(record: Int32(record)))
         if let f = ward.followUp {
             let k = Int(pt.next)
-            let pCare = 1 - (1 - f.careHomeMove.value(pt.attributes, next: k)) * independenceRetained(record: record)
+            let pCare = 1 - (1 - f.spec.careHomeMove.value(pt.attributes, next: k)) * independenceRetained(record: record)
             scheduleAfterDischarge(person: person, attributes: pt.attributes, next: k, nctrDays: nctr / Duration.day,
                                    from: ward.index, f, careHomeMove: pCare, ward.streams.followUp)
             persons[person].followUpUntil = sim.now + 91 * Duration.day
@@ -33,27 +33,27 @@ extension SystemSimulation {
     /// emergency return, a care-home move (chance `careHomeMove`, deconditioning included) and death, each at a
     /// time inside the 91 days. They carry a new follow-up serial, so events of an earlier discharge go stale.
     func scheduleAfterDischarge(person: Int, attributes a: AttributeValues, next k: Int, nctrDays: Double, from unit: Int,
-                                _ f: AfterDischargeSpec, careHomeMove pCare: Double, _ stream: RandomSource) {
+                                _ after: AfterDischarge, careHomeMove pCare: Double, _ stream: RandomSource) {
         persons[person].followUpSerial &+= 1
         persons[person].followUpUnit = Int32(unit)
         let serial = persons[person].followUpSerial, window = 91 * Duration.day
-        if f.readmissionRoute != nil {
-            var pReturn = f.readmission.value(a, next: k) * f.readmissionFactor.value(a, next: k)
-            if f.readmissionPerNCTRDay != 0 && nctrDays > 0 { pReturn *= _pow(1 + f.readmissionPerNCTRDay, nctrDays) }
+        if after.spec.readmissionRoute != nil {
+            var pReturn = after.spec.readmission.value(a, next: k) * after.spec.readmissionFactor.value(a, next: k)
+            if after.spec.readmissionPerNCTRDay != 0 && nctrDays > 0 { pReturn *= _pow(1 + after.spec.readmissionPerNCTRDay, nctrDays) }
             if stream.bernoulli(min(1, pReturn)) {
                 persons[person].references += 1
-                sim.schedule(after: f.readmissionTime.value(a, next: k).sample(stream, within: window), priority: .arrival,
+                sim.schedule(after: after.spec.readmissionTime.value(a, next: k).sample(stream, within: window), priority: .arrival,
                              .readmission(person: Int32(person), serial: serial))
             }
         }
         if pCare > 0, stream.bernoulli(pCare) {
             persons[person].references += 1
-            sim.schedule(after: f.eventTime.value(a, next: k).sample(stream, within: window), priority: .normal,
+            sim.schedule(after: after.spec.eventTime.value(a, next: k).sample(stream, within: window), priority: .normal,
                          .careHomeMove(person: Int32(person), serial: serial))
         }
-        if stream.bernoulli(f.death.value(a, next: k)) {
+        if stream.bernoulli(after.spec.death.value(a, next: k)) {
             persons[person].references += 1
-            sim.schedule(after: f.eventTime.value(a, next: k).sample(stream, within: window), priority: .normal,
+            sim.schedule(after: after.spec.eventTime.value(a, next: k).sample(stream, within: window), priority: .normal,
                          .death(person: Int32(person), serial: serial))
         }
     }
@@ -69,7 +69,7 @@ extension SystemSimulation {
     /// home for a service) ends, and a new episode comes through the readmission route of the unit that
     /// scheduled the return.
     func readmit(person: Int) {
-        guard reachable(person), let route = units[Int(persons[person].followUpUnit)].afterDischarge?.readmissionRoute else { return }
+        guard reachable(person), let route = units[Int(persons[person].followUpUnit)].afterDischarge?.spec.readmissionRoute else { return }
         if persons[person].patient >= 0 {
             if warmedUp { metrics.readmissionsFromCare += 1 }
             endStayOutsideHospital(Int(persons[person].patient))

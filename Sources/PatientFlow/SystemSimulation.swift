@@ -349,8 +349,9 @@ public final class SystemSimulation {
         scheduleNextArrival(Int32(k))
         streamRefs.with(k) { a in
             unitRefs.with(a.unit) { u in
-                guard let unit = u as? ArrivalsUnit else { return }
-                arrive(a, unit)
+                // A kind check and an unchecked cast: `as?` would retain the unit.
+                guard u.kind == .arrivals else { return }
+                arrive(a, unsafeDowncast(u, to: ArrivalsUnit.self))
             }
         }
     }
@@ -438,10 +439,7 @@ public final class SystemSimulation {
             return
         }
         if unitRefs.with(dest, \.isFrontDoor) && (held < 0 || !unitRefs.with(held, \.isFrontDoor)) { startEpisode(p, at: dest) }
-        let (resource, priority) = unitRefs.with(dest) { u in
-            let (place, priority) = u.requestTarget(p, self)
-            return (place.resource, priority)
-        }
+        let (resource, priority) = unitRefs.with(dest) { $0.requestTarget(p, self) }
         patients[p].target = Int32(dest)
         patients[p].requested = Int32(resource.index)
         patients[p].requestedAt = sim.now

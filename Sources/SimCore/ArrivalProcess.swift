@@ -69,13 +69,19 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
     public let profile: RateProfile
     @exclusivity(unchecked) private var cachedDay = Int.min
     @exclusivity(unchecked) private var cachedRate = 0.0
-    /// The cached day's rate per minute in each hour (`table[0..<24]`), and the expected arrivals from each
-    /// hour's start to the end of the day (`table[24...48]`, the last 0): one small buffer owned by this object.
-    private let table = UnsafeMutablePointer<Double>.allocate(capacity: 49)
+    /// The cached day's rate per minute in each hour (`table[0..<24]`), the expected arrivals from each
+    /// hour's start to the end of the day (`table[24...48]`, the last 0), and the profile's hour-of-day shape
+    /// (`table[49..<73]`, a copy read without array checks): one small buffer owned by this object.
+    private let table = UnsafeMutablePointer<Double>.allocate(capacity: 73)
+
+    /// log(1 + growth), worked out once: the day's growth factor is exp(years x this), as `pow1p` makes it.
+    private let logGrowth: Double
 
     public init(_ profile: RateProfile) {
         self.profile = profile
+        logGrowth = profile.growthPerYear != 0 ? _cLog1p(profile.growthPerYear) : 0
         table.initialize(repeating: 0, count: 49)
+        (table + 49).initialize(from: profile.hourOfDay, count: 24)
     }
 
     deinit { table.deallocate() }
@@ -87,11 +93,15 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
 
     private func fill(day: Int) {
         cachedDay = day
-        cachedRate = profile.dailyRate(day: day, at: Double(day) * Duration.day)
+        // `profile.dailyRate(day:at:)` with log(1 + g) kept: the same arithmetic, one logarithm fewer a day.
+        var rate = profile.perDay / Duration.day * profile.dayOfWeek[profile.calendar.weekday(ofDay: day)]
+            * profile.monthOfYear[profile.calendar.date(ofDay: day).month - 1]
+        if profile.growthPerYear != 0 { rate *= _cExp(Double(day) * Duration.day / (365 * Duration.day) * logGrowth) }
+        cachedRate = rate
         var sum = 0.0
         table[48] = 0
         for h in stride(from: 23, through: 0, by: -1) {
-            let r = cachedRate * profile.hourOfDay[h]
+            let r = cachedRate * table[49 + h]
             table[h] = r
             sum += r * Duration.hour
             table[24 + h] = sum
@@ -106,6 +116,24 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
         return (table[Int(hourIndex) - day * 24], start + Duration.hour)
     }
 
+    /// The first arrival after `t`, or nil if none comes before `horizon`: exactly `PoissonArrivals(rate:
+    /// self).next`, hour by hour with the same arithmetic, reading the cached table instead of calling `segment`.
+    /// - Complexity: O(hours crossed).
+    public func nextByHours(after t: SimTime, unitExponential e: Double, horizon: SimTime) -> SimTime? {
+        var remaining = e
+        var now = t
+        while now < horizon {
+            // `segment(at: now)`'s hour, then the hours after it in the same day.
+            let hourIndex = (now / Duration.hour).rounded(.down)
+            let day = profile.calendar.dayIndex(hourIndex * Duration.hour)
+            cache(day: day)
+            let dayStart = Double(day) * Duration.day
+            let walk = walkHours(from: Int(hourIndex) - day * 24, dayStart: dayStart, &now, &remaining, horizon)
+            if walk.done { return walk.arrival }
+        }
+        return nil
+    }
+
     /// The first arrival after `t` of a Poisson process with this rate, spending the unit exponential `e`:
     /// the same inversion as `PoissonArrivals.next`, but a day whose whole remaining expected count is below
     /// what is left of `e` is skipped at once, and hours are walked in the cached table.
@@ -117,31 +145,43 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
             let day = profile.calendar.dayIndex(now)
             cache(day: day)
             let dayStart = Double(day) * Duration.day
-            var h = min(23, Int((now - dayStart) / Duration.hour))
-            var hourEnd = dayStart + Double(h + 1) * Duration.hour
-            let restOfDay = table[h] * (hourEnd - now) + table[25 + h]
+            let h = min(23, Int((now - dayStart) / Duration.hour))
+            let restOfDay = table[h] * (dayStart + Double(h + 1) * Duration.hour - now) + table[25 + h]
             if remaining > restOfDay {
                 remaining -= restOfDay
                 now = dayStart + Duration.day
                 continue
             }
-            while true {
-                let r = table[h]
-                if r > 0 {
-                    let capacity = r * (hourEnd - now)
-                    if remaining <= capacity {
-                        let arrival = now + remaining / r
-                        return arrival < horizon ? arrival : nil
-                    }
-                    remaining -= capacity
-                }
-                now = hourEnd
-                h += 1
-                if h >= 24 { break }  // rounding left a sliver: continue on the next day
-                hourEnd += Duration.hour
-            }
+            // If rounding leaves a sliver past the day's last hour, the walk goes on the next day.
+            let walk = walkHours(from: h, dayStart: dayStart, &now, &remaining, horizon)
+            if walk.done { return walk.arrival }
         }
         return nil
+    }
+
+    /// Spends `remaining` over the cached day's hours from hour `h` on (the day starting at `dayStart`), from
+    /// `now`, until an arrival (`done`, with the arrival, or nil if it is not before `horizon`), the horizon
+    /// (`done`, nil) or the end of the day (not done; `now` is then the next day's start). Hour starts are whole
+    /// minutes, so `dayStart + (h + 1) x hour` is exactly the previous hour's end plus an hour.
+    @inline(__always)
+    private func walkHours(from h: Int, dayStart: SimTime, _ now: inout SimTime, _ remaining: inout Double,
+                           _ horizon: SimTime) -> (done: Bool, arrival: SimTime?) {
+        var h = h
+        while h < 24 {
+            if now >= horizon { return (true, nil) }
+            let r = table[h], end = dayStart + Double(h + 1) * Duration.hour
+            if r > 0 {
+                let capacity = r * (end - now)
+                if remaining <= capacity {
+                    let arrival = now + remaining / r
+                    return (true, arrival < horizon ? arrival : nil)
+                }
+                remaining -= capacity
+            }
+            now = end
+            h += 1
+        }
+        return (false, nil)
     }
 }
 

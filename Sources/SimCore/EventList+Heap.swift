@@ -1,4 +1,4 @@
-/// The default event list: an implicit binary min-heap in contiguous memory beside a FIFO *lane*, with lazy
+/// The default event list: an implicit 4-ary min-heap in contiguous memory beside a FIFO *lane*, with lazy
 /// cancellation.
 ///
 /// Sifting moves a hole rather than swapping (Knuth, TAOCP vol. 3, §5.2.3); deletion is bottom-up (Floyd). Cancelled
@@ -24,9 +24,8 @@ public final class HeapEventList<Payload>: EventList {
     @exclusivity(unchecked) @usableFromInline var laneMask = 63
     @exclusivity(unchecked) @usableFromInline var laneHead = 0
     @exclusivity(unchecked) @usableFromInline var laneCount = 0
-    /// The time and key of the lane's last event (-infinity when it is empty).
-    @exclusivity(unchecked) @usableFromInline var laneTail = -SimTime.infinity
-    @exclusivity(unchecked) @usableFromInline var laneTailKey: UInt64 = 0
+    /// The order of the lane's last event (0, before every event, when it is empty).
+    @exclusivity(unchecked) @usableFromInline var laneTail: UInt128 = 0
 
     public init() {}
     deinit {
@@ -58,15 +57,14 @@ public final class HeapEventList<Payload>: EventList {
         let seq = nextSequence
         nextSequence &+= 1
         let e = ScheduledEvent(time: time, key: ScheduledEvent<Payload>.makeKey(priority, seq), payload: payload)
-        guard time > laneTail || (time == laneTail && e.key > laneTailKey) else {
+        guard e.order > laneTail else {
             push(e)
             return EventID(sequence: seq)
         }
         if laneCount > laneMask { growLane() }
         (lane + ((laneHead &+ laneCount) & laneMask)).initialize(to: e)
         laneCount &+= 1
-        laneTail = time
-        laneTailKey = e.key
+        laneTail = e.order
         return EventID(sequence: seq)
     }
 
@@ -78,7 +76,7 @@ public final class HeapEventList<Payload>: EventList {
         var i = heap.count
         heap.count &+= 1
         while i > 0 {
-            let parent = (i &- 1) >> 1
+            let parent = (i &- 1) >> 2
             if !e.precedes(h[parent]) { break }
             (h + i).moveInitialize(from: h + parent, count: 1)
             i = parent
@@ -147,7 +145,7 @@ public final class HeapEventList<Payload>: EventList {
         let e = (lane + laneHead).move()
         laneHead = (laneHead &+ 1) & laneMask
         laneCount &-= 1
-        if laneCount == 0 { laneTail = -.infinity }
+        if laneCount == 0 { laneTail = 0 }
         return e
     }
 
@@ -171,10 +169,10 @@ public final class HeapEventList<Payload>: EventList {
 
     /// Removes and returns the root (the heap is not empty).
     ///
-    /// Floyd's bottom-up deletion (Knuth, TAOCP vol. 3, §5.2.3, exercise 18; Wegener 1993): the hole at the top
-    /// descends along the smaller child to a leaf with one comparison per level, then the last element, which
-    /// is usually late, sifts up from there a step or two. Half the comparisons of the textbook sift-down,
-    /// and those saved are the ones the branch predictor gets wrong.
+    /// The heap is 4-ary (children of `i` at `4i+1 ... 4i+4`): half the levels of a binary heap, and a node's
+    /// children share one or two cache lines. Deletion is Floyd's bottom-up (Knuth, TAOCP vol. 3, §5.2.3,
+    /// exercise 18; Wegener 1993) carried over to d-ary heaps: the hole at the top descends along the smallest
+    /// child to a leaf, then the last element, which is usually late, sifts up from there a step or two.
     @inlinable @inline(__always)
     func popTop() -> ScheduledEvent<Payload> {
         let h = heap.base
@@ -185,15 +183,28 @@ public final class HeapEventList<Payload>: EventList {
         let last = (h + n).move()
         var i = 0
         while true {
-            let l = 2 &* i &+ 1
-            if l >= n { break }
-            let r = l &+ 1
-            let m = (r < n && h[r].precedes(h[l])) ? r : l
-            (h + i).moveInitialize(from: h + m, count: 1)
-            i = m
+            let first = 4 &* i &+ 1
+            if first >= n { break }
+            let c = h + first
+            var m = 0
+            if first &+ 3 < n {
+                // All four children: a two-round tournament, without branches (the comparisons are
+                // unpredictable).
+                let a = c[1].precedes(c[0]) ? 1 : 0
+                let b = c[3].precedes(c[2]) ? 3 : 2
+                m = c[b].precedes(c[a]) ? b : a
+            } else {
+                var k = 1
+                while first &+ k < n {
+                    if c[k].precedes(c[m]) { m = k }
+                    k &+= 1
+                }
+            }
+            (h + i).moveInitialize(from: c + m, count: 1)
+            i = first &+ m
         }
         while i > 0 {
-            let parent = (i &- 1) >> 1
+            let parent = (i &- 1) >> 2
             if !last.precedes(h[parent]) { break }
             (h + i).moveInitialize(from: h + parent, count: 1)
             i = parent

@@ -6,14 +6,14 @@ public struct EventID: Hashable, Sendable {
 
 /// An event taken from an event list.
 public struct ScheduledEvent<Payload> {
-    public var time: SimTime
-    /// priority in the top 8 bits, insertion sequence in the low 56: one integer comparison breaks ties.
-    @usableFromInline var key: UInt64
+    /// The (time, priority, sequence) order as one unsigned 128-bit integer, so that comparing two events is one
+    /// integer comparison without branches: the time's bits, mapped so that unsigned order is numeric order, in
+    /// the high 64 bits, and the key (priority in the top 8 bits, insertion sequence in the low 56) below.
+    @usableFromInline var order: UInt128
     public var payload: Payload
 
     @inlinable init(time: SimTime, key: UInt64, payload: Payload) {
-        self.time = time
-        self.key = key
+        self.order = UInt128(Self.orderBits(time)) << 64 | UInt128(key)
         self.payload = payload
     }
 
@@ -21,13 +21,25 @@ public struct ScheduledEvent<Payload> {
         UInt64(priority.rawValue) << 56 | sequence
     }
 
+    /// A double's bits mapped so that unsigned integer order is the numeric order (not NaN; -0 is taken as +0,
+    /// which it equals): positive numbers get the sign bit set, negative ones are complemented.
+    @inlinable static func orderBits(_ t: SimTime) -> UInt64 {
+        let b = (t + 0.0).bitPattern
+        return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
+    }
+
+    @inlinable public var time: SimTime {
+        let b = UInt64(truncatingIfNeeded: order >> 64)
+        return SimTime(bitPattern: b & (1 << 63) != 0 ? b & ~(1 << 63) : ~b)
+    }
+
+    @inlinable var key: UInt64 { UInt64(truncatingIfNeeded: order) }
+
     public var priority: EventPriority { EventPriority(rawValue: UInt8(key >> 56)) }
     public var id: EventID { EventID(sequence: key & 0x00FF_FFFF_FFFF_FFFF) }
 
     /// Strict total order: time, then priority, then insertion sequence.
-    @inlinable func precedes(_ other: ScheduledEvent) -> Bool {
-        time < other.time || (time == other.time && key < other.key)
-    }
+    @inlinable func precedes(_ other: ScheduledEvent) -> Bool { order < other.order }
 }
 
 /// The future event list: what happens next, in (time, priority, sequence) order.

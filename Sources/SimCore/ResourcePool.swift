@@ -93,11 +93,11 @@ public final class ResourcePool {
 
     @exclusivity(unchecked) var units = _UnsafeSlots<Unit>(capacity: 8)
     /// Places whose turnaround started and that the model has not yet been told of.
-    @exclusivity(unchecked) var turnarounds = _UnsafeSlots<Int>(capacity: 8)
-    @exclusivity(unchecked) var turnaroundHead = 0
+    @exclusivity(unchecked) @usableFromInline var turnarounds = _UnsafeSlots<Int>(capacity: 8)
+    @exclusivity(unchecked) @usableFromInline var turnaroundHead = 0
     /// Grants not yet handled: `pending[pendingHead..<pending.count]`.
-    @exclusivity(unchecked) var pending = _UnsafeSlots<Grant>(capacity: 16)
-    @exclusivity(unchecked) var pendingHead = 0
+    @exclusivity(unchecked) @usableFromInline var pending = _UnsafeSlots<Grant>(capacity: 16)
+    @exclusivity(unchecked) @usableFromInline var pendingHead = 0
     @exclusivity(unchecked) var sequence: UInt64 = 0
     /// The time of the latest change, for the time-weighted statistics.
     @exclusivity(unchecked) var clock: SimTime = 0
@@ -233,7 +233,7 @@ public final class ResourcePool {
 
     /// The next resource whose place started a turnaround since the last call (the model schedules its end).
     /// - Complexity: O(1).
-    public func nextTurnaround() -> ResourceID? {
+    @inlinable public func nextTurnaround() -> ResourceID? {
         guard turnaroundHead < turnarounds.count else { return nil }
         let i = turnarounds[turnaroundHead]
         turnaroundHead += 1
@@ -357,7 +357,7 @@ public final class ResourcePool {
 
     /// The next grant not yet handled by the model, oldest first.
     /// - Complexity: O(1).
-    public func nextGrant() -> Grant? {
+    @inlinable public func nextGrant() -> Grant? {
         guard pendingHead < pending.count else { return nil }
         let g = pending[pendingHead]
         pendingHead += 1

@@ -80,6 +80,9 @@ public final class RandomStream {
 
     /// A uniform draw through GSL's own `gsl_rng_uniform` (its function pointer): what `uniform()` must equal.
     func uniformThroughGSL() -> Double { gsl_rng_uniform(rng) }
+
+    /// A lognormal draw through GSL's own `gsl_ran_lognormal`: what `lognormal(mu:sigma:)` must equal.
+    func lognormalThroughGSL(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, mu, sigma) }
 }
 
 /// A generator read as a plain value: what the model's hot paths draw from, with no reference counting.
@@ -139,7 +142,7 @@ extension RandomDrawing {
     @inlinable public func weibull(scale lambda: Double, shape k: Double) -> Double { gsl_ran_weibull(source.rng, lambda, k) }
 
     /// A lognormal draw with parameters of the underlying normal.
-    @inlinable public func lognormal(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(source.rng, mu, sigma) }
+    @inlinable public func lognormal(mu: Double, sigma: Double) -> Double { flowsim_lognormal(source.rng, mu, sigma) }
 
     /// A normal draw with mean `mean` and sd `sd`, conditioned on being >= 0.
     ///

@@ -81,7 +81,7 @@ final class SupportTypeTests: XCTestCase {
             XCTAssertEqual(s.fixedMask, 0b11, "a population stream sets neighbourhood and age band")
             let n = s.fixedValues[1], a = s.fixedValues[0]
             guard let profile = s.process.profile else { return XCTFail("a population stream has a rate profile") }
-            XCTAssertEqual(profile.rate.profile.perDay, expected[n][a], accuracy: 1e-9, "\(hoods[n]) age \(a)")
+            XCTAssertEqual(profile.profile.perDay, expected[n][a], accuracy: 1e-9, "\(hoods[n]) age \(a)")
         }
     }
 }

@@ -52,6 +52,31 @@ extension EventListTests {
     /// model's (most events at one long fixed delay after "now", others random and earlier, ties in time at
     /// every priority, cancellations), heap and sorted array pop the same events in the same order, and agree
     /// on `count` and `nextTime()` throughout.
+    /// The heap compares one 128-bit integer made from the time's bits and the key: events come out in plain
+    /// (time, priority, insertion) order for negative, zero (either sign), fractional and infinite times too.
+    func testOrderEncodingIsNumericOrderOfTime() {
+        let times: [SimTime] = [-.infinity, -1e300, -2.5, -1, -Double.leastNonzeroMagnitude, -0.0, 0.0,
+                                Double.leastNonzeroMagnitude, 1e-9, 0.5, 1, 1439.999, 1440, 1e300, .infinity]
+        let s = RandomStream(seed: 5, replication: 0, name: "order")
+        var expected: [(SimTime, UInt8, Int)] = []
+        let list = HeapEventList<Int>()
+        for k in 0..<600 {
+            let t = times[s.integer(below: times.count)]
+            let p = UInt8([16, 32, 64][s.integer(below: 3)])
+            list.schedule(at: t, priority: EventPriority(rawValue: p), k)
+            expected.append((t, p, k))
+        }
+        // The definition: time (as numbers: -0 equals +0), then priority, then the order of scheduling.
+        expected.sort { a, b in a.0 != b.0 ? a.0 < b.0 : a.1 != b.1 ? a.1 < b.1 : a.2 < b.2 }
+        for (t, p, k) in expected {
+            let e = list.popNext()
+            XCTAssertEqual(e?.payload, k)
+            XCTAssertEqual(e?.priority.rawValue, p)
+            XCTAssertEqual(e?.time, t, "times come back as scheduled")
+        }
+        XCTAssertNil(list.popNext())
+    }
+
     func testHeapLaneKeepsTheOrderOfTheSortedArray() {
         for seed in 0..<40 {
             let s = RandomStream(seed: UInt64(seed), replication: 0, name: "lane")

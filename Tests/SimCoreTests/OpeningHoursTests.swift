@@ -86,4 +86,48 @@ final class OpeningHoursTests: XCTestCase {
         XCTAssertGreaterThan(count, 700, "about 2.2 a day over 400 days")
         XCTAssertNil(fast.next(after: 399 * d, unitExponential: 1e6, horizon: 400 * d), "nothing before the horizon")
     }
+
+    /// `nextByHours` is the generic inversion with the table read in place: the same times, bit for bit, with
+    /// and without growth, through zero-rate hours, and at the horizon.
+    func testHourByHourWalkIsTheGenericInversionExactly() {
+        let cal = SimCalendar(startDate: CivilDate(year: 2024, month: 2, day: 27))
+        for growth in [0.0, 0.04] {
+            var hours = [Double](repeating: 0, count: 24), months = [Double](repeating: 1, count: 12)
+            for h in 8...19 { hours[h] = Double(h % 3 + 1) }
+            for m in 0..<12 { months[m] += Double(m) / 10 }
+            let profile = RateProfile(perDay: 5, hourOfDay: hours, dayOfWeek: [1, 1.2, 1, 1, 1, 0.3, 0],
+                                      monthOfYear: months, growthPerYear: growth, calendar: cal)
+            let fast = DailyCachedProfile(profile), reference = PoissonArrivals(rate: DailyCachedProfile(profile))
+            let rng = RandomStream(seed: 11, replication: 0, name: "hours")
+            var t = 17.5, count = 0
+            while true {
+                let e = rng.exponential(mean: 1)
+                let a = fast.nextByHours(after: t, unitExponential: e, horizon: 500 * d)
+                let b = reference.next(after: t, unitExponential: e, horizon: 500 * d)
+                XCTAssertEqual(a?.bitPattern, b?.bitPattern, "growth \(growth), arrival \(count)")
+                guard let a else { break }
+                t = a
+                count += 1
+            }
+            XCTAssertGreaterThan(count, 1500, "about 4 a day over 500 days")
+        }
+    }
+
+    /// The cached day's rates are `RateProfile.dailyRate` times the hour's shape, bit for bit (growth included).
+    func testCachedDayRatesAreTheProfilesRates() {
+        let cal = SimCalendar(startDate: CivilDate(year: 2025, month: 12, day: 30))
+        var hours = [Double](repeating: 0, count: 24), months = [Double](repeating: 0, count: 12)
+        for h in 0..<24 { hours[h] = Double(h + 1) }
+        for m in 0..<12 { months[m] = Double(m + 1) }
+        let profile = RateProfile(perDay: 123.4, hourOfDay: hours, dayOfWeek: [1, 2, 3, 4, 5, 6, 7],
+                                  monthOfYear: months, growthPerYear: 0.037, calendar: cal)
+        let cached = DailyCachedProfile(profile)
+        for day in [0, 1, 2, 40, 364, 365, 800] {
+            for h in [0, 7, 23] {
+                let t = Double(day) * d + Double(h) * 60 + 1
+                let expected = profile.dailyRate(day: day, at: Double(day) * d) * profile.hourOfDay[h]
+                XCTAssertEqual(cached.segment(at: t).rate.bitPattern, expected.bitPattern, "day \(day) hour \(h)")
+            }
+        }
+    }
 }

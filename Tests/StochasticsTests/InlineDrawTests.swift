@@ -29,4 +29,20 @@ final class InlineDrawTests: XCTestCase {
             }
         }
     }
+
+    func testInlineLognormalEqualsGSLsForEveryKind() {
+        for kind in GeneratorKind.allCases {
+            for (mu, sigma) in [(0.0, 1.0), (4.2, 0.8), (-1.5, 0.05), (6.0, 2.5)] {
+                let inline = RandomStream(seed: 4, replication: 1, name: "lognormal", kind: kind)
+                let gsl = RandomStream(seed: 4, replication: 1, name: "lognormal", kind: kind)
+                for i in 0..<20_000 {
+                    let a = inline.lognormal(mu: mu, sigma: sigma), b = gsl.lognormalThroughGSL(mu: mu, sigma: sigma)
+                    if a.bitPattern != b.bitPattern {
+                        return XCTFail("\(kind), mu \(mu), sigma \(sigma): draw \(i) is \(a) inline, \(b) through GSL")
+                    }
+                }
+                XCTAssertEqual(inline.uniform(), gsl.uniformThroughGSL(), "the same number of uniforms used")
+            }
+        }
+    }
 }

@@ -164,13 +164,25 @@ extension Keyed where Value == EmpiricalChoice<Int> {
 
     /// One draw from the choice for `attributes` (and `next`) from a stream's generator; no reference counting.
     /// - Complexity: O(1).
-    @inlinable public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomSource) -> Int {
+    @inlinable @inline(__always)
+    public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomSource) -> Int {
         let o = storage.objects.unsafelyUnwrapped[slot(attributes, next)]
         return Unmanaged<EmpiricalChoice<Int>>.fromOpaque(o)._withUnsafeGuaranteedRef { $0.sample(stream) }
     }
 
     /// Draws a level for attribute `k` into `target`.
-    @inlinable func sample(_ attributes: AttributeValues, _ stream: RandomSource, into target: inout AttributeValues, at k: Int) {
+    @inlinable @inline(__always)
+    func sample(_ attributes: AttributeValues, _ stream: RandomSource, into target: inout AttributeValues, at k: Int) {
         target[k] = sample(attributes, stream)
+    }
+}
+
+extension Keyed where Value == Distribution {
+    /// One draw from the distribution for `attributes` (and `next`), read in place: a distribution with an
+    /// object inside (an empirical table) is not copied out of the table, so nothing is retained.
+    /// - Complexity: O(1).
+    @inlinable public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomSource) -> Double {
+        let i = slot(attributes, next)
+        return storage.values.withUnsafeBufferPointer { $0[i].sample(stream) }
     }
 }

@@ -86,19 +86,29 @@ final class ArrivalStream {
 
 /// A Poisson arrival process over either kind of rate, one per replication (its profile caches a day's rate).
 final class PoissonArrivalsBox {
-    let profile: PoissonArrivals<DailyCachedProfile>?
+    let profile: DailyCachedProfile?
+    /// `profile`, lent to each call without reference counting (`profile` keeps it alive).
+    private let profileRef: Unmanaged<DailyCachedProfile>?
     let dated: PoissonArrivals<DatedRates>?
 
     init(_ rate: ArrivalsSpec.Rate) {
         switch rate {
-        case .profile(let p): profile = PoissonArrivals(rate: DailyCachedProfile(p)); dated = nil
-        case .dated(let d): dated = PoissonArrivals(rate: d); profile = nil
+        case .profile(let p):
+            let cached = DailyCachedProfile(p)
+            profile = cached
+            profileRef = .passUnretained(cached)
+            dated = nil
+        case .dated(let d):
+            dated = PoissonArrivals(rate: d)
+            profile = nil
+            profileRef = nil
         }
     }
 
-    func next(after t: SimTime, unitExponential e: Double, horizon: SimTime) -> SimTime? {
-        if let profile { return profile.rate.next(after: t, unitExponential: e, horizon: horizon) }
-        return dated!.next(after: t, unitExponential: e, horizon: horizon)
+    @inline(__always) func next(after t: SimTime, unitExponential e: Double, horizon: SimTime) -> SimTime? {
+        if let profileRef {
+            return profileRef._withUnsafeGuaranteedRef { $0.next(after: t, unitExponential: e, horizon: horizon) }
+        }
+        return dated.unsafelyUnwrapped.next(after: t, unitExponential: e, horizon: horizon)
     }
 }
-

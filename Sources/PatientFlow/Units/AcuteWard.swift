@@ -63,6 +63,13 @@ public struct AfterDischargeSpec: Sendable {
     }
 }
 
+/// A unit's `AfterDischargeSpec` in one replication: an object, so the discharge paths read its tables in place
+/// rather than copying the struct (and retaining each of its tables) on every discharge.
+final class AfterDischarge {
+    let spec: AfterDischargeSpec
+    init(_ spec: AfterDischargeSpec) { self.spec = spec.replicaCopy() }
+}
+
 /// A pool of acute beds (a specialty: medicine, frailty, surgery), with beds on a schedule.
 public struct BedPool: Sendable {
     /// The pool's name ("" for a ward without pools: the unit itself).
@@ -214,11 +221,11 @@ final class AcuteWardUnit: FlowUnit {
     let dischargeOpen: SimTime
     let dischargeClose: SimTime
     /// Departure times of pathways within discharge hours, when the ward has a discharge profile.
-    let dischargeProcess: PoissonArrivals<DailyCachedProfile>?
+    let dischargeProcess: DailyCachedProfile?
     let escalationPerDay: [Double]
     let escalateTo: [Int?]
     let independenceLossPerDay: Double
-    let followUp: AfterDischargeSpec?
+    let followUp: AfterDischarge?
     let homePool: Keyed<EmpiricalChoice<Int>>?
     let outliers: [OutlierRule?]
     let escalationRules: [EscalationRule]
@@ -256,13 +263,13 @@ final class AcuteWardUnit: FlowUnit {
         dischargeOpen = copy.dischargeOpen
         dischargeClose = copy.dischargeClose
         dischargeProcess = copy.dischargeTiming.map { t in
-            PoissonArrivals(rate: DailyCachedProfile(RateProfile(perDay: t.perDay, hourOfDay: t.hourOfDay,
-                                                                 dayOfWeek: t.dayOfWeek, calendar: context.spec.calendar)))
+            DailyCachedProfile(RateProfile(perDay: t.perDay, hourOfDay: t.hourOfDay, dayOfWeek: t.dayOfWeek,
+                                           calendar: context.spec.calendar))
         }
         escalationPerDay = copy.escalationPerDay
         escalateTo = copy.escalateTo
         independenceLossPerDay = copy.independenceLossPerDay
-        followUp = copy.followUp
+        followUp = w.followUp.map(AfterDischarge.init)
         homePool = copy.homePool
         outliers = copy.outliers
         escalationRules = copy.escalationRules
@@ -284,7 +291,7 @@ final class AcuteWardUnit: FlowUnit {
         electiveLists = units.map { $0 as? ElectiveListUnit }
     }
 
-    override var afterDischarge: AfterDischargeSpec? { followUp }
+    override var afterDischarge: AfterDischarge? { followUp }
 
     /// The elective list of an elective patient (nil for emergency admissions).
     func electiveList(of p: Int, _ s: SystemSimulation) -> ElectiveListUnit? {
@@ -305,7 +312,7 @@ final class AcuteWardUnit: FlowUnit {
 
     /// An admission asks for a bed in its home pool (by attributes; an elective list's pool for electives); the
     /// pool itself lets it outlie in allowed pools when full (`ResourcePool.setOverflow`).
-    override func requestTarget(_ p: Int, _ s: SystemSimulation) -> (place: Place, priority: Int) {
+    override func requestTarget(_ p: Int, _ s: SystemSimulation) -> (resource: ResourceID, priority: Int) {
         var home = 0
         if electiveList(of: p, s) != nil {
             home = Int(s.patients[p].homePlace)  // the pool the session found a free bed in
@@ -313,7 +320,7 @@ final class AcuteWardUnit: FlowUnit {
             home = homePool.sample(s.patients[p].attributes, streams.stream)
         }
         s.patients[p].homePlace = Int16(home)
-        return (places[home], 0)
+        return (placeResources[home], 0)
     }
 
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
@@ -329,7 +336,7 @@ final class AcuteWardUnit: FlowUnit {
             // A planned stay, then the list's route.
             s.patients[p].admissionTime = s.sim.now
             s.patients[p].next = Int32(list.next.sample(attrs, streams.route))
-            s.scheduleStayEnd(p, after: list.stay.value(attrs).sample(streams.stay))
+            s.scheduleStayEnd(p, after: list.stay.sample(attrs, streams.stay))
             return
         }
         s.patients[p].admissionTime = s.sim.now
@@ -339,7 +346,7 @@ final class AcuteWardUnit: FlowUnit {
         s.patients[p].pathway = Int16(pathway)
         s.noteReadmission(p)
         if s.warmedUp { s.metrics.admission(neighbourhood: s.neighbourhood(of: attrs), at: s.sim.now) }
-        var stay = acuteStay.value(attrs, next: pathway).sample(streams.stay)
+        var stay = acuteStay.sample(attrs, next: pathway, streams.stay)
         if outlier, let rule = outliers[home] { stay *= rule.losFactor }
         s.patients[p].acuteEnd = s.sim.now + stay
         s.scheduleStayEnd(p, after: stay)
@@ -456,10 +463,10 @@ final class AcuteWardUnit: FlowUnit {
 
     func startDischargeDelay(_ p: Int, _ s: SystemSimulation) {
         let k = Int(s.patients[p].next)
-        var end = s.sim.now + pathways[k].delay.value(s.patients[p].attributes).sample(streams.delay)
+        var end = s.sim.now + pathways[k].delay.sample(s.patients[p].attributes, streams.delay)
         if pathways[k].withinDischargeHours {
             if let process = dischargeProcess {
-                end = process.next(after: end, unitExponential: streams.timing.exponential(mean: 1), horizon: .infinity) ?? end
+                end = process.nextByHours(after: end, unitExponential: streams.timing.exponential(mean: 1), horizon: .infinity) ?? end
             } else {
                 end = DischargeHours.next(end, open: dischargeOpen, close: dischargeClose)
             }

@@ -36,7 +36,7 @@ final class HandoverUnit: FlowUnit {
     /// The handover completes once the next place is free: its clock ran from the episode's arrival, and the
     /// hand-over itself starts the patient's stay there.
     override func leaving(_ p: Int, to dest: Int, _ s: SystemSimulation) {
-        let extra = handover.value(s.patients[p].attributes).sample(streams.stay)
+        let extra = handover.sample(s.patients[p].attributes, streams.stay)
         s.patients[p].startDelay = extra
         if s.countsDay { s.metrics.handover(time: s.sim.now - s.patients[p].arrivalTime + extra, at: s.sim.now) }
     }

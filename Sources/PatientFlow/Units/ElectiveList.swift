@@ -99,6 +99,9 @@ public struct ElectiveListSpec: Sendable {
 /// the day or are cancelled back onto the list with the original referral date.
 final class ElectiveListUnit: FlowUnit {
     let referrals: RateProfile
+    /// `referrals` with each day's rates worked out once, when that gives the same times (no growth: the profile
+    /// evaluates growth at each hour's start, the cached table at the day's).
+    let referralTable: DailyCachedProfile?
     let sessions: [(timeOfWeek: SimTime, patients: Int)]
     let ward: UnitIndex
     let pools: [Int]
@@ -121,6 +124,7 @@ final class ElectiveListUnit: FlowUnit {
     init(_ spec: UnitSpec, _ e: ElectiveListSpec, index: Int, streams: UnitStreams, context: BuildContext) {
         let copy = e.replicaCopy()
         referrals = copy.referrals
+        referralTable = copy.referrals.growthPerYear == 0 ? DailyCachedProfile(copy.referrals) : nil
         sessions = copy.sessions
         ward = copy.ward
         pools = copy.pools
@@ -157,8 +161,10 @@ final class ElectiveListUnit: FlowUnit {
     }
 
     func scheduleNextReferral(_ s: SystemSimulation) {
-        let process = PoissonArrivals(rate: referrals)
-        if let t = process.next(after: s.sim.now, unitExponential: streams.arrival.exponential(mean: 1), horizon: s.endTime) {
+        let e = streams.arrival.exponential(mean: 1)
+        let next = referralTable.map { $0.nextByHours(after: s.sim.now, unitExponential: e, horizon: s.endTime) }
+            ?? PoissonArrivals(rate: referrals).next(after: s.sim.now, unitExponential: e, horizon: s.endTime)
+        if let t = next {
             s.sim.schedule(at: t, priority: .arrival, .electiveReferral(unit: Int32(index)))
         }
     }
@@ -179,7 +185,7 @@ final class ElectiveListUnit: FlowUnit {
         let person = s.persons.insert(Person(attributes: attrs))
         let p = s.newPatient(attributes: attrs, person: person, byAmbulance: false)
         s.persons[person].state = .home
-        let before = hasWaitBeforeListing ? waitBeforeListing.value(attrs).sample(streams.listing) : 0
+        let before = hasWaitBeforeListing ? waitBeforeListing.sample(attrs, streams.listing) : 0
         let referral = initial ? clock : clock - before
         s.patients[p].electiveUnit = Int32(index)
         s.patients[p].referralTime = referral
@@ -201,7 +207,7 @@ final class ElectiveListUnit: FlowUnit {
             let patient = Int(p)
             if s.patients[patient].dayCase {
                 treated(patient, dayCase: true, s)
-                s.moveTo(patient, unit: next.value(s.patients[patient].attributes).sample(streams.route))
+                s.moveTo(patient, unit: next.sample(s.patients[patient].attributes, streams.route))
                 s.processGrants()
                 continue
             }

@@ -117,6 +117,8 @@ final class EmergencyDepartmentUnit: FlowUnit {
     }
 
     let areas: [Area]
+    /// `areas` read without reference counting on the hot paths.
+    let areaRefs: Borrowed<Area>
     let streaming: Keyed<EmpiricalChoice<Int>>?
     let boardingArea: Int?
     let bedRequestDelay: Distribution?
@@ -132,6 +134,7 @@ final class EmergencyDepartmentUnit: FlowUnit {
                  teamRoutes: teams.map { TeamRoutes.adjust(a.route, stepUpFactor: $0.stepUpFactor, isVirtualWard: isVW) },
                  type: a.type, hours: a.hours, whenClosed: a.whenClosed, ambulanceOverflow: a.ambulanceOverflow)
         }
+        areaRefs = Borrowed(areas)
         streaming = e.streaming?.replicaCopy()
         boardingArea = e.boardingArea
         bedRequestDelay = e.bedRequestDelay?.replicaCopy()
@@ -139,29 +142,37 @@ final class EmergencyDepartmentUnit: FlowUnit {
         super.init(spec, index: index, places: places, streams: streams)
     }
 
+    deinit { areaRefs.deallocate() }
+
     /// Streaming: the area by the patient's attributes; an area that is closed now passes the patient on to its
     /// `when_closed` area. Ambulance arrivals go first in an `ambulance_first` area.
-    override func requestTarget(_ p: Int, _ s: SystemSimulation) -> (place: Place, priority: Int) {
+    override func requestTarget(_ p: Int, _ s: SystemSimulation) -> (resource: ResourceID, priority: Int) {
         var a = 0
         if let streaming { a = streaming.sample(s.patients[p].attributes, streams.stream) }
         var hops = 0
-        while let hours = areas[a].hours, !hours.isOpen(at: s.sim.now), let next = areas[a].whenClosed, hops < areas.count {
+        while hops < areas.count, let next = areaRefs.with(a, { area in
+            area.hours.map { !$0.isOpen(at: s.sim.now) } == true ? area.whenClosed : nil
+        }) {
             a = next
             hops += 1
         }
         s.patients[p].streamedArea = Int16(a)
-        let priority = areas[a].discipline == .ambulanceFirst && !s.patients[p].byAmbulance ? EDArea.walkInPriority : 0
-        return (places[a], priority)
+        let ambulanceFirst = areaRefs.with(a) { $0.discipline == .ambulanceFirst }
+        return (placeResources[a], ambulanceFirst && !s.patients[p].byAmbulance ? EDArea.walkInPriority : 0)
     }
 
     /// Ambulance patients handed over in an overflow area are assessed as the area they were streamed to.
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
-        let area = areas[s.patients[p].streamedArea >= 0 ? Int(s.patients[p].streamedArea) : s.placeIndex(of: p)]
+        let a = s.patients[p].streamedArea >= 0 ? Int(s.patients[p].streamedArea) : s.placeIndex(of: p)
         let t = Int(s.patients[p].team)
-        let route = t >= 0 ? area.teamRoutes[t] ?? area.route : area.route
-        let dest = route.sample(s.patients[p].attributes, streams.route)
-        s.patients[p].next = Int32(dest)
-        s.scheduleStayEnd(p, after: area.assessment.value(s.patients[p].attributes, next: dest).sample(streams.stay))
+        let attrs = s.patients[p].attributes
+        let stay = areaRefs.with(a) { area in
+            let dest = t >= 0 && area.teamRoutes[t] != nil ? area.teamRoutes[t].unsafelyUnwrapped.sample(attrs, streams.route)
+                : area.route.sample(attrs, streams.route)
+            s.patients[p].next = Int32(dest)
+            return area.assessment.sample(attrs, next: dest, streams.stay)
+        }
+        s.scheduleStayEnd(p, after: stay)
     }
 
     /// The assessment is done: the patient leaves by the outcome drawn on entry, keeping the cubicle meanwhile.
@@ -189,13 +200,15 @@ final class EmergencyDepartmentUnit: FlowUnit {
     /// ED time runs from the episode's arrival (ambulance patients: from the ambulance's arrival) to leaving the
     /// area, for a bed if admitted; a boarder's wait from the decision to admit ends here too.
     override func leaving(_ p: Int, to dest: Int, _ s: SystemSimulation) {
-        let area = areas[s.placeIndex(of: p)]
         if s.patients[p].boarding {
             s.patients[p].boarding = false
             s.metrics.boardingChanged(by: -1, at: s.sim.now)
             if s.warmedUp { s.metrics.decisionToAdmitWait(s.sim.now - s.patients[p].decisionToAdmit, at: s.sim.now) }
         }
-        if s.countsDay { s.metrics.edDeparture(los: s.sim.now - s.patients[p].arrivalTime, type: area.type, at: s.sim.now) }
+        if s.countsDay {
+            let type = areaRefs.with(s.placeIndex(of: p)) { $0.type }
+            s.metrics.edDeparture(los: s.sim.now - s.patients[p].arrivalTime, type: type, at: s.sim.now)
+        }
     }
 
     override func startInitialOccupant(_ p: Int, _ s: SystemSimulation) {

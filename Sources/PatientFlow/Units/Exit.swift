@@ -40,17 +40,16 @@ public struct ExitSpec: Sendable {
 /// simulated events of the 91 days after (readmission, a care-home move, death).
 final class ExitUnit: FlowUnit {
     let destination: ExitSpec.Destination
-    let after: AfterDischargeSpec
+    let after: AfterDischarge
 
     init(_ spec: UnitSpec, _ x: ExitSpec, index: Int, streams: UnitStreams) {
-        let copy = x.replicaCopy()
-        destination = copy.destination
-        after = copy.after
+        destination = x.destination
+        after = AfterDischarge(x.after)
         super.init(spec, index: index, places: [], streams: streams)
     }
 
     override var endsInDeath: Bool { destination == .died }
-    override var afterDischarge: AfterDischargeSpec? { after }
+    override var afterDischarge: AfterDischarge? { after }
 
     /// The episode ends here. People with no acute follow-up running get the exit's own 91 days of events.
     override func passThrough(_ p: Int, _ s: SystemSimulation) {
@@ -64,7 +63,7 @@ final class ExitUnit: FlowUnit {
         case .home: s.persons[person].state = .home
         }
         if destination != .died && s.sim.now >= s.persons[person].followUpUntil {
-            var pCare = after.careHomeMove.value(attributes)
+            var pCare = after.spec.careHomeMove.value(attributes)
             let r = Int(s.persons[person].lastRecord)
             if r >= 0 && s.records.contains(r) { pCare = 1 - (1 - pCare) * s.independenceRetained(record: r) }
             s.scheduleAfterDischarge(person: person, attributes: attributes, next: 0, nctrDays: 0, from: index, after,

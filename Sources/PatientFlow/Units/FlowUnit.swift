@@ -15,6 +15,8 @@ class FlowUnit {
     /// The unit's places (ED areas, bed pools, or one for most kinds), each a resource of the replication's
     /// pool; empty for units patients pass through (arrivals, exits).
     let places: [Place]
+    /// Each place's resource, by place index (read without touching the places).
+    let placeResources: [ResourceID]
     /// Where a patient in this unit is, for the 91-day follow-up.
     let personState: PersonState
     /// Random streams are keyed by (seed, replication, "<unit>/<purpose>"); each kind makes the ones it draws from.
@@ -33,6 +35,7 @@ class FlowUnit {
         self.name = spec.name
         self.kind = spec.kind.kindName
         self.places = places
+        self.placeResources = places.map(\.resource)
         self.personState = spec.kind.personState
         self.streams = streams
         self.whenFull = whenFull
@@ -42,9 +45,9 @@ class FlowUnit {
     /// The unit's (first) place's resource, or nil for units without places.
     var resource: ResourceID? { places.first?.resource }
 
-    /// The place a patient coming here asks for, and the priority of the request (lower first, for places with
+    /// The place (its resource) a patient coming here asks for, and the priority of the request (lower first, for places with
     /// a priority queue). Most kinds have one place and no priorities.
-    func requestTarget(_ p: Int, _ s: SystemSimulation) -> (place: Place, priority: Int) { (places[0], 0) }
+    func requestTarget(_ p: Int, _ s: SystemSimulation) -> (resource: ResourceID, priority: Int) { (placeResources[0], 0) }
 
     // MARK: What kinds override
 
@@ -76,7 +79,7 @@ class FlowUnit {
 
     /// The 91 days of events a discharge from here schedules (acute wards' `follow_up`, exits' own), if any:
     /// a readmission it schedules goes by its route.
-    var afterDischarge: AfterDischargeSpec? { nil }
+    var afterDischarge: AfterDischarge? { nil }
 
     /// Schedules what the unit does on its own from the start (pull rounds, elective referrals and sessions).
     func start(_ s: SystemSimulation) {}

@@ -50,7 +50,7 @@ class ServiceUnit: FlowUnit {
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
         let dest = destination(p, s)
         s.patients[p].next = Int32(dest)
-        s.scheduleStayEnd(p, after: stay.value(s.patients[p].attributes, next: dest).sample(streams.stay))
+        s.scheduleStayEnd(p, after: stay.sample(s.patients[p].attributes, next: dest, streams.stay))
     }
 
     override func stayEnded(_ p: Int, _ s: SystemSimulation) {

@@ -79,7 +79,7 @@ final class UrgentResponseUnit: FlowUnit {
             if s.warmedUp { s.metrics.ucrReferral(outOfHoursTo: nil) }
             return nil
         }
-        let to = outOfHours.value(s.patients[p].attributes).sample(streams.outOfHours)
+        let to = outOfHours.sample(s.patients[p].attributes, streams.outOfHours)
         if s.warmedUp { s.metrics.ucrReferral(outOfHoursTo: to) }
         if to == UrgentResponseSpec.waitForOpening { waitingForOpening.append(Int32(p)) }
         return to
@@ -100,12 +100,12 @@ final class UrgentResponseUnit: FlowUnit {
     /// A crew is free for the patient: it travels (on the clock), then visits.
     override func enter(_ p: Int, from: Int, _ s: SystemSimulation) {
         let attrs = s.patients[p].attributes
-        let travelTime = hasTravel ? travel.value(attrs).sample(streams.travel) : 0
+        let travelTime = hasTravel ? travel.sample(attrs, streams.travel) : 0
         if s.warmedUp {
             s.metrics.ucrVisit(response: s.sim.now + travelTime - s.patients[p].referralTime,
                                outOfHours: s.patients[p].ucrOutOfHours)
         }
-        s.scheduleStayEnd(p, after: travelTime + visit.value(attrs).sample(streams.stay))
+        s.scheduleStayEnd(p, after: travelTime + visit.sample(attrs, streams.stay))
     }
 
     override func stayEnded(_ p: Int, _ s: SystemSimulation) {

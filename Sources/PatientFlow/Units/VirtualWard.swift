@@ -113,7 +113,7 @@ final class VirtualWardUnit: FlowUnit {
         if s.warmedUp {
             if stepUp { s.metrics.vwStepUp += 1 } else { s.metrics.vwStepDown += 1 }
         }
-        let length = stay.value(attrs).sample(streams.stay)
+        let length = stay.sample(attrs, streams.stay)
         if streams.delay.bernoulli(escalation.value(attrs)) {
             s.sim.schedule(after: length * streams.delay.uniform(), priority: .release,
                            .escalate(patient: Int32(p), token: s.patients[p].token))
