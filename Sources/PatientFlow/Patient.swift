@@ -43,6 +43,8 @@ struct Patient {
     /// Acute ward, NCTR: why the patient is still in the bed (index into the run's NCTR reasons: 0 process or
     /// assessment, then waiting for each service), or -1 outside NCTR.
     var nctrReason: Int8 = -1
+    /// While NCTR (`nctrReason >= 0`): the patient's position in `SystemSimulation.nctrPatients`.
+    var nctrSlot: Int32 = -1
     /// The acute ward this episode was admitted to, or -1.
     var acuteUnit: Int32 = -1
     /// Events about this patient carry the token they were scheduled with; a new token (from a run-wide

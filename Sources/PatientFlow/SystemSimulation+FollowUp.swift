@@ -118,6 +118,7 @@ extension SystemSimulation {
 
     /// The episode's record leaves the system (an exit, or a stay ended by a 91-day event).
     func removePatient(_ p: Int) {
+        if patients[p].nctrSlot >= 0 { removeNCTRPatient(p) }
         let pt = patients.remove(p)
         conservation.left += 1
         conservation.present -= 1

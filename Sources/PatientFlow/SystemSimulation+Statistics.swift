@@ -61,12 +61,15 @@ extension SystemSimulation {
         if warmedUp {
             for place in placeOfResource { place.occupancy.audit() }
             let (occupied, nctr, capacity, dated, rules) = acuteCensus()
-            // Like NHS England's delay-reason counts: NCTR patients in hospital 14 days or more, by reason.
-            // Fields read in place (`entities` would copy every patient into an array of tuples, through generic
-            // code not specialised across modules: about 70% of the whole model's instructions).
-            for p in 0..<patients.slotCount where patients.contains(p) {
-                let reason = Int(patients[p].nctrReason)
-                if reason >= 0 && sim.now - patients[p].admissionTime >= 14 * Duration.day { metrics.nctr14DaysByReason[reason] += 1 }
+            // Like NHS England's delay-reason counts: NCTR patients in hospital 14 days or more, by reason. Only
+            // the NCTR patients are visited (`nctrPatients`), not every patient's slot. Debug builds (the tests)
+            // check the list against every slot at each audit.
+            assert(nctrListIsExact(), "nctrPatients does not hold exactly the NCTR patients")
+            for k in nctrPatients.indices {
+                let p = Int(nctrPatients[k])
+                if sim.now - patients[p].admissionTime >= 14 * Duration.day {
+                    metrics.nctr14DaysByReason[Int(patients[p].nctrReason)] += 1
+                }
             }
             if !electiveLists.isEmpty, spec.calendar.date(ofDay: day + 1).day == 1 {
                 metrics.electiveMonthEnd(electiveSnapshot(), at: sim.now)
@@ -154,4 +157,33 @@ extension SystemSpec {
     public var firstDailyDay: Int { dailyIncludesWarmUp ? 0 : firstObservedDay }
     /// Its calendar date (the start date when the series include warm-up).
     public var firstDailyDate: CivilDate { calendar.date(ofDay: firstDailyDay) }
+}
+
+extension SystemSimulation {
+    /// Patient `p` became NCTR: it joins `nctrPatients`.
+    func addNCTRPatient(_ p: Int) {
+        patients[p].nctrSlot = Int32(nctrPatients.count)
+        nctrPatients.append(Int32(p))
+    }
+
+    /// Whether `nctrPatients` holds exactly the patients present with an NCTR reason, each at its `nctrSlot`.
+    func nctrListIsExact() -> Bool {
+        var expected = 0
+        for p in 0..<patients.slotCount where patients.contains(p) && patients[p].nctrReason >= 0 {
+            expected += 1
+            let k = Int(patients[p].nctrSlot)
+            if k < 0 || k >= nctrPatients.count || nctrPatients[k] != Int32(p) { return false }
+        }
+        return expected == nctrPatients.count
+    }
+
+    /// Patient `p` is no longer NCTR: the last of `nctrPatients` takes its position.
+    func removeNCTRPatient(_ p: Int) {
+        let k = Int(patients[p].nctrSlot), last = nctrPatients.removeLast()
+        if last != Int32(p) {
+            nctrPatients[k] = last
+            patients[Int(last)].nctrSlot = Int32(k)
+        }
+        patients[p].nctrSlot = -1
+    }
 }

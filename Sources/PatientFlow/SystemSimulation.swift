@@ -55,6 +55,8 @@ public final class SystemSimulation {
     var startingRule = InitialState.RemainingStay.equilibrium
     var startingElapsed: SimTime?
     @exclusivity(unchecked) var nextToken: UInt32 = 0
+    /// The patients who are NCTR now (`nctrReason >= 0`), in no order: what the daily audit counts by reason.
+    @exclusivity(unchecked) var nctrPatients: [Int32] = []
     /// Routes adjusted for residents a neighbourhood team works with (more step-up): per team, per unit.
     let teamRoutes: [[Keyed<Outcome>?]]
     /// 65+ levels of the age attribute, for the 91-day cohort.
@@ -502,8 +504,14 @@ public final class SystemSimulation {
     }
 
     /// Starts everyone the pool granted a place to since the last call, in order. A grant to a blocked patient
-    /// has already released the place they held (and passed it on down the chain).
-    func processGrants() {
+    /// has already released the place they held (and passed it on down the chain). Runs after every event:
+    /// inline, it is two comparisons when there is nothing to do.
+    @inline(__always) func processGrants() {
+        if pool.hasGrants { startGranted() }
+        drainTurnarounds()
+    }
+
+    @inline(never) func startGranted() {
         while let g = pool.nextGrant() {
             let p = g.entity
             let dest = Int(unitOfResource[g.resource.index])
@@ -512,11 +520,14 @@ public final class SystemSimulation {
             if held >= 0 { leave(p, unit: held, to: dest) }
             enter(p, unit: dest, resource: g.resource, from: held)
         }
-        drainTurnarounds()
     }
 
     /// Schedules the end of every turnaround that started since the last call (beds being cleaned).
-    func drainTurnarounds() {
+    @inline(__always) func drainTurnarounds() {
+        if pool.hasTurnarounds { scheduleTurnarounds() }
+    }
+
+    @inline(never) func scheduleTurnarounds() {
         while let r = pool.nextTurnaround() {
             let delay = unitRefs.with(Int(unitOfResource[r.index])) { ($0 as? AcuteWardUnit)?.turnaroundTime() } ?? 0
             sim.schedule(after: delay, priority: .release, .turnaroundEnd(resource: Int32(r.index)))

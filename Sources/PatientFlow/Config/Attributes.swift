@@ -30,26 +30,22 @@ public enum StandardAttribute {
 /// A patient's attribute values: level indices, one per scenario attribute (at most `capacity`).
 public struct AttributeValues: Sendable, Equatable, Hashable {
     public static let capacity = 8
-    @usableFromInline var storage: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// Level `i` in byte `i` (from the low end): reading one is a shift and a mask.
+    @usableFromInline var bits: UInt64 = 0
 
     public init() {}
 
     @inlinable public subscript(i: Int) -> Int {
         get {
             precondition(i >= 0 && i < Self.capacity)
-            return withUnsafeBytes(of: storage) { Int($0[i]) }
+            return Int(truncatingIfNeeded: (bits &>> UInt64(truncatingIfNeeded: 8 &* i)) & 0xFF)
         }
         set {
             precondition(i >= 0 && i < Self.capacity && newValue >= 0 && newValue < 256)
-            withUnsafeMutableBytes(of: &storage) { $0[i] = UInt8(newValue) }
+            let shift = UInt64(truncatingIfNeeded: 8 &* i)
+            bits = (bits & ~(0xFF &<< shift)) | (UInt64(truncatingIfNeeded: newValue) &<< shift)
         }
     }
-
-    public static func == (a: AttributeValues, b: AttributeValues) -> Bool {
-        withUnsafeBytes(of: a.storage) { x in withUnsafeBytes(of: b.storage) { y in x.elementsEqual(y) } }
-    }
-
-    public func hash(into h: inout Hasher) { withUnsafeBytes(of: storage) { h.combine(bytes: $0) } }
 }
 
 /// What a table is keyed by: a stored attribute (its index) or the patient's drawn next destination.

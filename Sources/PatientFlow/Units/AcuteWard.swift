@@ -487,6 +487,7 @@ final class AcuteWardUnit: FlowUnit {
             reasonStat[reason].update(to: Double(reasonCount[reason]), at: s.sim.now)
         }
         s.patients[p].nctrReason = Int8(reason)
+        if old < 0 { s.addNCTRPatient(p) } else if reason < 0 { s.removeNCTRPatient(p) }
     }
 
     /// The discharge process or assessment is done: the patient asks for a place in the pathway's service.
