@@ -59,9 +59,13 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     /// Results per unit of work: 1 for `run` and `sweep`; for `compare` the baseline's, then each option's, so
     /// the body holds the block for scenario 0, then the same block for scenario 1, and so on.
     public var results: Int
-    /// `sweep`'s points (1 otherwise). The units of work are (point, replication), numbered
-    /// point * replications + replication, and shards are blocks of those numbers.
+    /// `sweep`'s points, `uncertainty`'s samples x scenarios (1 otherwise). The units of
+    /// work are (point, replication), numbered point * replications + replication, and shards are blocks of those
+    /// numbers.
     public var points: Int
+    /// Units that stay together in one shard, so a block is a whole number of them: `uncertainty`'s samples
+    /// (each sample's scenarios x replications, decision 196). Absent (1) for the other commands.
+    public var group: Int?
     /// Units of work in the whole run: points x replications.
     public var units: Int { points * replications }
     /// This shard, of how many, and its block of replications `first..<end`.
@@ -71,7 +75,7 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     public var end: Int
 
     public init(flowsim: String, command: String, scenario: String, scenarioHash: String, seed: UInt64, replications: Int,
-                arguments: [String], results: Int = 1, points: Int = 1, shard: Int, shards: Int) {
+                arguments: [String], results: Int = 1, points: Int = 1, group: Int = 1, shard: Int, shards: Int) {
         self.flowsim = flowsim
         self.command = command
         self.scenario = scenario
@@ -81,11 +85,26 @@ public struct ShardHeader: Codable, Equatable, Sendable {
         self.arguments = arguments
         self.results = results
         self.points = points
+        self.group = group == 1 ? nil : group
         self.shard = shard
         self.shards = shards
-        let block = Sharding.block(shard: shard, of: shards, replications: points * replications)
-        first = block.lowerBound
-        end = block.upperBound
+        (first, end) = (0, 0)
+        let block = expectedBlock  // computed from the fields above
+        (first, end) = (block.lowerBound, block.upperBound)
+    }
+
+    /// The units shard `shard` of `shards` runs: `Sharding.block` of the groups (whole groups; units if there
+    /// are none).
+    public var expectedBlock: Range<Int> {
+        let g = max(group ?? 1, 1)
+        let b = Sharding.block(shard: shard, of: shards, replications: units / g)
+        return (b.lowerBound * g)..<(b.upperBound * g)
+    }
+
+    /// The replications of point `p` in this shard's block.
+    public func replications(ofPoint p: Int) -> Range<Int> {
+        func part(_ u: Int) -> Int { min(max(u - p * replications, 0), replications) }
+        return part(first)..<part(end)
     }
 
     /// The fields shards of one run share, by name, for comparing and for messages.
@@ -93,7 +112,7 @@ public struct ShardHeader: Codable, Equatable, Sendable {
         [("format", "\(format) \(version)"), ("flowsim version", flowsim), ("command", command), ("scenario", scenario),
          ("scenario fingerprint", scenarioHash), ("seed", seed), ("replications", "\(replications)"),
          ("options", arguments.joined(separator: " ")), ("results per replication", "\(results)"),
-         ("points", "\(points)"),
+         ("points", "\(points)"), ("units kept together", "\(group ?? 1)"),
          ("number of shards", "\(shards)")]
     }
 
@@ -279,7 +298,7 @@ public enum ShardFile {
         var byShard: [Int: (path: String, header: ShardHeader)] = [:]
         for f in files {
             let h = f.header
-            let block = Sharding.block(shard: h.shard, of: h.shards, replications: h.units)
+            let block = h.expectedBlock
             guard h.first..<h.end == block else {
                 throw Problem("\(f.path): shard \(h.shard) of \(h.shards) should hold units \(block) but holds \(h.first)..<\(h.end)")
             }

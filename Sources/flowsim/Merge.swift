@@ -8,7 +8,7 @@ import Glibc
 /// `flowsim merge DIR --out OUT`: the files of one run from its shard files, byte for byte.
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Merge the shard files of `flowsim run`, `compare` or `sweep --shard K/N` into the files the command writes on one machine.",
+        abstract: "Merge the shard files of `flowsim run`, `compare`, `sweep` or `uncertainty --shard K/N` into the files the command writes on one machine.",
         discussion: """
         Reads every *.flowsim-shard file in DIR, checks they come from one run (the same build, scenario, seed,
         options and number of shards) and together hold every replication, then passes the replications in order
@@ -68,8 +68,9 @@ struct Merge: ParsableCommand {
             case "run": command = try Run.parse(arguments)
             case "compare": command = try Compare.parse(arguments)
             case "sweep": command = try SweepCommand.parse(arguments)
+            case "uncertainty": command = try UncertaintyCommand.parse(arguments)
             default:
-                printError("error: \(replay.files[0].path): shards of `\(header.command)`; this flowsim merges shards of run, compare and sweep")
+                printError("error: \(replay.files[0].path): shards of `\(header.command)`; this flowsim merges shards of run, compare, sweep and uncertainty")
                 throw ExitCode(2)
             }
         } catch let error where !(error is ExitCode) {
@@ -88,3 +89,4 @@ protocol Replayable {
 extension Run: Replayable {}
 extension Compare: Replayable {}
 extension SweepCommand: Replayable {}
+extension UncertaintyCommand: Replayable {}

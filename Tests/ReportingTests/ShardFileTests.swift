@@ -170,6 +170,30 @@ final class ShardFileTests: XCTestCase {
         XCTAssertEqual(try ShardFile.plan(all).map(\.header.end).last, 15)
     }
 
+    /// uncertainty (decision 196): units are (sample x scenario) x replication, and a shard takes whole samples.
+    func testUncertaintyShardsHoldWholeSamples() throws {
+        for samples in 1...12 {
+            for n in 1...15 {
+                let scenarios = 2, r = 3
+                var next = 0
+                for k in 0..<n {
+                    let h = ShardHeader(flowsim: "v", command: "uncertainty", scenario: "s.yaml", scenarioHash: "h", seed: 1,
+                                        replications: r, arguments: [], points: samples * scenarios, group: scenarios * r, shard: k, shards: n)
+                    XCTAssertEqual(h.first, next, "samples \(samples) N \(n) shard \(k)")
+                    XCTAssertEqual(h.first % (scenarios * r), 0, "whole samples")
+                    XCTAssertEqual((h.end - h.first) / (scenarios * r), Sharding.block(shard: k, of: n, replications: samples).count)
+                    // Each point's replications in the block: all of them or none.
+                    for p in 0..<(samples * scenarios) { XCTAssertTrue([0, r].contains(h.replications(ofPoint: p).count)) }
+                    next = h.end
+                }
+                XCTAssertEqual(next, samples * scenarios * r)
+            }
+        }
+        let run = header(0, of: 2)
+        XCTAssertFalse(ShardFile.headerLine(run).contains("group") || ShardFile.headerLine(run).contains("round"),
+                       "run, compare and sweep headers are as before")
+    }
+
     func testMergePlanRefusesMixesGapsAndOverlaps() throws {
         let all = (0..<4).map { (path: "d/shard-\($0)-of-4", header: header($0, of: 4)) }
         XCTAssertEqual(try ShardFile.plan(all.reversed()).map(\.header.shard), [0, 1, 2, 3])
