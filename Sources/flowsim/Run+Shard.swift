@@ -129,7 +129,16 @@ final class ShardWriter: @unchecked Sendable {
 /// The checked shard files of one run, replayed in replication order in place of simulating (`flowsim merge`).
 struct ShardReplay {
     var files: [(path: String, header: ShardHeader)]
-    var header: ShardHeader { files[0].header }
+    var header: ShardHeader
+    /// A sharded `size` search's folder, which holds its recorded rounds; `files` are then the shards of its
+    /// next round (none when every round is recorded, `header` then the last round's).
+    var folder: String?
+
+    init(files: [(path: String, header: ShardHeader)], header: ShardHeader? = nil, folder: String? = nil) {
+        self.files = files
+        self.header = header ?? files[0].header
+        self.folder = folder
+    }
 
     /// Exit 2 unless the scenario as loaded now is the one the shards ran.
     func check(fingerprint: String, seed: UInt64, replications: Int) throws {
