@@ -157,9 +157,13 @@ extension Size {
         var rounds = try loadRounds(c, in: folder)
         guard let first = replay.files.first else { return rounds }
         let h = replay.header, name = "\(folder)/\(SearchRounds.folderName(rounds.count + 1))"
+        if let d = h.difference(from: roundHeader(c, round: nil, replications: c.n), ignoring: Self.roundFields) {
+            printError("error: \(first.path): from another search (its \(d.name) is \(d.mine), this search's is \(d.theirs)); "
+                       + "delete \(name) and run its tasks again")
+            throw ExitCode(2)
+        }
         let planned = try nextRound(c, rounds, tasks: h.shards)
-        guard let round = h.round, let planned, planned.round == round, planned.replications == h.replications,
-              h.difference(from: roundHeader(c, round: round, replications: h.replications, shards: h.shards)) == nil else {
+        guard let round = h.round, let planned, planned.round == round, planned.replications == h.replications else {
             let next = planned.map { "round \($0.round.number): " + SearchRounds.describe($0.round, replications: $0.replications) }
             printError("error: \(first.path): its shards ran another round than the \(rounds.count) recorded in \(folder) lead to "
                        + "(\(next ?? "none: the search is finished")); delete \(name) and run its tasks again")
