@@ -231,7 +231,7 @@ extension Size {
         func sweep() -> Sweep { c.sweep(run, order) }
         func check(_ results: [ReplicationResult]) throws {
             guard folder != nil else {
-                if results.contains(where: { $0.stopped != nil || !$0.invariantViolations.isEmpty }) { throw CombinationStops() }
+                if Self.stops(results) { throw CombinationStops() }
                 return
             }
             try checkResults(results)
