@@ -80,6 +80,38 @@ public enum CheapestSearch {
         return Screening(run: run, frontier: frontier, minimal: minimal, gridSize: sizes.reduce(1, *))
     }
 
+    /// The points `screen` runs next given the answers known so far, then those it may run after them whatever
+    /// their answers turn out to be, breadth first (a feasible answer's branch before an infeasible one's), at
+    /// most `limit` in all: a round of a sharded search (decision 197). Known answers come from any earlier
+    /// round, on the search's path or not; a point in `stops` ends the search where it is asked for (its
+    /// replications stopped). Empty when the screening needs no more points.
+    ///
+    /// - Complexity: at most `16 * limit` replays of the screening with known answers (no evaluations).
+    public static func nextPoints(sizes: [Int], known: [Point: Bool], stops: Set<Point> = [], limit: Int) -> [Point] {
+        struct Unknown: Error { var point: Point }
+        struct Stop: Error {}
+        var found: [Point] = [], branches: [[Point: Bool]] = [known], next = 0
+        while next < branches.count && found.count < max(limit, 1) && next < 16 * max(limit, 1) {
+            let answers = branches[next]
+            next += 1
+            do {
+                _ = try screen(sizes: sizes) { p in
+                    if stops.contains(p) { throw Stop() }
+                    guard let f = answers[p] else { throw Unknown(point: p) }
+                    return f
+                }
+            } catch let u as Unknown {
+                if !found.contains(u.point) { found.append(u.point) }
+                for f in [true, false] {
+                    var a = answers
+                    a[u.point] = f
+                    branches.append(a)
+                }
+            } catch {}  // a branch that stops asks for nothing more
+        }
+        return found
+    }
+
     /// 0..<n with the ends first, then the midpoints of the gaps, breadth first: 0, n-1, (n-1)/2, ...
     public static func bisectionOrder(_ n: Int) -> [Int] {
         guard n > 2 else { return Array(0..<n) }

@@ -59,9 +59,15 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     /// Results per unit of work: 1 for `run` and `sweep`; for `compare` the baseline's, then each option's, so
     /// the body holds the block for scenario 0, then the same block for scenario 1, and so on.
     public var results: Int
-    /// `sweep`'s points (1 otherwise). The units of work are (point, replication), numbered
-    /// point * replications + replication, and shards are blocks of those numbers.
+    /// `sweep`'s points, `uncertainty`'s samples x scenarios, a `size` round's points (1 otherwise). The units of
+    /// work are (point, replication), numbered point * replications + replication, and shards are blocks of those
+    /// numbers.
     public var points: Int
+    /// Units that stay together in one shard, so a block is a whole number of them: `uncertainty`'s samples
+    /// (each sample's scenarios x replications, decision 196). Absent (1) for the other commands.
+    public var group: Int?
+    /// A sharded `size` search's round (decision 197); absent for the other commands.
+    public var round: Round?
     /// Units of work in the whole run: points x replications.
     public var units: Int { points * replications }
     /// This shard, of how many, and its block of replications `first..<end`.
@@ -70,8 +76,23 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     public var first: Int
     public var end: Int
 
+    /// One round of a sharded multi-parameter `size`: the grid points it runs (indices into each parameter's
+    /// ascending values) and, for each, `replications` replications from `firstReplication` on (0 while
+    /// screening; the selection's next stages after it).
+    public struct Round: Codable, Equatable, Sendable {
+        public var number: Int
+        public var points: [[Int]]
+        public var firstReplication: Int
+        public init(number: Int, points: [[Int]], firstReplication: Int) {
+            self.number = number
+            self.points = points
+            self.firstReplication = firstReplication
+        }
+    }
+
     public init(flowsim: String, command: String, scenario: String, scenarioHash: String, seed: UInt64, replications: Int,
-                arguments: [String], results: Int = 1, points: Int = 1, shard: Int, shards: Int) {
+                arguments: [String], results: Int = 1, points: Int = 1, group: Int = 1, round: Round? = nil,
+                shard: Int, shards: Int) {
         self.flowsim = flowsim
         self.command = command
         self.scenario = scenario
@@ -81,11 +102,29 @@ public struct ShardHeader: Codable, Equatable, Sendable {
         self.arguments = arguments
         self.results = results
         self.points = points
+        self.group = group == 1 ? nil : group
+        self.round = round
         self.shard = shard
         self.shards = shards
-        let block = Sharding.block(shard: shard, of: shards, replications: points * replications)
-        first = block.lowerBound
-        end = block.upperBound
+        (first, end) = (0, 0)
+        let block = expectedBlock  // computed from the fields above
+        (first, end) = (block.lowerBound, block.upperBound)
+    }
+
+    /// The units shard `shard` of `shards` runs: `Sharding.block` of the groups (whole groups; units if there
+    /// are none).
+    public var expectedBlock: Range<Int> {
+        let g = max(group ?? 1, 1)
+        let b = Sharding.block(shard: shard, of: shards, replications: units / g)
+        return (b.lowerBound * g)..<(b.upperBound * g)
+    }
+
+    /// The replications of point `p` in this shard's block, in the whole run's numbering (a `size` round's
+    /// start added).
+    public func replications(ofPoint p: Int) -> Range<Int> {
+        func part(_ u: Int) -> Int { min(max(u - p * replications, 0), replications) }
+        let start = round?.firstReplication ?? 0
+        return (start + part(first))..<(start + part(end))
     }
 
     /// The fields shards of one run share, by name, for comparing and for messages.
@@ -93,13 +132,17 @@ public struct ShardHeader: Codable, Equatable, Sendable {
         [("format", "\(format) \(version)"), ("flowsim version", flowsim), ("command", command), ("scenario", scenario),
          ("scenario fingerprint", scenarioHash), ("seed", seed), ("replications", "\(replications)"),
          ("options", arguments.joined(separator: " ")), ("results per replication", "\(results)"),
-         ("points", "\(points)"),
+         ("points", "\(points)"), ("units kept together", "\(group ?? 1)"),
+         ("round", round.map { "\($0.number) (\($0.points.count) points from replication \($0.firstReplication))" } ?? "-"),
          ("number of shards", "\(shards)")]
     }
 
-    /// The first shared field in which `other` differs, or nil.
-    public func difference(from other: ShardHeader) -> (name: String, mine: String, theirs: String)? {
-        for (a, b) in zip(sharedFields, other.sharedFields) where a.value != b.value { return (a.name, a.value, b.value) }
+    /// The first shared field in which `other` differs, or nil; fields named in `ignoring` are not compared
+    /// (the rounds of one `size` search differ in their points, replications, round and shards).
+    public func difference(from other: ShardHeader, ignoring: Set<String> = []) -> (name: String, mine: String, theirs: String)? {
+        for (a, b) in zip(sharedFields, other.sharedFields) where a.value != b.value && !ignoring.contains(a.name) {
+            return (a.name, a.value, b.value)
+        }
         return nil
     }
 }
@@ -250,7 +293,8 @@ public enum ShardFile {
             let (scenario, r): (Int, ReplicationResult)
             do { (scenario, r) = try decodeLine(String(line)) } catch let p as Problem { throw Problem("\(path):\(i + 2): \(p.description)") }
             let unit = h.first + i % block
-            let expected = (scenario: h.results > 1 ? i / block : unit / h.replications, replication: unit % h.replications)
+            let expected = (scenario: h.results > 1 ? i / block : unit / h.replications,
+                            replication: (h.round?.firstReplication ?? 0) + unit % h.replications)
             guard r.replication == expected.replication, scenario == expected.scenario else {
                 throw Problem("\(path):\(i + 2): replication \(r.replication) of scenario \(scenario) where replication "
                               + "\(expected.replication) of scenario \(expected.scenario) was expected")
@@ -279,7 +323,7 @@ public enum ShardFile {
         var byShard: [Int: (path: String, header: ShardHeader)] = [:]
         for f in files {
             let h = f.header
-            let block = Sharding.block(shard: h.shard, of: h.shards, replications: h.units)
+            let block = h.expectedBlock
             guard h.first..<h.end == block else {
                 throw Problem("\(f.path): shard \(h.shard) of \(h.shards) should hold units \(block) but holds \(h.first)..<\(h.end)")
             }

@@ -57,9 +57,13 @@ public enum TableWriter {
         return t
     }
 
+    /// `x` with `decimals` decimals; "-" for NaN (nothing to show, e.g. a probability over no sample), "inf"
+    /// and "-inf", and Swift's own description past what an Int holds.
     static func fixed(_ x: Double, _ decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
+        guard x.isFinite else { return x.isNaN ? "-" : x < 0 ? "-inf" : "inf" }
+        guard abs(x) * scale < 9e18 else { return "\(x)" }
         let r = (abs(x) * scale).rounded() / scale
         let whole = Int(r)
         var s = "\(whole)"

@@ -13,9 +13,9 @@ struct Flowsim: ParsableCommand {
         Three jobs: compare options (run, compare; uncertainty: the options over samples of what the scenario does not know), size capacity (sweep, size), and regression runs (regress).
         Check files with validate and see what runs with explain.
         Plan runs with replications (how many for a precision) and warmup (how long a warm-up, by MSER-5).
-        Scale out: run, compare and sweep take --shard K/N (one block of the work per task) and merge joins the shards.
+        Scale out: run, compare, sweep, uncertainty and size take --shard K/N (one block of the work per task; size in rounds) and merge joins the shards.
 
-        Exit codes: 0 ok, 1 run failed, 2 bad input or usage, 3 regression drift.
+        Exit codes: 0 ok, 1 run failed, 2 bad input or usage, 3 regression drift, 4 a sharded size search needs another round.
         Shell completion: flowsim --generate-completion-script bash|zsh|fish
         """,
         version: Version.full,

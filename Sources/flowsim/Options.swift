@@ -57,12 +57,12 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
 }
 
-/// `--set KEY=VALUE`: one value of the scenario overridden from the command line (run, compare, explain), loaded
+/// `--set KEY=VALUE`: one value of the scenario overridden from the command line (run, compare, uncertainty, explain), loaded
 /// as sweep and size load theirs: a small scenario that extends the file.
 struct OverrideOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("""
         KEY=VALUE: override one value of the scenario, KEY a dotted path into the file \
-        (e.g. units.home_support.capacity=200; repeatable). With compare it applies to the baseline and to every option.
+        (e.g. units.home_support.capacity=200; repeatable). With compare and uncertainty it applies to the baseline and to every option.
         """, valueName: "key=value"))
     var sets: [String] = []
 

@@ -29,12 +29,14 @@ func validateShard(_ shard: String?, out: String?) throws {
 }
 
 /// Simulates `work` (scenario s = its position: a spec and the replications of it the shard runs, in the order
-/// the shard file holds them) and writes `--out`/shard-K-of-N.flowsim-shard, all at once (a
+/// the shard file holds them) and writes `folder` (default `--out`)/shard-K-of-N.flowsim-shard, all at once (a
 /// temporary file renamed into place). A complete shard file with the same header is left alone (a resubmitted
 /// task); one from another run is refused (exit 2). Exit 0 once the file is written, even if replications
-/// stopped: `flowsim merge` gives the command's exit code.
-func writeShard(_ header: ShardHeader, work: [(spec: SystemSpec, replications: Range<Int>)], options: RunOptions) throws {
-    let dir = options.out ?? ".", k = header.shard, shards = header.shards
+/// stopped: `flowsim merge` gives the command's exit code. With `metricsOnly` the lines leave out the daily,
+/// monthly and occupancy series (`uncertainty` and `size` read only metrics, warnings and stops).
+func writeShard(_ header: ShardHeader, work: [(spec: SystemSpec, replications: Range<Int>)], options: RunOptions,
+                into folder: String? = nil, metricsOnly: Bool = false) throws {
+    let dir = folder ?? options.out ?? ".", k = header.shard, shards = header.shards
     let path = "\(dir)/\(ShardFile.fileName(shard: k, of: shards))"
     do {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -71,7 +73,7 @@ func writeShard(_ header: ShardHeader, work: [(spec: SystemSpec, replications: R
         Experiment.stream(spec, from: block.lowerBound, replications: block.upperBound, jobs: options.jobs ?? Cores.count,
                           cancellation: interruption, abort: Interrupts.abort, progress: progress.update) { r in
             outcome.add(r)
-            writer.append(ShardFile.encode(r, scenario: s) + "\n")
+            writer.append(ShardFile.encode(metricsOnly ? withoutSeries(r) : r, scenario: s) + "\n")
         }
         progress.finish(finished: outcome.consumed - before)
     }
@@ -102,6 +104,16 @@ func writeShard(_ header: ShardHeader, work: [(spec: SystemSpec, replications: R
     }
 }
 
+/// `r` without its daily, monthly and occupancy series: all `uncertainty` and `size` read of a replication is
+/// its metrics, warnings, stops and broken invariants (decision 196).
+func withoutSeries(_ r: ReplicationResult) -> ReplicationResult {
+    var slim = r
+    slim.daily = []
+    slim.monthly = []
+    slim.occupancy = []
+    return slim
+}
+
 /// Appends replications' lines to a shard's temporary file as they come (in replication order, one at a time).
 final class ShardWriter: @unchecked Sendable {
     let file: StagedFile
@@ -117,7 +129,16 @@ final class ShardWriter: @unchecked Sendable {
 /// The checked shard files of one run, replayed in replication order in place of simulating (`flowsim merge`).
 struct ShardReplay {
     var files: [(path: String, header: ShardHeader)]
-    var header: ShardHeader { files[0].header }
+    var header: ShardHeader
+    /// A sharded `size` search's folder, which holds its recorded rounds; `files` are then the shards of its
+    /// next round (none when every round is recorded, `header` then the last round's).
+    var folder: String?
+
+    init(files: [(path: String, header: ShardHeader)], header: ShardHeader? = nil, folder: String? = nil) {
+        self.files = files
+        self.header = header ?? files[0].header
+        self.folder = folder
+    }
 
     /// Exit 2 unless the scenario as loaded now is the one the shards ran.
     func check(fingerprint: String, seed: UInt64, replications: Int) throws {

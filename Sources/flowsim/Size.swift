@@ -21,6 +21,7 @@ struct Size: ParsableCommand {
         of that frontier by --cost-weights (default: 1 per unit of each parameter, i.e. the fewest places), or,
         with --cost METRIC, the frontier's smallest mean by Kim & Nelson's (2001) fully sequential selection
         within --indifference. It prints the points run against the grid's size. docs/uncertainty.md explains.
+        With --shard K/N --out DIR it runs shard K of the search's next round (the README's "Running on Slurm").
 
         Examples:
           flowsim size scenarios/mk-baseline.yaml --param units.frailty_hub.places --range 10...80 \\
@@ -81,6 +82,13 @@ struct Size: ParsableCommand {
         """)
     var resume = false
 
+    @Option(help: ArgumentHelp("""
+        With several --param: run only shard K of N (0 <= K < N) of the search's next round, given the rounds \
+        `flowsim merge` has recorded in --out DIR (decision 197); merge DIR writes the answer or says another \
+        round is needed (exit 4).
+        """, valueName: "K/N"))
+    var shard: String?
+
     /// The one parameter of the one-parameter search (`--param KEY --range R`, or `--param KEY=R`).
     var param: String { params.first.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 } ?? "" }
     var rangeText: String {
@@ -91,6 +99,11 @@ struct Size: ParsableCommand {
     var isCombination: Bool { params.count > 1 }
 
     func validate() throws {
+        try validateShard(shard, out: common.out)
+        if shard != nil && params.count < 2 {
+            throw ValidationError("--shard works with two or three --param KEY=A...B (a search in rounds); for one parameter, "
+                                  + "`flowsim sweep --shard` runs its range, or run size on one machine.")
+        }
         if resume && common.out == nil { throw ValidationError("--resume needs --out: the folder of the search to finish.") }
         guard (1...3).contains(params.count) else {
             throw ValidationError("Give --param KEY --range A...B for one parameter, or two or three --param KEY=A...B[:STEP].")
@@ -112,8 +125,12 @@ struct Size: ParsableCommand {
         _ = try ParameterValues.parseValues(rangeText, for: "--range")
     }
 
-    func run() throws {
-        if isCombination { return try runCombination() }
+    func run() throws { try execute() }
+
+    /// Runs the search; with `replay` (`flowsim merge` of a sharded search's round) its replications come from
+    /// the recorded rounds (Size+Shard.swift).
+    func execute(replay: ShardReplay? = nil) throws {
+        if isCombination { return try runCombination(replay: replay) }
         guard let goal = Target(parsing: target) else { throw ExitCode(2) }  // checked in validate()
         let values = try ParameterValues.parseValues(rangeText, for: "--range")
         guard let low = values.first, let high = values.last else { throw ExitCode(2) }

@@ -128,10 +128,7 @@ struct SweepCommand: ParsableCommand {
                                      seed: seed, replications: n, arguments: resultArguments, points: grid.count,
                                      shard: k, shards: shards)
             // Unit u is replication u % n of point u / n: each point's part of the block, in point order.
-            func part(_ u: Int, point p: Int) -> Int { min(max(u - p * n, 0), n) }
-            let work = specs.enumerated().map { p, s in
-                (spec: s, replications: part(header.first, point: p)..<part(header.end, point: p))
-            }
+            let work = specs.enumerated().map { p, s in (spec: s, replications: header.replications(ofPoint: p)) }
             return try writeShard(header, work: work, options: common)
         }
         if let replay { try replay.check(fingerprint: base.fingerprint, seed: seed, replications: n) }

@@ -20,12 +20,15 @@ struct UncertaintyCommand: ParsableCommand {
         each scenario is best, per --target the probability each meets it; and a tornado: the partial rank
         correlation of each uncertain value with the difference (or, without options, the baseline's value).
         Writes samples.csv, sample-means.csv, spread.csv, differences.csv, probability-best.csv, targets.csv,
-        tornado.csv, uncertainty.json, and report.html with --report.
+        tornado.csv, uncertainty.json, and report.html with --report. --set KEY=VALUE applies to the baseline
+        and to every option (a plain value over an uncertain one fixes it). --shard K/N runs a block of whole
+        samples (every scenario and replication of each) for `flowsim merge`.
 
         Examples:
           flowsim uncertainty scenarios/mk-uncertain.yaml --samples 50 -r 10
           flowsim uncertainty scenarios/mk-uncertain.yaml scenarios/option-discharge-to-assess.yaml \\
               --samples 50 -r 10 --target 'nctr_percent <= 10' --report
+          flowsim uncertainty scenarios/mk-baseline.yaml --samples 50 -r 10 --shard 3/8 --out shards/mk-u
         """
     )
 
@@ -46,7 +49,14 @@ struct UncertaintyCommand: ParsableCommand {
     @Option(name: .customLong("target"), help: "A target such as 'nctr_percent <= 10': the probability each scenario meets it (repeatable).")
     var targets: [String] = []
 
+    @OptionGroup var overrides: OverrideOptions
+
+    @Option(help: ArgumentHelp("Run only shard K of N (0 <= K < N): a block of whole samples (each with every scenario and replication, common random numbers kept), written to --out DIR as one shard file for `flowsim merge DIR`.",
+                               valueName: "K/N"))
+    var shard: String?
+
     func validate() throws {
+        try validateShard(shard, out: common.out)
         if samples < 2 { throw ValidationError("--samples must be at least 2 (got \(samples)).") }
         if samples > 100_000 { throw ValidationError("--samples must be at most 100000 (got \(samples)).") }
         for t in targets where Target(parsing: t) == nil {
@@ -54,9 +64,22 @@ struct UncertaintyCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() throws { try execute() }
+
+    /// The arguments that change what `uncertainty` writes, as given (no `--out`, `--jobs`, `--quiet`,
+    /// `--shard`), for a shard file and `flowsim merge`.
+    var resultArguments: [String] {
+        var a = [baseline] + options + common.resultArguments + ["--samples", "\(samples)"]
+        a += overrides.sets.flatMap { ["--set", $0] }
+        a += metrics.flatMap { ["--metric", $0] }
+        return a + targets.flatMap { ["--target", $0] }
+    }
+
+    /// Runs the analysis; with `replay` (`flowsim merge`) every sample's replications come from shard files.
+    func execute(replay: ShardReplay? = nil) throws {
         let paths = [baseline] + options
-        let loaded = try paths.map { try loadScenario($0, allowing: common.files.allowDirs) }
+        let sets = try overrides.overrides()
+        let loaded = try paths.map { try loadScenario($0, overrides: sets, allowing: common.files.allowDirs) }
         let seed = common.seed ?? loaded[0].spec.seed
         let n = common.replications ?? loaded[0].replications
         // The dimensions: every scenario's uncertain values, by name; one name must have one law everywhere.
@@ -107,6 +130,17 @@ struct UncertaintyCommand: ParsableCommand {
             }
             specs.append(row)
         }
+        // Point s * scenarios + j is sample s of scenario j; a shard runs whole samples (decision 196).
+        let fingerprint = loaded.map(\.fingerprint).joined(separator: " ")
+        if let shard, let (k, shards) = Sharding.parse(shard) {
+            let header = ShardHeader(flowsim: Version.full, command: "uncertainty", scenario: baseline, scenarioHash: fingerprint,
+                                     seed: seed, replications: n, arguments: resultArguments, points: samples * loaded.count,
+                                     group: loaded.count * n, shard: k, shards: shards)
+            let work = specs.joined().enumerated().map { p, s in (spec: s, replications: header.replications(ofPoint: p)) }
+            return try writeShard(header, work: work, options: common, metricsOnly: true)
+        }
+        if let replay { try replay.check(fingerprint: fingerprint, seed: seed, replications: n) }
+        let replayed = try replay?.resultsByScenario()
         let folder = try openOutputFolder(common.out, name: "uncertainty-\(loaded[0].spec.name)")
         defer { folder.close() }
         var analysis = UncertaintyAnalysis(scenarios: loaded.map(\.spec.name), dimensions: dimensions.map(\.name),
@@ -116,8 +150,9 @@ struct UncertaintyCommand: ParsableCommand {
         sampling: for s in 0..<samples {
             for j in loaded.indices {
                 if interruption.isCancelled { break sampling }
-                let results = runReplications(specs[s][j], replications: n, jobs: common.jobs, quiet: common.quiet,
-                                              label: "sample \(s + 1)/\(samples) \(loaded[j].spec.name)")
+                let results = replayed?[s * loaded.count + j]
+                    ?? runReplications(specs[s][j], replications: n, jobs: common.jobs, quiet: common.quiet,
+                                       label: "sample \(s + 1)/\(samples) \(loaded[j].spec.name)")
                 guard results.count == n else { break sampling }
                 // Warnings are gathered per scenario over every sample and printed once at the end.
                 for r in results { outcomes[j].add(r) }
@@ -150,7 +185,7 @@ struct UncertaintyCommand: ParsableCommand {
         }
         try commit(folder, files, manifest: Manifest(command: "uncertainty", scenario: baseline, scenarioName: loaded[0].spec.name,
                                                      scenarioHash: loaded[0].fingerprint, seed: seed, replications: n,
-                                                     options: options, incomplete: finished < samples))
+                                                     options: options, overrides: overrides.sets, incomplete: finished < samples))
         if !common.quiet || finished < samples {
             printError("wrote \(folder.path)/" + (finished < samples ? " (incomplete: \(finished) of \(samples) samples)" : ""))
         }

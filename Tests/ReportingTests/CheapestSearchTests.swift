@@ -84,6 +84,57 @@ final class CheapestSearchTests: XCTestCase {
         XCTAssertEqual(allCalls, 2, "the top of the first line, then its bottom: the lowest corner")
     }
 
+    // MARK: Rounds (size --shard, decision 197)
+
+    /// The screening in rounds of `limit` points from `nextPoints`, each round's points evaluated by `rule`.
+    func rounds(_ sizes: [Int], limit: Int, _ rule: ([Int]) -> Bool) -> (rounds: [[[Int]]], known: [[Int]: Bool]) {
+        var known: [[Int]: Bool] = [:], rounds: [[[Int]]] = []
+        while true {
+            let next = CheapestSearch.nextPoints(sizes: sizes, known: known, limit: limit)
+            if next.isEmpty { return (rounds, known) }
+            XCTAssertLessThanOrEqual(next.count, limit)
+            XCTAssertTrue(next.allSatisfy { known[$0] == nil }, "a round runs only points not known")
+            for p in next { known[p] = rule(p) }
+            rounds.append(next)
+            if rounds.count > 1000 { XCTFail("no end"); return (rounds, known) }
+        }
+    }
+
+    func testRoundsGiveTheScreeningOfOneMachineWhateverTheirSize() {
+        let rules: [(sizes: [Int], rule: ([Int]) -> Bool)] = [
+            ([26, 18], { $0[0] >= 10 && $0[1] >= 6 }), ([20, 20], { ($0[0] + 1) * ($0[1] + 1) >= 50 }),
+            ([6, 6, 6], { $0.reduce(0, +) >= 8 }), ([10, 10], { _ in false }), ([10, 10], { _ in true }), ([1, 7], { $0[1] >= 3 })]
+        for (sizes, rule) in rules {
+            let (direct, _) = screen(sizes, rule)
+            for limit in [1, 3, 8] {
+                let (rs, known) = rounds(sizes, limit: limit, rule)
+                // The screening replayed from the rounds' answers is the one-machine screening, run order included.
+                let replayed = CheapestSearch.screen(sizes: sizes) { known[$0]! }
+                XCTAssertEqual(replayed, direct, "\(sizes) limit \(limit)")
+                if limit == 1 {
+                    XCTAssertEqual(rs, direct.run.map { [$0.point] }, "one point a round: the points one machine runs, in order")
+                } else {
+                    XCTAssertLessThanOrEqual(rs.count, direct.run.count, "\(sizes) limit \(limit)")
+                }
+            }
+        }
+        // Three points a round halve the rounds of the staircase (each round decides two steps of the bisection).
+        let rule: ([Int]) -> Bool = { ($0[0] + 1) * ($0[1] + 1) >= 50 }
+        let one = rounds([20, 20], limit: 1, rule).rounds.count, three = rounds([20, 20], limit: 3, rule).rounds.count
+        XCTAssertLessThanOrEqual(three, one * 2 / 3, "\(three) rounds of 3 against \(one) of 1")
+    }
+
+    func testARoundStopsAtAPointWhoseReplicationsStopped() {
+        let sizes = [5, 5]
+        let first = CheapestSearch.nextPoints(sizes: sizes, known: [:], limit: 1)
+        XCTAssertEqual(first, [[0, 4]], "the top of the first line")
+        XCTAssertEqual(CheapestSearch.nextPoints(sizes: sizes, known: [:], stops: [[0, 4]], limit: 5), [])
+        // The top's two branches: feasible, its bottom [0, 0]; infeasible, the top of the last line [4, 4].
+        XCTAssertEqual(CheapestSearch.nextPoints(sizes: sizes, known: [:], limit: 3), [[0, 4], [0, 0], [4, 4]])
+        // A stop at [0, 0] ends that branch; the round is filled from the other one ([4, 4] feasible: its bottom).
+        XCTAssertEqual(CheapestSearch.nextPoints(sizes: sizes, known: [:], stops: [[0, 0]], limit: 3), [[0, 4], [4, 4], [4, 0]])
+    }
+
     func testBisectionOrderVisitsEveryIndexOnceEndsFirst() {
         XCTAssertEqual(CheapestSearch.bisectionOrder(1), [0])
         XCTAssertEqual(CheapestSearch.bisectionOrder(5), [0, 4, 2, 1, 3])

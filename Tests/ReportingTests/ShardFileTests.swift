@@ -170,6 +170,59 @@ final class ShardFileTests: XCTestCase {
         XCTAssertEqual(try ShardFile.plan(all).map(\.header.end).last, 15)
     }
 
+    /// uncertainty (decision 196): units are (sample x scenario) x replication, and a shard takes whole samples.
+    func testUncertaintyShardsHoldWholeSamples() throws {
+        for samples in 1...12 {
+            for n in 1...15 {
+                let scenarios = 2, r = 3
+                var next = 0
+                for k in 0..<n {
+                    let h = ShardHeader(flowsim: "v", command: "uncertainty", scenario: "s.yaml", scenarioHash: "h", seed: 1,
+                                        replications: r, arguments: [], points: samples * scenarios, group: scenarios * r, shard: k, shards: n)
+                    XCTAssertEqual(h.first, next, "samples \(samples) N \(n) shard \(k)")
+                    XCTAssertEqual(h.first % (scenarios * r), 0, "whole samples")
+                    XCTAssertEqual((h.end - h.first) / (scenarios * r), Sharding.block(shard: k, of: n, replications: samples).count)
+                    // Each point's replications in the block: all of them or none.
+                    for p in 0..<(samples * scenarios) { XCTAssertTrue([0, r].contains(h.replications(ofPoint: p).count)) }
+                    next = h.end
+                }
+                XCTAssertEqual(next, samples * scenarios * r)
+            }
+        }
+        let run = header(0, of: 2)
+        XCTAssertFalse(ShardFile.headerLine(run).contains("group") || ShardFile.headerLine(run).contains("round"),
+                       "run, compare and sweep headers are as before")
+    }
+
+    /// size rounds (decision 197): a selection round holds replications from its first on; rounds of one search
+    /// differ only in the round's fields.
+    func testASizeRoundHoldsReplicationsFromItsFirst() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowsim-shard-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let round = ShardHeader.Round(number: 3, points: [[1, 4], [2, 3]], firstReplication: 10)
+        let h = ShardHeader(flowsim: "v", command: "size", scenario: "s.yaml", scenarioHash: "h", seed: 1, replications: 3,
+                            arguments: ["s.yaml"], points: 2, round: round, shard: 1, shards: 2)
+        XCTAssertEqual([h.first, h.end], [3, 6])
+        XCTAssertEqual(h.replications(ofPoint: 0), 13..<13)
+        XCTAssertEqual(h.replications(ofPoint: 1), 10..<13)
+        func write(_ replications: [Int]) throws {
+            let body = replications.map { ShardFile.encode(result($0), scenario: 1) + "\n" }.joined()
+            try (ShardFile.headerLine(h) + "\n" + body + ShardFile.trailerLine(count: 3) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try write([10, 11, 12])
+        XCTAssertEqual(try ShardFile.readEntries(path).entries.map(\.result.replication), [10, 11, 12])
+        XCTAssertEqual(try ShardFile.readHeader(path), h, "the round reads back")
+        try write([0, 1, 2])
+        XCTAssertThrowsError(try ShardFile.read(path)) { XCTAssertTrue("\($0)".contains("replication 10 of scenario 1 was expected"), "\($0)") }
+        var other = h
+        other.round?.number = 4
+        other.replications = 8
+        XCTAssertEqual(other.difference(from: h)?.name, "replications")
+        XCTAssertNil(other.difference(from: h, ignoring: ["replications", "points", "round", "number of shards"]))
+        other.seed = "2"
+        XCTAssertEqual(other.difference(from: h, ignoring: ["replications", "round"])?.name, "seed")
+    }
+
     func testMergePlanRefusesMixesGapsAndOverlaps() throws {
         let all = (0..<4).map { (path: "d/shard-\($0)-of-4", header: header($0, of: 4)) }
         XCTAssertEqual(try ShardFile.plan(all.reversed()).map(\.header.shard), [0, 1, 2, 3])

@@ -87,4 +87,21 @@ final class UncertaintyReportTests: XCTestCase {
         XCTAssertEqual(r.files().map(\.0), ["samples.csv", "sample-means.csv", "spread.csv", "differences.csv",
                                             "probability-best.csv", "targets.csv", "tornado.csv", "uncertainty.json"])
     }
+
+    /// A metric with no value in any sample (the acute occupancy of a system without an acute ward) has no
+    /// probability best or of meeting a target: the text and the page show "-" (it trapped converting NaN).
+    func testAMetricWithoutValuesShowsADashNotATrap() throws {
+        var a = UncertaintyAnalysis(scenarios: ["base", "option"], dimensions: ["x"], points: [[0.2], [0.7]],
+                                    metrics: ["nctr_percent"], replications: 2)
+        a.means = [[[.nan], [.nan]], [[.nan], [.nan]]]
+        XCTAssertTrue(try XCTUnwrap(a.probabilityBest().first).probabilities.allSatisfy(\.isNaN))
+        let r = UncertaintyReport(analysis: a, targets: [Target(metric: "nctr_percent", comparison: .atMost, value: 5)],
+                                  laws: [("x", "uniform(0, 1)")], planned: 2)
+        let text = r.text()
+        XCTAssertTrue(text.contains("P(nctr_percent <= 5.0): base -, option -"), text)
+        XCTAssertTrue(text.contains("best (share of samples)\nmetric        base  option\n------------  ----  ------\nnctr_percent     -       -\n"), text)
+        XCTAssertNil(xmlError(HTMLReport.render(title: "u", run: nil, uncertainty: r)))
+        XCTAssertEqual([TableWriter.fixed(.infinity, 2), TableWriter.fixed(-.infinity, 1), TableWriter.fixed(1e300, 2),
+                        TableWriter.fixed(-0.004, 2)], ["inf", "-inf", "1e+300", "0.00"])
+    }
 }
