@@ -6,9 +6,10 @@
       did not name itself), `rep` and the --meta fields, and appends it to FILE (JSON lines).
 
   summarize.py report FILE [--strict]
-      Prints the table (median over reps per engine and model), the flowsim/peer ratios of
-      median events/s, and the PASS/MISS lines for the targets. With --strict the exit status
-      is 1 if any target is missed.
+      Prints the table (median over reps per engine and model), the flowsim/peer ratios (the C heap,
+      SimPy, Ciw) of median events/s, the whole model's events/s against the engine's tandem, and
+      the PASS/MISS lines for the targets. With --strict the exit status is 1 if any target is
+      missed.
 """
 import argparse
 import json
@@ -25,13 +26,27 @@ TARGET_WHOLE_MODEL_SECONDS = 10.0  # 100 replication-years of mk-baseline on 2 c
 TARGET_WHOLE_MODEL_RSS_MB = 200.0
 TARGET_TANDEM_RSS_MB = 50.0       # flowsim tandem peak RSS
 TARGET_RATIO_VS_SIMPY = 60.0      # flowsim / SimPy median events/s, each model
-ENGINE_ORDER = ("flowsim", "simpy", "ciw")
-PEERS = (("simpy", "SimPy"), ("ciw", "Ciw"))
+TARGET_RATIO_VS_C = 0.8           # flowsim / the C heap median events/s, each model (issue 16)
+TARGET_WHOLE_VS_TANDEM = 0.17     # whole-model / engine-tandem events/s (issue 16: <= 2,000 instructions/event)
+ENGINE_ORDER = ("flowsim", "c", "simpy", "ciw")
+PEERS = (("c", "C heap"), ("simpy", "SimPy"), ("ciw", "Ciw"))
 
 
 def family(engine):
     """'simpy-4.1.2' -> 'simpy'."""
     return engine.split("-", 1)[0].lower()
+
+
+def adapt_c_heap(d, rss_kb):
+    """The C heap baseline's own keys (../shared/reference/peer-bench/c_des.c) in the contract's names."""
+    d = dict(d)
+    d.setdefault("arrivals", d.get("n"))
+    d.setdefault("sim_seconds", d.get("sim_s"))
+    d.setdefault("events_per_second", d.get("events_per_s_sim"))
+    if "mean_wait_A" in d:
+        d.setdefault("mean_wait_a", d["mean_wait_A"])
+    d.setdefault("peak_rss_mb", rss_kb / 1024 if rss_kb > 0 else float("nan"))
+    return d
 
 
 def cmd_record(args):
@@ -48,6 +63,8 @@ def cmd_record(args):
         d = json.loads(line)
     except json.JSONDecodeError as e:
         sys.exit(f"summarize record: bad JSON from {args.engine} ({e}): {line}")
+    if args.c_heap_rss_kb is not None:
+        d = adapt_c_heap(d, args.c_heap_rss_kb)
     missing = [k for k in REQUIRED if k not in d]
     if missing:
         sys.exit(f"summarize record: {args.engine} output lacks {', '.join(missing)}: {line}")
@@ -164,7 +181,7 @@ def cmd_report(args):
         ("engine", "model", "N", "reps", "median events/s", "median sim s", "peak RSS MB",
          "result"),
         [(r["engine"], r["model"], fmt_n(r["n"]), r["reps"], fmt_rate(r["eps"]),
-          f"{r['secs']:.3f}", f"{r['rss']:.1f}", r["result"]) for r in rows],
+          f"{r['secs']:.3f}", "-" if r["rss"] != r["rss"] else f"{r['rss']:.1f}", r["result"]) for r in rows],
         "<<>>>>><")
     ns = {r["n"] for r in rows}
     if len(ns) > 1:
@@ -179,13 +196,16 @@ def cmd_report(args):
     ratio_rows = []
     ratios = {}
     for model in models:
+        if not any(find(rows, fam, model) for fam, _ in PEERS):
+            continue  # e.g. the whole model: no peer runs it
         fs = find(rows, "flowsim", model)
         cells = [model]
         for fam, _ in PEERS:
             peer = find(rows, fam, model)
             if peer and peer["eps"] > 0:
                 ratios[(fam, model)] = fs["eps"] / peer["eps"]
-                cells.append(f"{ratios[(fam, model)]:.1f}x")
+                x = ratios[(fam, model)]
+                cells.append(f"{x:.2f}x" if x < 10 else f"{x:.1f}x")
             else:
                 cells.append("-")
         ratio_rows.append(cells)
@@ -195,11 +215,15 @@ def cmd_report(args):
                     ratio_rows, "<" + ">" * len(PEERS))
 
     whole = [r for r in rows if r["wall100"] is not None]
+    tandem = find(rows, "flowsim", "tandem")
     if whole:
         print("\nWhole model (one replication-year on one thread; replications on several cores)")
-        print_table(("scenario", "events/s", "wall s per 100 replication-years", "cores", "peak RSS MB"),
-                    [(r["model"], fmt_rate(r["eps"]), f"{r['wall100']:.2f}", r["jobs"], f"{r['rss']:.1f}")
-                     for r in whole], "<>>>>")
+        print_table(("scenario", "events/s", "/ engine tandem", "wall s per 100 replication-years", "cores",
+                     "peak RSS MB"),
+                    [(r["model"], fmt_rate(r["eps"]),
+                      f"{r['eps'] / tandem['eps']:.3f}" if tandem and tandem["eps"] > 0 else "-",
+                      f"{r['wall100']:.2f}", r["jobs"], f"{r['rss']:.1f}")
+                     for r in whole], "<>>>>>")
 
     print("\nTargets")
     checks = []
@@ -230,6 +254,20 @@ def cmd_report(args):
             checks.append(("PASS" if x >= TARGET_RATIO_VS_SIMPY else "MISS", label, f"{x:.1f}x"))
         else:
             checks.append(("SKIP", label, "no SimPy run"))
+    for model in ("mmc", "tandem"):
+        label = f"flowsim/C heap {model} >= {TARGET_RATIO_VS_C:.1f}x"
+        if ("c", model) in ratios:
+            x = ratios[("c", model)]
+            checks.append(("PASS" if x >= TARGET_RATIO_VS_C else "MISS", label, f"{x:.2f}x"))
+        else:
+            checks.append(("SKIP", label, "no C heap run"))
+    for r in whole:
+        label = f"{r['model']}: whole-model/engine-tandem events/s >= {TARGET_WHOLE_VS_TANDEM:.2f}"
+        if tandem and tandem["eps"] > 0:
+            x = r["eps"] / tandem["eps"]
+            checks.append(("PASS" if x >= TARGET_WHOLE_VS_TANDEM else "MISS", label, f"{x:.3f}"))
+        else:
+            checks.append(("SKIP", label, "no engine tandem run"))
     for status, label, detail in checks:
         print(f"{status}  {label}  ({detail})")
     missed = sum(1 for c in checks if c[0] == "MISS")
@@ -247,6 +285,8 @@ def main():
     r.add_argument("--engine", required=True, help="engine name if the run does not give one")
     r.add_argument("--rep", type=int, required=True)
     r.add_argument("--meta", action="append", default=[], metavar="KEY=VALUE")
+    r.add_argument("--c-heap-rss-kb", type=float, default=None, metavar="KB",
+                   help="the run is the C heap baseline's: map its keys, peak RSS from /usr/bin/time (0: unknown)")
     r.set_defaults(func=cmd_record)
     s = sub.add_parser("report", help="print the summary of a .jsonl file")
     s.add_argument("file")
