@@ -247,20 +247,14 @@ def cmd_report(args):
     else:
         checks.append(("PASS" if fs["rss"] < TARGET_TANDEM_RSS_MB else "MISS", label,
                        f"{fs['rss']:.1f} MB at N = {fmt_n(fs['n'])}"))
-    for model in ("mmc", "tandem"):
-        label = f"flowsim/SimPy {model} >= {TARGET_RATIO_VS_SIMPY:.0f}x"
-        if ("simpy", model) in ratios:
-            x = ratios[("simpy", model)]
-            checks.append(("PASS" if x >= TARGET_RATIO_VS_SIMPY else "MISS", label, f"{x:.1f}x"))
-        else:
-            checks.append(("SKIP", label, "no SimPy run"))
-    for model in ("mmc", "tandem"):
-        label = f"flowsim/C heap {model} >= {TARGET_RATIO_VS_C:.1f}x"
-        if ("c", model) in ratios:
-            x = ratios[("c", model)]
-            checks.append(("PASS" if x >= TARGET_RATIO_VS_C else "MISS", label, f"{x:.2f}x"))
-        else:
-            checks.append(("SKIP", label, "no C heap run"))
+    for fam, name, target, digits in (("simpy", "SimPy", TARGET_RATIO_VS_SIMPY, 1), ("c", "C heap", TARGET_RATIO_VS_C, 2)):
+        for model in ("mmc", "tandem"):
+            label = f"flowsim/{name} {model} >= {target:g}x"
+            if (fam, model) in ratios:
+                x = ratios[(fam, model)]
+                checks.append(("PASS" if x >= target else "MISS", label, f"{x:.{digits}f}x"))
+            else:
+                checks.append(("SKIP", label, f"no {name} run"))
     for r in whole:
         label = f"{r['model']}: whole-model/engine-tandem events/s >= {TARGET_WHOLE_VS_TANDEM:.2f}"
         if tandem and tandem["eps"] > 0:
