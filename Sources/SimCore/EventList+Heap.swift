@@ -78,7 +78,7 @@ public final class HeapEventList<Payload>: EventList {
         while i > 0 {
             let parent = (i &- 1) >> 2
             if !e.precedes(h[parent]) { break }
-            (h + i).moveInitialize(from: h + parent, count: 1)
+            (h + i).initialize(to: (h + parent).move())  // a hole move: no overlap check, unlike moveInitialize
             i = parent
         }
         (h + i).initialize(to: e)
@@ -200,13 +200,13 @@ public final class HeapEventList<Payload>: EventList {
                     k &+= 1
                 }
             }
-            (h + i).moveInitialize(from: c + m, count: 1)
+            (h + i).initialize(to: (c + m).move())
             i = first &+ m
         }
         while i > 0 {
             let parent = (i &- 1) >> 2
             if !last.precedes(h[parent]) { break }
-            (h + i).moveInitialize(from: h + parent, count: 1)
+            (h + i).initialize(to: (h + parent).move())  // a hole move: no overlap check, unlike moveInitialize
             i = parent
         }
         (h + i).initialize(to: last)
