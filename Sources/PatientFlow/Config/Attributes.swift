@@ -119,7 +119,7 @@ public struct Keyed<Value: Sendable>: Sendable {
     }
 
     /// The value for a patient with `attributes` whose drawn next destination is `next`.
-    @inlinable public func value(_ attributes: AttributeValues, next: Int = 0) -> Value {
+    @inlinable @inline(__always) public func value(_ attributes: AttributeValues, next: Int = 0) -> Value {
         storage.values[slot(attributes, next)]
     }
 
@@ -177,7 +177,8 @@ extension Keyed where Value == Distribution {
     /// One draw from the distribution for `attributes` (and `next`), read in place: a distribution with an
     /// object inside (an empirical table) is not copied out of the table, so nothing is retained.
     /// - Complexity: O(1).
-    @inlinable public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomSource) -> Double {
+    @inlinable @inline(__always)
+    public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomSource) -> Double {
         let i = slot(attributes, next)
         return storage.values.withUnsafeBufferPointer { $0[i].sample(stream) }
     }
