@@ -231,11 +231,11 @@ public final class ResourcePool {
         fill(r.index, now)
     }
 
-    /// The next resource whose place started a turnaround since the last call (the model schedules its end).
-    /// - Complexity: O(1).
     /// Whether a turnaround started since the last `nextTurnaround()` returned nil (one comparison, inline).
     @inlinable public var hasTurnarounds: Bool { turnaroundHead < turnarounds.count }
 
+    /// The next resource whose place started a turnaround since the last call (the model schedules its end).
+    /// - Complexity: O(1).
     @inlinable public func nextTurnaround() -> ResourceID? {
         guard turnaroundHead < turnarounds.count else { return nil }
         let i = turnarounds[turnaroundHead]
@@ -358,11 +358,11 @@ public final class ResourcePool {
 
     func freeCount(_ i: Int) -> Int { max(0, units[i].capacity - units[i].busy - units[i].turning) }
 
-    /// The next grant not yet handled by the model, oldest first.
-    /// - Complexity: O(1).
     /// Whether a grant is waiting to be taken by `nextGrant()` (one comparison, inline).
     @inlinable public var hasGrants: Bool { pendingHead < pending.count }
 
+    /// The next grant not yet handled by the model, oldest first.
+    /// - Complexity: O(1).
     @inlinable public func nextGrant() -> Grant? {
         guard pendingHead < pending.count else { return nil }
         let g = pending[pendingHead]
