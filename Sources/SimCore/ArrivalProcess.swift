@@ -53,9 +53,15 @@ public struct RateProfile: PiecewiseConstantRate {
     /// The rate per minute on `day` before the hour-of-day shape: weekday, month and growth (growth evaluated
     /// at `time`, the start of the hour, or of the day when cached per day).
     public func dailyRate(day: Int, at time: SimTime) -> Double {
+        dailyRate(day: day, at: time, logGrowth: growthPerYear != 0 ? _cLog1p(growthPerYear) : 0)
+    }
+
+    /// `dailyRate(day:at:)` given log(1 + growth), for a caller that asks every day and works it out once: growth
+    /// is exp(years x log(1 + g)).
+    func dailyRate(day: Int, at time: SimTime, logGrowth: Double) -> Double {
         var r = perDay / Duration.day * dayOfWeek[calendar.weekday(ofDay: day)]
             * monthOfYear[calendar.date(ofDay: day).month - 1]
-        if growthPerYear != 0 { r *= pow1p(growthPerYear, time / (365 * Duration.day)) }
+        if growthPerYear != 0 { r *= _cExp(time / (365 * Duration.day) * logGrowth) }
         return r
     }
 }
@@ -74,7 +80,7 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
     /// (`table[49..<73]`, a copy read without array checks): one small buffer owned by this object.
     private let table = UnsafeMutablePointer<Double>.allocate(capacity: 73)
 
-    /// log(1 + growth), worked out once: the day's growth factor is exp(years x this), as `pow1p` makes it.
+    /// log(1 + growth), worked out once (`RateProfile.dailyRate(day:at:logGrowth:)`).
     private let logGrowth: Double
 
     public init(_ profile: RateProfile) {
@@ -93,11 +99,7 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
 
     private func fill(day: Int) {
         cachedDay = day
-        // `profile.dailyRate(day:at:)` with log(1 + g) kept: the same arithmetic, one logarithm fewer a day.
-        var rate = profile.perDay / Duration.day * profile.dayOfWeek[profile.calendar.weekday(ofDay: day)]
-            * profile.monthOfYear[profile.calendar.date(ofDay: day).month - 1]
-        if profile.growthPerYear != 0 { rate *= _cExp(Double(day) * Duration.day / (365 * Duration.day) * logGrowth) }
-        cachedRate = rate
+        cachedRate = profile.dailyRate(day: day, at: Double(day) * Duration.day, logGrowth: logGrowth)
         var sum = 0.0
         table[48] = 0
         for h in stride(from: 23, through: 0, by: -1) {
@@ -280,4 +282,3 @@ public struct UniformDailyArrivals: Sendable {
     }
 }
 
-func pow1p(_ g: Double, _ years: Double) -> Double { _cExp(years * _cLog1p(g)) }

@@ -102,6 +102,13 @@ final class EmergencyDepartmentUnit: FlowUnit {
         let whenClosed: Int?
         let ambulanceOverflow: Int?
 
+        /// The area a streamed patient is passed on to because this one is closed at `t`, or nil if it is open
+        /// (or has nowhere to pass patients on to).
+        func redirect(at t: SimTime) -> Int? {
+            guard let hours, !hours.isOpen(at: t) else { return nil }
+            return whenClosed
+        }
+
         init(discipline: EDArea.Discipline, assessment: Keyed<Distribution>, route: Keyed<Outcome>,
              teamRoutes: [Keyed<Outcome>?], type: EDArea.AttendanceType, hours: OpeningHours?, whenClosed: Int?,
              ambulanceOverflow: Int?) {
@@ -150,9 +157,7 @@ final class EmergencyDepartmentUnit: FlowUnit {
         var a = 0
         if let streaming { a = streaming.sample(s.patients[p].attributes, streams.stream) }
         var hops = 0
-        while hops < areas.count, let next = areaRefs.with(a, { area in
-            area.hours.map { !$0.isOpen(at: s.sim.now) } == true ? area.whenClosed : nil
-        }) {
+        while hops < areas.count, let next = areaRefs.with(a, { $0.redirect(at: s.sim.now) }) {
             a = next
             hops += 1
         }
