@@ -119,10 +119,11 @@ extension SystemSimulation {
     /// The episode's record leaves the system (an exit, or a stay ended by a 91-day event).
     func removePatient(_ p: Int) {
         if patients[p].nctrSlot >= 0 { removeNCTRPatient(p) }
-        let pt = patients.remove(p)
+        let person = Int(patients[p].person)
+        patients.remove(p)
         conservation.left += 1
         conservation.present -= 1
-        if persons[Int(pt.person)].patient == Int32(p) { persons[Int(pt.person)].patient = -1 }
+        if persons[person].patient == Int32(p) { persons[person].patient = -1 }
     }
 
     /// An acute admission: a readmission within 30 days if the person's last discharge was that recent.

@@ -13,6 +13,8 @@ import Stochastics
 /// `+Results` what a replication reports.
 public final class SystemSimulation {
     typealias Sim = Simulator<HeapEventList<FlowEvent>>
+    /// The event list's buckets (`Simulator.bucketFutureEvents`): their width and how many.
+    static let eventBucketWidth = 15 * Duration.minute, eventBuckets = 16_384
 
     public let spec: SystemSpec
     public let replication: Int
@@ -128,6 +130,9 @@ public final class SystemSimulation {
             for (place, reserve) in zip(ward.places, ward.reserves) { pool.setOverflowReserve(place.resource, reserve) }
         }
         arrivalStreams = ArrivalStream.build(spec: spec, replication: replication)
+        // Most events are due minutes to days ahead: buckets of a quarter of an hour over 170 days keep the heap
+        // to the events of the next quarter (decision 86).
+        sim.bucketFutureEvents(width: Self.eventBucketWidth, count: Self.eventBuckets)
         unitRefs = Borrowed(built)
         placeRefs = Borrowed(placeOf)
         streamRefs = Borrowed(arrivalStreams)

@@ -59,8 +59,13 @@ public struct RateProfile: PiecewiseConstantRate {
     /// `dailyRate(day:at:)` given log(1 + growth), for a caller that asks every day and works it out once: growth
     /// is exp(years x log(1 + g)).
     func dailyRate(day: Int, at time: SimTime, logGrowth: Double) -> Double {
-        var r = perDay / Duration.day * dayOfWeek[calendar.weekday(ofDay: day)]
-            * monthOfYear[calendar.date(ofDay: day).month - 1]
+        dailyRate(day: day, at: time, logGrowth: logGrowth, month: calendar.date(ofDay: day).month)
+    }
+
+    /// `dailyRate(day:at:logGrowth:)` given the month (1 ... 12) of `day`, for a caller that knows it.
+    @inline(__always)
+    func dailyRate(day: Int, at time: SimTime, logGrowth: Double, month: Int) -> Double {
+        var r = perDay / Duration.day * dayOfWeek[calendar.weekday(ofDay: day)] * monthOfYear[month - 1]
         if growthPerYear != 0 { r *= _cExp(time / (365 * Duration.day) * logGrowth) }
         return r
     }
@@ -74,11 +79,14 @@ public struct RateProfile: PiecewiseConstantRate {
 public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendable {
     public let profile: RateProfile
     @exclusivity(unchecked) private var cachedDay = Int.min
-    @exclusivity(unchecked) private var cachedRate = 0.0
+    /// The days `monthStart ..< monthEnd` are the calendar month `month` (1 ... 12) of the last day filled: the
+    /// month changes a dozen times a year, so a fill rarely converts a day to a date.
+    @exclusivity(unchecked) private var monthStart = 0, monthEnd = 0, month = 1
     /// The cached day's rate per minute in each hour (`table[0..<24]`), the expected arrivals from each
-    /// hour's start to the end of the day (`table[24...48]`, the last 0), and the profile's hour-of-day shape
-    /// (`table[49..<73]`, a copy read without array checks): one small buffer owned by this object.
-    private let table = UnsafeMutablePointer<Double>.allocate(capacity: 73)
+    /// hour's start to the end of the day (`table[24...48]`, the last 0), the profile's hour-of-day shape
+    /// (`table[49..<73]`, a copy read without array checks) and the expected arrivals in each whole hour, the
+    /// rate times 60 minutes (`table[73..<97]`): one small buffer owned by this object.
+    private let table = UnsafeMutablePointer<Double>.allocate(capacity: 97)
 
     /// log(1 + growth), worked out once (`RateProfile.dailyRate(day:at:logGrowth:)`).
     private let logGrowth: Double
@@ -86,8 +94,8 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
     public init(_ profile: RateProfile) {
         self.profile = profile
         logGrowth = profile.growthPerYear != 0 ? _cLog1p(profile.growthPerYear) : 0
-        table.initialize(repeating: 0, count: 49)
-        (table + 49).initialize(from: profile.hourOfDay, count: 24)
+        table.initialize(repeating: 0, count: 97)
+        (table + 49).update(from: profile.hourOfDay, count: 24)
     }
 
     deinit { table.deallocate() }
@@ -99,14 +107,24 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
 
     private func fill(day: Int) {
         cachedDay = day
-        cachedRate = profile.dailyRate(day: day, at: Double(day) * Duration.day, logGrowth: logGrowth)
+        if day < monthStart || day >= monthEnd {
+            let date = profile.calendar.date(ofDay: day)
+            month = date.month
+            monthStart = day - (date.day - 1)
+            monthEnd = monthStart + CivilDate.daysIn(month: date.month, year: date.year)
+        }
+        let rate = profile.dailyRate(day: day, at: Double(day) * Duration.day, logGrowth: logGrowth, month: month)
+        // From the last hour back, so each hour's expected arrivals to the end of the day is one sum.
         var sum = 0.0
-        table[48] = 0
-        for h in stride(from: 23, through: 0, by: -1) {
-            let r = cachedRate * table[49 + h]
+        var h = 23
+        while h >= 0 {
+            let r = rate * table[49 &+ h]
             table[h] = r
-            sum += r * Duration.hour
-            table[24 + h] = sum
+            let whole = r * Duration.hour
+            table[73 &+ h] = whole
+            sum += whole
+            table[24 &+ h] = sum
+            h &-= 1
         }
     }
 
@@ -163,27 +181,49 @@ public final class DailyCachedProfile: PiecewiseConstantRate, @unchecked Sendabl
 
     /// Spends `remaining` over the cached day's hours from hour `h` on (the day starting at `dayStart`), from
     /// `now`, until an arrival (`done`, with the arrival, or nil if it is not before `horizon`), the horizon
-    /// (`done`, nil) or the end of the day (not done; `now` is then the next day's start). Hour starts are whole
-    /// minutes, so `dayStart + (h + 1) x hour` is exactly the previous hour's end plus an hour.
+    /// (`done`, nil) or the end of the day (not done; `now` is then the next day's start).
+    ///
+    /// The arithmetic is that of a walk hour by hour through `segment`: in hour `h`, from `now` to its end, an
+    /// arrival comes if `remaining <= rate x (end - now)`, at `now + remaining / rate`; else that much is spent.
+    /// Hour starts are whole minutes, so after the first hour `end - now` is exactly 60 and `rate x 60` is the
+    /// table's whole-hour figure: those hours are a compare and a subtraction each. An hour with rate 0 spends
+    /// nothing and brings no arrival.
     @inline(__always)
     private func walkHours(from h: Int, dayStart: SimTime, _ now: inout SimTime, _ remaining: inout Double,
                            _ horizon: SimTime) -> (done: Bool, arrival: SimTime?) {
         var h = h
-        while h < 24 {
-            if now >= horizon { return (true, nil) }
-            let r = table[h], end = dayStart + Double(h + 1) * Duration.hour
-            if r > 0 {
-                let capacity = r * (end - now)
-                if remaining <= capacity {
-                    let arrival = now + remaining / r
-                    return (true, arrival < horizon ? arrival : nil)
-                }
-                remaining -= capacity
+        guard h < 24 else { return (false, nil) }
+        if now >= horizon { return (true, nil) }
+        let r = table[h]
+        if r > 0 {
+            let capacity = r * (dayStart + Double(h + 1) * Duration.hour - now)
+            if remaining <= capacity {
+                let arrival = now + remaining / r
+                return (true, arrival < horizon ? arrival : nil)
             }
-            now = end
-            h += 1
+            remaining -= capacity
         }
-        return (false, nil)
+        h &+= 1
+        // The hours that start before the horizon (all the rest of the day, unless the run ends in it).
+        var limit = 24
+        if horizon < dayStart + Duration.day {
+            limit = h
+            while limit < 24 && dayStart + Double(limit) * Duration.hour < horizon { limit &+= 1 }
+        }
+        let whole = table + 73
+        while h < limit {
+            let c = whole[h]
+            if remaining <= c && c > 0 {
+                let start = dayStart + Double(h) * Duration.hour
+                let arrival = start + remaining / table[h]
+                now = start
+                return (true, arrival < horizon ? arrival : nil)
+            }
+            remaining -= c
+            h &+= 1
+        }
+        now = dayStart + Double(h) * Duration.hour
+        return (limit < 24, nil)
     }
 }
 

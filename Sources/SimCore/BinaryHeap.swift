@@ -20,36 +20,47 @@ public struct BinaryHeap<Element: Comparable> {
     @inlinable public var unordered: [Element] { storage }
 
     /// Adds an element.
+    ///
+    /// Sifts a hole rather than swapping, in one borrowed buffer (no bounds or uniqueness checks per step): the
+    /// comparisons, and so the order of ties, are those of the swapping textbook version.
     /// - Complexity: O(log(count)).
     @inlinable public mutating func insert(_ element: Element) {
         storage.append(element)
-        var i = storage.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if !(storage[i] < storage[parent]) { break }
-            storage.swapAt(i, parent)
-            i = parent
+        storage.withUnsafeMutableBufferPointer { s in
+            var i = s.count &- 1
+            while i > 0 {
+                let parent = (i &- 1) >> 1
+                if !(element < s[parent]) { break }
+                s[i] = s[parent]
+                i = parent
+            }
+            s[i] = element
         }
     }
 
     /// Removes and returns the smallest element.
+    ///
+    /// The last element goes to the top and sinks towards the smaller child while a child is smaller (the left
+    /// one on a tie between children), as a hole that takes the element at the end.
     /// - Complexity: O(log(count)).
     @inlinable public mutating func popMin() -> Element? {
         guard !storage.isEmpty else { return nil }
         let top = storage[0]
         let last = storage.removeLast()
         if !storage.isEmpty {
-            storage[0] = last
-            var i = 0
-            let n = storage.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n && storage[l] < storage[m] { m = l }
-                if r < n && storage[r] < storage[m] { m = r }
-                if m == i { break }
-                storage.swapAt(i, m)
-                i = m
+            storage.withUnsafeMutableBufferPointer { s in
+                var i = 0
+                let n = s.count
+                while true {
+                    let l = 2 &* i &+ 1, r = l &+ 1
+                    var m = i
+                    if l < n && s[l] < last { m = l }
+                    if r < n && s[r] < (m == i ? last : s[l]) { m = r }
+                    if m == i { break }
+                    s[i] = s[m]
+                    i = m
+                }
+                s[i] = last
             }
         }
         return top

@@ -26,7 +26,7 @@ public final class EntityTable<Element> {
 
     /// Stores `element` and returns its id.
     /// - Complexity: O(1) amortised.
-    @inlinable public func insert(_ element: Element) -> Int {
+    @inlinable @inline(__always) public func insert(_ element: Element) -> Int {
         _count &+= 1
         if freeList.count > 0 {
             let id = freeList.removeLast()
@@ -41,7 +41,7 @@ public final class EntityTable<Element> {
 
     /// Removes and returns the entity `id`.
     /// - Complexity: O(1).
-    @inlinable @discardableResult public func remove(_ id: Int) -> Element {
+    @inlinable @inline(__always) @discardableResult public func remove(_ id: Int) -> Element {
         precondition(contains(id), "entity \(id) is not present")
         present[id] = false
         freeList.append(id)

@@ -93,3 +93,11 @@ public final class Simulator<List: EventList> {
         _eventsHandled = 0
     }
 }
+
+extension Simulator {
+    /// Turns on the heap's buckets for events due from the next multiple of `width` on (see `HeapEventList`): for
+    /// a model whose events are mostly scheduled minutes to days ahead. Call it before scheduling anything.
+    public func bucketFutureEvents<P>(width: SimTime, count: Int) where List == HeapEventList<P> {
+        events.bucketFutureEvents(width: width, count: count, from: now)
+    }
+}

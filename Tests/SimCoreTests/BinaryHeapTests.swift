@@ -43,6 +43,57 @@ final class BinaryHeapTests: XCTestCase {
         XCTAssertTrue(heap.isEmpty)
     }
 
+    /// Ties (equal keys, no sequence in the order) come out exactly as from the textbook heap that swaps: the
+    /// hole-moving sifts make the same comparisons, so runs of the model keep their results (decision 87).
+    func testTiesComeOutAsFromTheSwappingHeap() {
+        struct Tied: Comparable {
+            var key: Int, tag: Int
+            static func < (a: Tied, b: Tied) -> Bool { a.key < b.key }
+            static func == (a: Tied, b: Tied) -> Bool { a.key == b.key }
+        }
+        /// The textbook version, as `BinaryHeap` was before.
+        struct Swapping {
+            var s: [Tied] = []
+            mutating func insert(_ e: Tied) {
+                s.append(e)
+                var i = s.count - 1
+                while i > 0, s[i] < s[(i - 1) / 2] { s.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+            }
+            mutating func popMin() -> Tied? {
+                guard !s.isEmpty else { return nil }
+                let top = s[0], last = s.removeLast()
+                guard !s.isEmpty else { return top }
+                s[0] = last
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var m = i
+                    if l < s.count && s[l] < s[m] { m = l }
+                    if r < s.count && s[r] < s[m] { m = r }
+                    if m == i { return top }
+                    s.swapAt(i, m)
+                    i = m
+                }
+            }
+        }
+        for seed in 0..<100 {
+            let rng = RandomStream(seed: UInt64(seed), replication: 0, name: "ties")
+            var heap = BinaryHeap<Tied>(), reference = Swapping(), tag = 0
+            for _ in 0..<400 {
+                if rng.uniform() < 0.55 {
+                    let e = Tied(key: rng.integer(below: 4), tag: tag)
+                    tag += 1
+                    heap.insert(e)
+                    reference.insert(e)
+                } else {
+                    XCTAssertEqual(heap.popMin()?.tag, reference.popMin()?.tag, "seed \(seed)")
+                }
+            }
+            while let e = heap.popMin() { XCTAssertEqual(e.tag, reference.popMin()?.tag, "seed \(seed)") }
+            XCTAssertNil(reference.popMin())
+        }
+    }
+
     func testRemoveFirstWhere() {
         var heap = BinaryHeap<Item>()
         for s in 0..<20 { heap.insert(Item(key: 20 - s, sequence: s)) }

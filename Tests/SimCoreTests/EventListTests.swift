@@ -7,6 +7,7 @@ import XCTest
 final class EventListTests: XCTestCase {
     func forEachImplementation(_ check: (any EventListChecks.Type) -> Void) {
         check(EventListSuite<HeapEventList<Int>>.self)
+        check(EventListSuite<BucketedHeap>.self)
         check(EventListSuite<SortedArrayEventList<Int>>.self)
     }
 
@@ -47,7 +48,73 @@ final class EventListTests: XCTestCase {
     }
 }
 
+/// The heap with buckets on (narrow ones, a short ring: the suite's times cross many buckets and pass the ring).
+struct BucketedHeap: EventList {
+    let list = HeapEventList<Int>()
+    init() { list.bucketFutureEvents(width: 0.75, count: 8, from: 0) }
+    var count: Int { list.count }
+    func schedule(at time: SimTime, priority: EventPriority, _ payload: Int) -> EventID {
+        list.schedule(at: time, priority: priority, payload)
+    }
+    func scheduleOrdered(at time: SimTime, priority: EventPriority, _ payload: Int) -> EventID {
+        list.scheduleOrdered(at: time, priority: priority, payload)
+    }
+    func cancel(_ id: EventID) -> Bool { list.cancel(id) }
+    func popNext() -> ScheduledEvent<Int>? { list.popNext() }
+    func popNext(notAfter end: SimTime) -> ScheduledEvent<Int>? { list.popNext(notAfter: end) }
+    func nextTime() -> SimTime? { list.nextTime() }
+    func removeAll() { list.removeAll() }
+}
+
 extension EventListTests {
+    /// Buckets keep the protocol on a model-like schedule: events minutes to days ahead (most into buckets, some
+    /// past the ring into the heap), ties on bucket boundaries and at every priority, the lane, cancellations of
+    /// bucketed events, and thousands of events in buckets at once (the node store grows). Heap with buckets and
+    /// sorted array pop the same events in the same order and agree on `count` and `nextTime()` throughout.
+    func testBucketsKeepTheOrderOfTheSortedArray() {
+        for (seed, width) in zip(0..<12, [15.0, 1, 0.1, 60, 7.5, 1440].cycled(12)) {
+            let s = RandomStream(seed: UInt64(seed), replication: 0, name: "buckets")
+            let heap = HeapEventList<Int>()
+            heap.bucketFutureEvents(width: width, count: 64, from: 0)
+            var sorted = SortedArrayEventList<Int>()
+            var now = 0.0, payload = 0
+            var pending: [(EventID, EventID)] = []
+            for step in 0..<6000 {
+                let r = s.uniform()
+                // Soon, hours to days ahead, on a bucket boundary, past the ring, or now; a fixed delay in order.
+                let t = r < 0.2 ? now + s.uniform() * width
+                    : r < 0.6 ? now + s.exponential(mean: 40 * width)
+                    : r < 0.7 ? ((now / width).rounded(.down) + Double(1 + s.integer(below: 5))) * width
+                    : r < 0.75 ? now + 200 * width * (1 + s.uniform())
+                    : r < 0.8 ? now : now + 91 * width
+                let p = EventPriority(rawValue: UInt8([16, 32, 64, 200][s.integer(below: 4)]))
+                let ordered = r >= 0.8
+                let h = ordered ? heap.scheduleOrdered(at: t, priority: p, payload) : heap.schedule(at: t, priority: p, payload)
+                pending.append((h, sorted.schedule(at: t, priority: p, payload)))
+                payload += 1
+                if s.uniform() < 0.05, !pending.isEmpty {
+                    let (h, a) = pending.remove(at: s.integer(below: pending.count))
+                    XCTAssertEqual(heap.cancel(h), sorted.cancel(a))
+                }
+                XCTAssertEqual(heap.count, sorted.count)
+                // Fewer pops than schedules for the first half: thousands of events wait in buckets.
+                if s.uniform() < (step < 3000 ? 0.3 : 0.9),
+                   let e = popBoth(heap, &sorted, notAfter: now + 10 * width, seed: seed) {
+                    now = e.time
+                    pending.removeAll { $0.0 == e.id }
+                }
+            }
+            drainBoth(heap, &sorted, seed: seed)
+            // Emptied, the list works again from where the clock is (removeAll drops bucketed events too).
+            heap.schedule(at: now + 5 * width, priority: .normal, -1)
+            heap.schedule(at: now + 2 * width, priority: .normal, -2)
+            XCTAssertEqual(heap.count, 2)
+            heap.removeAll()
+            XCTAssertEqual(heap.count, 0)
+            XCTAssertNil(heap.popNext())
+        }
+    }
+
     /// The heap's lane (events that come after everything in it) keeps the protocol: on a schedule like a
     /// model's (most events at one long fixed delay after "now", others random and earlier, ties in time at
     /// every priority, cancellations), heap and sorted array pop the same events in the same order, and agree
@@ -100,21 +167,31 @@ extension EventListTests {
                     XCTAssertEqual(heap.cancel(h), sorted.cancel(a))
                 }
                 XCTAssertEqual(heap.count, sorted.count)
-                if s.uniform() < 0.6 {
-                    XCTAssertEqual(heap.nextTime(), sorted.nextTime())
-                    guard let e = heap.popNext() else { XCTAssertNil(sorted.popNext()); continue }
-                    let o = sorted.popNext()
-                    XCTAssertEqual(e.payload, o?.payload, "seed \(seed)")
-                    XCTAssertEqual(e.time, o?.time)
-                    XCTAssertEqual(e.priority, o?.priority)
+                if s.uniform() < 0.6, let e = popBoth(heap, &sorted, notAfter: .infinity, seed: seed) {
                     now = e.time
                     pending.removeAll { $0.0 == e.id }
                 }
             }
-            while let e = heap.popNext() { XCTAssertEqual(e.payload, sorted.popNext()?.payload, "seed \(seed)") }
-            XCTAssertNil(sorted.popNext())
-            XCTAssertEqual(heap.count, 0)
+            drainBoth(heap, &sorted, seed: seed)
         }
+    }
+
+    /// Pops from both lists (up to `end`), checking they agree on the next time and on the event; the event.
+    func popBoth(_ heap: HeapEventList<Int>, _ sorted: inout SortedArrayEventList<Int>, notAfter end: SimTime,
+                 seed: Int) -> ScheduledEvent<Int>? {
+        XCTAssertEqual(heap.nextTime(), sorted.nextTime())
+        let e = heap.popNext(notAfter: end), o = sorted.popNext(notAfter: end)
+        XCTAssertEqual(e?.payload, o?.payload, "seed \(seed)")
+        XCTAssertEqual(e?.time, o?.time)
+        XCTAssertEqual(e?.priority, o?.priority)
+        return e
+    }
+
+    /// Pops both lists empty, checking they agree throughout and end empty together.
+    func drainBoth(_ heap: HeapEventList<Int>, _ sorted: inout SortedArrayEventList<Int>, seed: Int) {
+        while let e = heap.popNext() { XCTAssertEqual(e.payload, sorted.popNext()?.payload, "seed \(seed)") }
+        XCTAssertNil(sorted.popNext())
+        XCTAssertEqual(heap.count, 0)
     }
 }
 
@@ -314,4 +391,9 @@ enum EventListSuite<L: EventList>: EventListChecks where L.Payload == Int {
             XCTAssertEqual(drain(&list), rest.map(\.order), "\(name) seed \(seed)")
         }
     }
+}
+
+private extension Array {
+    /// The elements repeated to `n` in all.
+    func cycled(_ n: Int) -> [Element] { (0..<n).map { self[$0 % count] } }
 }

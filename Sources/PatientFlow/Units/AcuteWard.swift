@@ -222,6 +222,8 @@ final class AcuteWardUnit: FlowUnit {
     let dischargeClose: SimTime
     /// Departure times of pathways within discharge hours, when the ward has a discharge profile.
     let dischargeProcess: DailyCachedProfile?
+    /// `dischargeProcess`, lent to each draw without reference counting (`dischargeProcess` keeps it alive).
+    let dischargeProcessRef: Unmanaged<DailyCachedProfile>?
     let escalationPerDay: [Double]
     let escalateTo: [Int?]
     let independenceLossPerDay: Double
@@ -266,6 +268,7 @@ final class AcuteWardUnit: FlowUnit {
             DailyCachedProfile(RateProfile(perDay: t.perDay, hourOfDay: t.hourOfDay, dayOfWeek: t.dayOfWeek,
                                            calendar: context.spec.calendar))
         }
+        dischargeProcessRef = dischargeProcess.map { .passUnretained($0) }
         escalationPerDay = copy.escalationPerDay
         escalateTo = copy.escalateTo
         independenceLossPerDay = copy.independenceLossPerDay
@@ -332,7 +335,7 @@ final class AcuteWardUnit: FlowUnit {
             outlierCount += 1
             outlierStat.update(to: Double(outlierCount), at: s.sim.now)
         }
-        if let list = electiveList(of: p, s) {
+        if s.patients[p].electiveUnit >= 0, let list = electiveList(of: p, s) {
             // A planned stay, then the list's route.
             s.patients[p].admissionTime = s.sim.now
             s.patients[p].next = Int32(list.next.sample(attrs, streams.route))
@@ -351,8 +354,16 @@ final class AcuteWardUnit: FlowUnit {
         s.patients[p].acuteEnd = s.sim.now + stay
         s.scheduleStayEnd(p, after: stay)
         // Patients who will die in hospital do not step down.
-        if !s.units[pathways[pathway].target].endsInDeath {
-            for vw in stepDownTargets where vw.drawEligibility(p, acuteStay: stay, s) { break }
+        // The units are read in place (`s.units[...]` and a `for` over the targets would retain each).
+        if !stepDownTargets.isEmpty && !s.unitRefs.with(pathways[pathway].target, \.endsInDeath) {
+            stepDownTargets.withUnsafeBufferPointer { targets in
+                for k in targets.indices {
+                    let chosen = Unmanaged.passUnretained(targets[k])._withUnsafeGuaranteedRef {
+                        $0.drawEligibility(p, acuteStay: stay, s)
+                    }
+                    if chosen { break }
+                }
+            }
         }
     }
 
@@ -405,7 +416,7 @@ final class AcuteWardUnit: FlowUnit {
             setReason(p, -1, s)
         }
         if s.warmedUp {
-            if !s.units[dest].endsInDeath {
+            if !s.unitRefs.with(dest, \.endsInDeath) {
                 let day = s.spec.calendar.dayIndex(s.sim.now)
                 s.metrics.acuteDeparture(hour: s.spec.calendar.hourOfDay(s.sim.now), weekday: s.spec.calendar.weekday(ofDay: day))
             }
@@ -413,7 +424,7 @@ final class AcuteWardUnit: FlowUnit {
                                      pathway: pathwayMetricIndex[Int(pt.next)],
                                      neighbourhood: s.neighbourhood(of: pt.attributes), at: s.sim.now)
         }
-        if !s.units[dest].endsInDeath { s.startFollowUp(p, ward: self, nctr: nctr, to: dest) }
+        if !s.unitRefs.with(dest, \.endsInDeath) { s.startFollowUp(p, ward: self, nctr: nctr, to: dest) }
         s.patients[p].token = s.freshToken()  // stops the deconditioning clock
     }
 
@@ -465,8 +476,11 @@ final class AcuteWardUnit: FlowUnit {
         let k = Int(s.patients[p].next)
         var end = s.sim.now + pathways[k].delay.sample(s.patients[p].attributes, streams.delay)
         if pathways[k].withinDischargeHours {
-            if let process = dischargeProcess {
-                end = process.nextByHours(after: end, unitExponential: streams.timing.exponential(mean: 1), horizon: .infinity) ?? end
+            if dischargeProcess != nil {
+                let e = streams.timing.exponential(mean: 1)
+                end = dischargeProcessRef.unsafelyUnwrapped._withUnsafeGuaranteedRef {
+                    $0.nextByHours(after: end, unitExponential: e, horizon: .infinity)
+                } ?? end
             } else {
                 end = DischargeHours.next(end, open: dischargeOpen, close: dischargeClose)
             }

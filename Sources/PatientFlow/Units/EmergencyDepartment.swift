@@ -105,7 +105,8 @@ final class EmergencyDepartmentUnit: FlowUnit {
         /// The area a streamed patient is passed on to because this one is closed at `t`, or nil if it is open
         /// (or has nowhere to pass patients on to).
         func redirect(at t: SimTime) -> Int? {
-            guard let hours, !hours.isOpen(at: t) else { return nil }
+            // Read in place: `guard let hours` would copy the hours and retain their storage, on every arrival.
+            guard hours?.isOpen(at: t) == false else { return nil }
             return whenClosed
         }
 
@@ -126,7 +127,10 @@ final class EmergencyDepartmentUnit: FlowUnit {
     let areas: [Area]
     /// `areas` read without reference counting on the hot paths.
     let areaRefs: Borrowed<Area>
-    let streaming: Keyed<EmpiricalChoice<Int>>?
+    /// The streaming, when the department has one (`hasStreaming`; else a one-area stand-in never drawn from):
+    /// not optional, so a draw reads it in place rather than copying it out and retaining it on every arrival.
+    let streaming: Keyed<EmpiricalChoice<Int>>
+    let hasStreaming: Bool
     let boardingArea: Int?
     let bedRequestDelay: Distribution?
     /// Whether each destination unit is an acute ward (an admission: its wait from decision counts).
@@ -142,7 +146,8 @@ final class EmergencyDepartmentUnit: FlowUnit {
                  type: a.type, hours: a.hours, whenClosed: a.whenClosed, ambulanceOverflow: a.ambulanceOverflow)
         }
         areaRefs = Borrowed(areas)
-        streaming = e.streaming?.replicaCopy()
+        hasStreaming = e.streaming != nil
+        streaming = e.streaming?.replicaCopy() ?? Keyed(EmpiricalChoice(values: [0], weights: [1])!)
         boardingArea = e.boardingArea
         bedRequestDelay = e.bedRequestDelay?.replicaCopy()
         admits = context.spec.units.map { $0.kind.kindName == .acuteWard }
@@ -155,7 +160,7 @@ final class EmergencyDepartmentUnit: FlowUnit {
     /// `when_closed` area. Ambulance arrivals go first in an `ambulance_first` area.
     override func requestTarget(_ p: Int, _ s: SystemSimulation) -> (resource: ResourceID, priority: Int) {
         var a = 0
-        if let streaming { a = streaming.sample(s.patients[p].attributes, streams.stream) }
+        if hasStreaming { a = streaming.sample(s.patients[p].attributes, streams.stream) }
         var hops = 0
         while hops < areas.count, let next = areaRefs.with(a, { $0.redirect(at: s.sim.now) }) {
             a = next
