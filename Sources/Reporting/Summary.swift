@@ -229,9 +229,14 @@ public final class StreamingSummaries: @unchecked Sendable {
     private var spreads: [[PercentileSketch]] = []
     /// The date of day 0 of every daily series (the first day after warm-up).
     private let firstDate: CivilDate?
-    /// `daily-replications.csv` rows, when asked for (`keepDailyValues`).
+    /// `daily-replications.csv` rows, when asked for (`keepDailyValues`): in `dailyFile` if given, else here.
     private let keepDailyValues: Bool
     public private(set) var dailyValuesCSV = "replication,day,date,series,value\n"
+    /// Files that take the rows of `replications.csv` and `daily-replications.csv` as each replication is added
+    /// (files in a result folder's staging area), so a run of 10,000 replications does not hold them in memory.
+    private let replicationsFile: StagedFile?, dailyFile: StagedFile?
+    /// The first error writing to those files (nothing more is written after it).
+    public private(set) var writeFailure: Error?
     /// Monthly values per (month, metric), in the first replication's order.
     private var monthKeys: [(month: String, metric: String)] = []
     private var monthValues: [[Double]] = []
@@ -243,9 +248,31 @@ public final class StreamingSummaries: @unchecked Sendable {
     /// - Parameters:
     ///   - firstDate: the date of day 0 of the daily series (`SystemSpec.firstObservedDate`).
     ///   - keepDailyValues: also keep every replication's daily values (`dailyValuesCSV`).
-    public init(firstDate: CivilDate? = nil, keepDailyValues: Bool = false) {
+    ///   - replicationsFile, dailyFile: where the rows of `replications.csv` and `daily-replications.csv` go, as
+    ///     each replication is added (headers first); `replicationsCSV` and `dailyValuesCSV` then stay empty.
+    public init(firstDate: CivilDate? = nil, keepDailyValues: Bool = false, replicationsFile: StagedFile? = nil,
+                dailyFile: StagedFile? = nil) {
         self.firstDate = firstDate
         self.keepDailyValues = keepDailyValues
+        self.replicationsFile = replicationsFile
+        self.dailyFile = dailyFile
+        write(Self.replicationsHeader, to: replicationsFile)
+        write(dailyValuesCSV, to: dailyFile)
+        if dailyFile != nil { dailyValuesCSV = "" }
+    }
+
+    static let replicationsHeader = "replication,metric,value\n"
+
+    private func write(_ text: String, to file: StagedFile?) {
+        guard let file, writeFailure == nil else { return }
+        do { try file.append(text) } catch { writeFailure = error }
+    }
+
+    /// Writes what the files hold to disk (call once, after the last replication); throws the first write error.
+    public func finishFiles() throws {
+        if let writeFailure { throw writeFailure }
+        try replicationsFile?.finish()
+        try dailyFile?.finish()
     }
 
     struct Welford {
@@ -295,6 +322,7 @@ public final class StreamingSummaries: @unchecked Sendable {
         for (i, id) in ids.enumerated() {
             values[i].append(i < r.metrics.count && r.metrics[i].id == id ? r.metrics[i].value : (r.metric(id) ?? .nan))
         }
+        if replicationsFile != nil { write(replicationRows(count), to: replicationsFile) }
         for (s, series) in r.daily.enumerated() where s < days.count {
             if days[s].count < series.values.count {
                 days[s] += Array(repeating: Welford(), count: series.values.count - days[s].count)
@@ -306,10 +334,12 @@ public final class StreamingSummaries: @unchecked Sendable {
             }
             if keepDailyValues {
                 let name = Writers.csv(series.name)
+                var rows = ""
                 for (d, v) in series.values.enumerated() {
                     let date = firstDate.map { "\(CivilDate(daysSinceEpoch: $0.daysSinceEpoch + d))" } ?? ""
-                    dailyValuesCSV += "\(r.replication),\(d),\(date),\(name),\(Writers.cnum(v))\n"
+                    rows += "\(r.replication),\(d),\(date),\(name),\(Writers.cnum(v))\n"
                 }
+                if dailyFile != nil { write(rows, to: dailyFile) } else { dailyValuesCSV += rows }
             }
         }
         count += 1
@@ -350,12 +380,16 @@ public final class StreamingSummaries: @unchecked Sendable {
         }
     }
 
-    /// `replications.csv` from the values kept.
+    /// `replications.csv` from the values kept (empty when its rows went to `replicationsFile`).
     public var replicationsCSV: String {
-        var s = "replication,metric,value\n"
-        for r in 0..<count {
-            for (i, id) in ids.enumerated() { s += "\(r),\(Writers.csv(id)),\(Writers.cnum(values[i][r]))\n" }
-        }
+        guard replicationsFile == nil else { return "" }
+        return (0..<count).reduce(into: Self.replicationsHeader) { s, r in s += replicationRows(r) }
+    }
+
+    /// The rows of `replications.csv` for the `r`th replication added.
+    private func replicationRows(_ r: Int) -> String {
+        var s = ""
+        for (i, id) in ids.enumerated() { s += "\(r),\(Writers.csv(id)),\(Writers.cnum(values[i][r]))\n" }
         return s
     }
 }

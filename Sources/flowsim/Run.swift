@@ -148,8 +148,22 @@ struct Run: ParsableCommand {
         defer { folder.close() }
         // Streamed: each replication is summarised as it finishes and dropped, so 10,000 replications (or a
         // 10-year horizon) need no more memory than a few.
-        let summaries = StreamingSummaries(firstDate: spec.firstDailyDate, keepDailyValues: dailyPerReplication)
+        // The per-replication rows go straight into the folder's staging area (memory flat in replications).
+        let rowFiles: (StagedFile, StagedFile?)
+        do {
+            rowFiles = (try StagedFile("\(folder.staging)/replications.csv"),
+                        dailyPerReplication ? try StagedFile("\(folder.staging)/daily-replications.csv") : nil)
+        } catch {
+            printError("error: \(error); nothing was written")
+            throw ExitCode(1)
+        }
+        let summaries = StreamingSummaries(firstDate: spec.firstDailyDate, keepDailyValues: dailyPerReplication,
+                                           replicationsFile: rowFiles.0, dailyFile: rowFiles.1)
         let outcome = try replay.map { try $0.feed(summaries) } ?? streamSome(spec, replications: n, options: options, into: summaries)
+        do { try summaries.finishFiles() } catch {
+            printError("error: cannot write \(folder.path)/replications.csv: \(error); nothing was written")
+            throw ExitCode(1)
+        }
         let incomplete = outcome.consumed < n
         var report = RunReport(scenario: spec.name, replications: outcome.consumed, seed: spec.seed,
                                metrics: summaries.metrics, daily: summaries.daily, incomplete: incomplete,
@@ -168,10 +182,8 @@ struct Run: ParsableCommand {
             if let u = occupancy.first(where: { $0.unit == name }) { print(Writers.capacityTable(u), terminator: "") }
         }
         var files = [("summary.json", Writers.summaryJSON(report)), ("summary.csv", Writers.metricsCSV(report.metrics, scenario: spec.name)),
-                     ("replications.csv", summaries.replicationsCSV),
                      ("daily.csv", Writers.dailyCSV(report.daily)), ("monthly.csv", Writers.monthlyCSV(summaries.monthly)),
                      ("occupancy.csv", Writers.occupancyCSV(occupancy)), ("capacity.csv", Writers.capacityCSV(occupancy))]
-        if dailyPerReplication { files.append(("daily-replications.csv", summaries.dailyValuesCSV)) }
         if options.report { files.append(("report.html", HTMLReport.render(title: spec.name, run: report))) }
         if !traced.isEmpty && !interruption.isCancelled {
             try writeTrace(spec, replications: traced, into: folder)

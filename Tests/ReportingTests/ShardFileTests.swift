@@ -84,6 +84,27 @@ final class ShardFileTests: XCTestCase {
         }
     }
 
+    /// Rows streamed into files as replications are added (what `flowsim run` writes, so its memory does not grow
+    /// with replications) are byte for byte the rows kept in memory, headers included, daily rows too.
+    func testRowsStreamedToFilesAreTheRowsKeptInMemory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rows-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let kept = StreamingSummaries(keepDailyValues: true)
+        let streamed = StreamingSummaries(keepDailyValues: true, replicationsFile: try StagedFile("\(dir)/r.csv"),
+                                          dailyFile: try StagedFile("\(dir)/d.csv"))
+        for r in (0..<5).map(result) {
+            kept.add(r)
+            streamed.add(r)
+        }
+        try streamed.finishFiles()
+        XCTAssertEqual(try String(contentsOfFile: "\(dir)/r.csv", encoding: .utf8), kept.replicationsCSV)
+        XCTAssertEqual(try String(contentsOfFile: "\(dir)/d.csv", encoding: .utf8), kept.dailyValuesCSV)
+        XCTAssertGreaterThan(kept.replicationsCSV.split(separator: "\n").count, 5, "rows for every replication")
+        XCTAssertEqual(streamed.replicationsCSV, "", "rows that went to the file are not kept")
+        XCTAssertEqual(Writers.dailyCSV(streamed.daily), Writers.dailyCSV(kept.daily))
+    }
+
     func testSummariesOfReadBackReplicationsAreTheSame() throws {
         let results = (0..<6).map(result)
         let direct = StreamingSummaries(keepDailyValues: true), replayed = StreamingSummaries(keepDailyValues: true)
