@@ -56,6 +56,17 @@ public final class HeapEventList<Payload>: EventList {
     @exclusivity(unchecked) @usableFromInline var farNodes = 0, farCapacity = 0
     @exclusivity(unchecked) @usableFromInline var freeNode: Int32 = -1
 
+    /// The last `end` given to `popNext(notAfter:)` and the greatest order of an event not after it, so each pop
+    /// compares orders instead of turning the first event's order back into a time.
+    @exclusivity(unchecked) @usableFromInline var endTime: SimTime = .infinity
+    @exclusivity(unchecked) @usableFromInline var endOrder: UInt128 = HeapEventList.lastOrder(notAfter: .infinity)
+
+    /// The greatest order of an event at or before `end`: every event at `end` is included whatever its key, and
+    /// none is for a NaN `end` (no time is <= NaN).
+    @inlinable static func lastOrder(notAfter end: SimTime) -> UInt128 {
+        end.isNaN ? 0 : UInt128(ScheduledEvent<Payload>.orderBits(end)) << 64 | UInt128(UInt64.max)
+    }
+
     public init() {}
     deinit {
         heap.deallocate()
@@ -272,6 +283,10 @@ public final class HeapEventList<Payload>: EventList {
     /// - Complexity: O(log n) amortised.
     @inlinable @inline(__always)
     public func popNext(notAfter end: SimTime) -> ScheduledEvent<Payload>? {
+        if end != endTime {
+            endTime = end
+            endOrder = Self.lastOrder(notAfter: end)
+        }
         while true {
             let fromLane = laneCount > 0 && (heap.count == 0 || lane[laneHead].precedes(heap[0]))
             // With events in buckets, the first of the heap and the lane must come before the first bucket.
@@ -281,10 +296,10 @@ public final class HeapEventList<Payload>: EventList {
             }
             let e: ScheduledEvent<Payload>
             if fromLane {
-                guard lane[laneHead].time <= end else { return nil }
+                guard lane[laneHead].order <= endOrder else { return nil }
                 e = popLane()
             } else {
-                guard heap.count > 0 && heap[0].time <= end else { return nil }
+                guard heap.count > 0 && heap[0].order <= endOrder else { return nil }
                 e = popTop()
             }
             if cancelledCount == 0 || !dropIfCancelled(e.key) { return e }

@@ -115,6 +115,30 @@ extension EventListTests {
         }
     }
 
+    /// `popNext(notAfter:)` takes exactly the events at or before the end, events at the end included, for ends
+    /// that are negative, zero of either sign, infinite or NaN (nothing is at or before NaN), as the sorted array.
+    func testNotAfterIncludesEventsAtTheEndForEveryKindOfTime() {
+        let times: [SimTime] = [-.infinity, -2.5, -0.0, 0.0, 1e-9, 1439.999, 1440, 1e300, .infinity]
+        for bucketed in [false, true] {
+            let heap = HeapEventList<Int>()
+            if bucketed { heap.bucketFutureEvents(width: 60, count: 32, from: 0) }
+            var sorted = SortedArrayEventList<Int>()
+            let s = RandomStream(seed: 11, replication: 0, name: "not-after")
+            for k in 0..<300 {
+                let t = times[s.integer(below: times.count)], p = EventPriority(rawValue: UInt8(s.integer(below: 3) * 64))
+                heap.schedule(at: t, priority: p, k)
+                sorted.schedule(at: t, priority: p, k)
+            }
+            for end in [SimTime.nan, -1e301] + times {
+                while let e = popBoth(heap, &sorted, notAfter: end, seed: 11) {
+                    XCTAssertTrue(e.time <= end, "\(e.time) taken with end \(end)")
+                }
+                XCTAssertTrue(end.isNaN || heap.nextTime().map { $0 > end } ?? true, "an event at or before \(end) was left")
+            }
+            drainBoth(heap, &sorted, seed: 11)
+        }
+    }
+
     /// The heap's lane (events that come after everything in it) keeps the protocol: on a schedule like a
     /// model's (most events at one long fixed delay after "now", others random and earlier, ties in time at
     /// every priority, cancellations), heap and sorted array pop the same events in the same order, and agree
