@@ -231,7 +231,8 @@ public final class StreamingSummaries: @unchecked Sendable {
     private let firstDate: CivilDate?
     /// `daily-replications.csv` rows, when asked for (`keepDailyValues`): in `dailyFile` if given, else here.
     private let keepDailyValues: Bool
-    public private(set) var dailyValuesCSV = "replication,day,date,series,value\n"
+    public private(set) var dailyValuesCSV: String
+    private var dates = DateTexts()
     /// Files that take the rows of `replications.csv` and `daily-replications.csv` as each replication is added
     /// (files in a result folder's staging area), so a run of 10,000 replications does not hold them in memory.
     private let replicationsFile: StagedFile?, dailyFile: StagedFile?
@@ -256,12 +257,12 @@ public final class StreamingSummaries: @unchecked Sendable {
         self.keepDailyValues = keepDailyValues
         self.replicationsFile = replicationsFile
         self.dailyFile = dailyFile
+        dailyValuesCSV = dailyFile == nil ? Self.dailyValuesHeader : ""
         write(Self.replicationsHeader, to: replicationsFile)
-        write(dailyValuesCSV, to: dailyFile)
-        if dailyFile != nil { dailyValuesCSV = "" }
+        write(Self.dailyValuesHeader, to: dailyFile)
     }
 
-    static let replicationsHeader = "replication,metric,value\n"
+    static let replicationsHeader = "replication,metric,value\n", dailyValuesHeader = "replication,day,date,series,value\n"
 
     private func write(_ text: String, to file: StagedFile?) {
         guard let file, writeFailure == nil else { return }
@@ -336,7 +337,7 @@ public final class StreamingSummaries: @unchecked Sendable {
                 let name = Writers.csv(series.name)
                 var rows = ""
                 for (d, v) in series.values.enumerated() {
-                    let date = firstDate.map { "\(CivilDate(daysSinceEpoch: $0.daysSinceEpoch + d))" } ?? ""
+                    let date = firstDate.map { dates.text(CivilDate(daysSinceEpoch: $0.daysSinceEpoch + d)) } ?? ""
                     rows += "\(r.replication),\(d),\(date),\(name),\(Writers.cnum(v))\n"
                 }
                 if dailyFile != nil { write(rows, to: dailyFile) } else { dailyValuesCSV += rows }
@@ -391,5 +392,18 @@ public final class StreamingSummaries: @unchecked Sendable {
         var s = ""
         for (i, id) in ids.enumerated() { s += "\(r),\(Writers.csv(id)),\(Writers.cnum(values[i][r]))\n" }
         return s
+    }
+}
+
+/// Dates as text (`2025-06-01`), each worked out once: the daily files write the same few hundred dates on
+/// every row of every series (~4,000 instructions a date).
+struct DateTexts {
+    private var texts: [Int: String] = [:]
+
+    mutating func text(_ date: CivilDate) -> String {
+        if let known = texts[date.daysSinceEpoch] { return known }
+        let text = "\(date)"
+        texts[date.daysSinceEpoch] = text
+        return text
     }
 }

@@ -40,16 +40,11 @@ public enum Writers {
     /// 10th, 50th and 90th percentiles across replications (the spread one replication can show).
     public static func dailyCSV(_ daily: [DailySummary]) -> String {
         var s = "day,date,series,mean,lower,upper,p10,p50,p90\n"
-        var dates: [Int: String] = [:]  // every series has the same days: each date is written out once
+        var dates = DateTexts()  // every series has the same days
         for series in daily {
             let name = csv(series.series)
             for (d, m) in series.days.enumerated() {
-                let date = series.date(ofDay: d).map { day in
-                    if let known = dates[day.daysSinceEpoch] { return known }
-                    let text = "\(day)"
-                    dates[day.daysSinceEpoch] = text
-                    return text
-                } ?? ""
+                let date = series.date(ofDay: d).map { dates.text($0) } ?? ""
                 let p = d < series.percentiles.count ? series.percentiles[d] : Percentiles(p10: .nan, p50: .nan, p90: .nan)
                 s += "\(d),\(date),\(name),\(cnum(m.mean)),\(cnum(m.lower)),\(cnum(m.upper)),"
                     + "\(cnum(p.p10)),\(cnum(p.p50)),\(cnum(p.p90))\n"
@@ -369,3 +364,4 @@ public enum Writers {
         s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
+

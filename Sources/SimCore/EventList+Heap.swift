@@ -112,7 +112,7 @@ public final class HeapEventList<Payload>: EventList {
         let seq = nextSequence
         nextSequence &+= 1
         let e = ScheduledEvent(time: time, key: ScheduledEvent<Payload>.makeKey(priority, seq), payload: payload)
-        if time >= farStart && time < farLimit { bucket(e, time) } else { push(e) }
+        place(e, time)
         return EventID(sequence: seq)
     }
 
@@ -126,7 +126,7 @@ public final class HeapEventList<Payload>: EventList {
         nextSequence &+= 1
         let e = ScheduledEvent(time: time, key: ScheduledEvent<Payload>.makeKey(priority, seq), payload: payload)
         guard e.order > laneTail else {
-            if time >= farStart && time < farLimit { bucket(e, time) } else { push(e) }
+            place(e, time)
             return EventID(sequence: seq)
         }
         if laneCount > laneMask { growLane() }
@@ -134,6 +134,12 @@ public final class HeapEventList<Payload>: EventList {
         laneCount &+= 1
         laneTail = e.order
         return EventID(sequence: seq)
+    }
+
+    /// Puts `e`, due at `time`, in its bucket if the ring holds that time, else in the heap.
+    @inlinable @inline(__always)
+    func place(_ e: ScheduledEvent<Payload>, _ time: SimTime) {
+        if time >= farStart && time < farLimit { bucket(e, time) } else { push(e) }
     }
 
     /// Puts `e`, due at `time` (`farStart <= time < farLimit`), in its bucket.
@@ -171,13 +177,7 @@ public final class HeapEventList<Payload>: EventList {
         let next = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
         if let old = farEvents, let oldNext = farNext {
             // Free nodes hold no event; live ones move, each once.
-            for b in 0...bucketMask {
-                var n = bucketHeads.unsafelyUnwrapped[b]
-                while n >= 0 {
-                    (events + Int(n)).moveInitialize(from: old + Int(n), count: 1)
-                    n = oldNext[Int(n)]
-                }
-            }
+            forEachBucketedNode { n in (events + n).moveInitialize(from: old + n, count: 1) }
             next.initialize(from: oldNext, count: farNodes)
             old.deallocate()
             oldNext.deallocate()
@@ -204,27 +204,30 @@ public final class HeapEventList<Payload>: EventList {
         setFarIndex(farIndex + 1)
     }
 
-    /// Opens buckets until the earliest event of the heap and the lane comes before every bucketed event.
+    /// Whether a bucket must be opened before the first event of the heap and the lane (the lane's head if
+    /// `fromLane`) can be taken: some events are bucketed and that event, if any, is not before the first bucket.
     @inlinable @inline(__always)
-    func openDueBuckets() {
-        while farCount > 0 {
-            let fromLane = laneCount > 0 && (heap.count == 0 || lane[laneHead].precedes(heap[0]))
-            if fromLane ? lane[laneHead].order < farStartOrder : heap.count > 0 && heap[0].order < farStartOrder { return }
-            openBucket()
+    func bucketDue(fromLane: Bool) -> Bool {
+        farCount > 0 && (fromLane ? lane[laneHead].order : heap.count > 0 ? heap[0].order : .max) >= farStartOrder
+    }
+
+    /// Calls `body` with every node that holds a bucketed event, bucket by bucket.
+    @inlinable func forEachBucketedNode(_ body: (Int) -> Void) {
+        guard let heads = bucketHeads, let next = farNext else { return }
+        for b in 0...bucketMask {
+            var n = heads[b]
+            while n >= 0 {
+                body(Int(n))
+                n = next[Int(n)]
+            }
         }
     }
 
     /// Drops every bucketed event.
     func emptyBuckets() {
-        guard let heads = bucketHeads, let events = farEvents, let next = farNext else { return }
-        for b in 0...bucketMask {
-            var n = heads[b]
-            while n >= 0 {
-                (events + Int(n)).deinitialize(count: 1)
-                n = next[Int(n)]
-            }
-            heads[b] = -1
-        }
+        guard let events = farEvents else { return }
+        forEachBucketedNode { n in (events + n).deinitialize(count: 1) }
+        bucketHeads?.update(repeating: -1, count: bucketMask + 1)
         farNodes = 0
         freeNode = -1
         farCount = 0
@@ -235,15 +238,10 @@ public final class HeapEventList<Payload>: EventList {
         let mask: UInt64 = 0x00FF_FFFF_FFFF_FFFF
         if (0..<heap.count).contains(where: { heap[$0].key & mask == sequence }) { return true }
         if (0..<laneCount).contains(where: { lane[(laneHead + $0) & laneMask].key & mask == sequence }) { return true }
-        guard let heads = bucketHeads, let events = farEvents, let next = farNext else { return false }
-        for b in 0...bucketMask {
-            var n = heads[b]
-            while n >= 0 {
-                if events[Int(n)].key & mask == sequence { return true }
-                n = next[Int(n)]
-            }
-        }
-        return false
+        guard let events = farEvents else { return false }
+        var found = false
+        forEachBucketedNode { n in found = found || events[n].key & mask == sequence }
+        return found
     }
 
     /// Sifts `e` up into the heap.
@@ -289,8 +287,7 @@ public final class HeapEventList<Payload>: EventList {
         }
         while true {
             let fromLane = laneCount > 0 && (heap.count == 0 || lane[laneHead].precedes(heap[0]))
-            // With events in buckets, the first of the heap and the lane must come before the first bucket.
-            if farCount > 0 && (fromLane ? lane[laneHead].order : heap.count > 0 ? heap[0].order : .max) >= farStartOrder {
+            if bucketDue(fromLane: fromLane) {
                 openBucket()
                 continue
             }
@@ -309,8 +306,11 @@ public final class HeapEventList<Payload>: EventList {
     @inlinable
     public func nextTime() -> SimTime? {
         while true {
-            if farCount > 0 { openDueBuckets() }
             let fromLane = laneCount > 0 && (heap.count == 0 || lane[laneHead].precedes(heap[0]))
+            if bucketDue(fromLane: fromLane) {
+                openBucket()
+                continue
+            }
             guard fromLane || heap.count > 0 else { return nil }
             let first = fromLane ? lane[laneHead] : heap[0]
             if cancelledCount == 0 || !cancelled.contains(first.key & 0x00FF_FFFF_FFFF_FFFF) { return first.time }

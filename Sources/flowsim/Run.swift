@@ -146,9 +146,8 @@ struct Run: ParsableCommand {
         // The folder is checked (and locked) before anything runs: a bad --out fails in a second, not after the run.
         let folder = try openOutputFolder(options.out, name: spec.name)
         defer { folder.close() }
-        // Streamed: each replication is summarised as it finishes and dropped, so 10,000 replications (or a
-        // 10-year horizon) need no more memory than a few.
-        // The per-replication rows go straight into the folder's staging area (memory flat in replications).
+        // Streamed: each replication is summarised as it finishes and dropped, and its rows go straight into
+        // the folder's staging area, so 10,000 replications (or a 10-year horizon) need no more memory than a few.
         let rowFiles: (StagedFile, StagedFile?)
         do {
             rowFiles = (try StagedFile("\(folder.staging)/replications.csv"),
@@ -161,7 +160,7 @@ struct Run: ParsableCommand {
                                            replicationsFile: rowFiles.0, dailyFile: rowFiles.1)
         let outcome = try replay.map { try $0.feed(summaries) } ?? streamSome(spec, replications: n, options: options, into: summaries)
         do { try summaries.finishFiles() } catch {
-            printError("error: cannot write \(folder.path)/replications.csv: \(error); nothing was written")
+            printError("error: \(error); nothing was written")  // the error names the file
             throw ExitCode(1)
         }
         let incomplete = outcome.consumed < n

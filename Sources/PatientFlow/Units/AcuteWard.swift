@@ -252,8 +252,10 @@ final class AcuteWardUnit: FlowUnit {
     /// Beds opened by escalation rules now, and their time-weighted number (escalation bed-days).
     @exclusivity(unchecked) var ruleOpen: [Bool]
     @exclusivity(unchecked) var openedStat = TimeWeighted(start: 0)
-    /// The virtual wards this ward's inpatients may step down to, in unit order.
+    /// The virtual wards this ward's inpatients may step down to, in unit order, and the same read without
+    /// reference counting on each admission (`stepDownTargets` keeps them alive).
     @exclusivity(unchecked) private(set) var stepDownTargets: [VirtualWardUnit] = []
+    @exclusivity(unchecked) private var stepDownRefs = Borrowed<VirtualWardUnit>([])
     /// The elective lists, by unit index (nil for other units), whose patients use these beds.
     @exclusivity(unchecked) private(set) var electiveLists: [ElectiveListUnit?] = []
 
@@ -291,8 +293,12 @@ final class AcuteWardUnit: FlowUnit {
             guard let v = u as? VirtualWardUnit, v.stepDownFrom.contains(index) else { return nil }
             return v
         }
+        stepDownRefs.deallocate()
+        stepDownRefs = Borrowed(stepDownTargets)
         electiveLists = units.map { $0 as? ElectiveListUnit }
     }
+
+    deinit { stepDownRefs.deallocate() }
 
     override var afterDischarge: AfterDischarge? { followUp }
 
@@ -355,15 +361,8 @@ final class AcuteWardUnit: FlowUnit {
         s.scheduleStayEnd(p, after: stay)
         // Patients who will die in hospital do not step down.
         // The units are read in place (`s.units[...]` and a `for` over the targets would retain each).
-        if !stepDownTargets.isEmpty && !s.unitRefs.with(pathways[pathway].target, \.endsInDeath) {
-            stepDownTargets.withUnsafeBufferPointer { targets in
-                for k in targets.indices {
-                    let chosen = Unmanaged.passUnretained(targets[k])._withUnsafeGuaranteedRef {
-                        $0.drawEligibility(p, acuteStay: stay, s)
-                    }
-                    if chosen { break }
-                }
-            }
+        if stepDownRefs.count > 0 && !s.unitRefs.with(pathways[pathway].target, \.endsInDeath) {
+            for k in 0..<stepDownRefs.count where stepDownRefs.with(k, { $0.drawEligibility(p, acuteStay: stay, s) }) { break }
         }
     }
 
@@ -476,9 +475,9 @@ final class AcuteWardUnit: FlowUnit {
         let k = Int(s.patients[p].next)
         var end = s.sim.now + pathways[k].delay.sample(s.patients[p].attributes, streams.delay)
         if pathways[k].withinDischargeHours {
-            if dischargeProcess != nil {
+            if let process = dischargeProcessRef {
                 let e = streams.timing.exponential(mean: 1)
-                end = dischargeProcessRef.unsafelyUnwrapped._withUnsafeGuaranteedRef {
+                end = process._withUnsafeGuaranteedRef {
                     $0.nextByHours(after: end, unitExponential: e, horizon: .infinity)
                 } ?? end
             } else {
