@@ -101,7 +101,7 @@ struct UncertaintyCommand: ParsableCommand {
                        + "(docs/uncertainty.md)")
             throw ExitCode(2)
         }
-        let probe = try metricIDs(of: loaded[0].spec)
+        let probe = metricIDs(of: loaded[0].spec)
         let chosen = metrics.isEmpty ? Headline.ids.filter(probe.contains) : metrics
         for m in chosen { try requireMetric(m, in: probe, option: "--metric") }
         let goals = targets.compactMap(Target.init(parsing:))
