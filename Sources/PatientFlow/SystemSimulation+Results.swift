@@ -96,7 +96,7 @@ extension SystemSimulation {
         for place in placeOfResource { place.occupancy.update(to: place.occupancy.level, at: endTime) }
         return ReplicationResult(
             replication: replication, metrics: values, daily: metrics.daily, monthly: metrics.monthlyValues(at: endTime),
-            occupancy: placeOfResource.map { ($0.name, $0.occupancy) },
+            occupancy: placeOfResource.map { ($0.name, $0.occupancy.histogram) },
             conservation: conservation, invariantViolations: violations, events: sim.eventsHandled,
             entitySlots: patients.slotCount + persons.slotCount + records.slotCount, warnings: warnings,
             stopped: stoppedBecause)

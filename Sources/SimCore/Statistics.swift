@@ -166,6 +166,67 @@ public struct OccupancyHistogram: Sendable, Equatable {
     }
 }
 
+/// An `OccupancyHistogram` being recorded, for a model's hot path: the same arithmetic on the same numbers (so
+/// `histogram` is exactly the histogram the same updates would give), in a buffer with one owner, so an update
+/// makes no copy-on-write check and no call into the runtime (decision 204). One owner, one thread: its fields are
+/// not checked for exclusive access.
+public final class OccupancyRecorder {
+    @exclusivity(unchecked) @usableFromInline var times = _UnsafeSlots<Double>(capacity: 16)
+    @exclusivity(unchecked) @usableFromInline var audits: [Int] = []
+    @exclusivity(unchecked) @usableFromInline var current: Int
+    @exclusivity(unchecked) @usableFromInline var last: SimTime
+    @exclusivity(unchecked) @usableFromInline var start: SimTime
+
+    public init(start: SimTime = 0, level: Int = 0) {
+        self.start = start
+        self.last = start
+        self.current = level
+    }
+
+    /// The level now.
+    public var level: Int { current }
+
+    deinit { times.deallocate() }
+
+    /// The level becomes `newLevel` at `time` (as `OccupancyHistogram.update`).
+    /// - Complexity: O(1) amortised.
+    @inlinable public func update(to newLevel: Int, at time: SimTime) {
+        precondition(newLevel >= 0, "levels are >= 0")
+        let dt = time - last
+        if dt > 0 {
+            if times.count <= current { extend(to: current + 1) }
+            times[current] += dt
+            last = time
+        }
+        current = newLevel
+    }
+
+    /// Levels up to `count - 1` get a time, 0 for those not yet seen.
+    @usableFromInline func extend(to count: Int) {
+        while times.count < count { times.append(0) }
+    }
+
+    /// Records the current level as seen by an audit (as `OccupancyHistogram.audit`).
+    public func audit() {
+        if audits.count <= level { audits += Array(repeating: 0, count: level + 1 - audits.count) }
+        audits[level] += 1
+    }
+
+    /// Restarts at `time`, keeping the level (as `OccupancyHistogram.reset`).
+    public func reset(at time: SimTime) {
+        times.removeAll()
+        audits = []
+        start = time
+        last = time
+    }
+
+    /// What has been recorded, as a value.
+    public var histogram: OccupancyHistogram {
+        OccupancyHistogram(timeAtLevel: (0..<times.count).map { times[$0] }, auditsAtLevel: audits, level: level,
+                           start: start, last: last)
+    }
+}
+
 /// One value a day (a snapshot at an audit time, or a daily total), for daily series.
 ///
 /// Memory is O(days), independent of the number of entities.
@@ -206,13 +267,31 @@ public struct DailySeries: Sendable, Equatable {
 public struct SlottedTimeWeighted: Sendable, Equatable {
     public private(set) var value: Double = 0
     private var last: SimTime
-    /// Integral of the quantity, and time covered, per slot.
-    public private(set) var area: [Double]
-    public private(set) var time: [Double]
+    /// Integral of the quantity, and time covered, per slot, but for the open slot's (below).
+    private var closedArea: [Double]
+    private var closedTime: [Double]
     private let period: SimTime
     private let slotLength: SimTime
     private let origin: SimTime
     private let monthStarts: [SimTime]
+    /// The slot holding `last` (-1: none, or outside every slot), until `openEnd`, and its running sums: updates
+    /// inside one slot add to these as they would to the arrays (the same additions in the same order, so the
+    /// same sums), without a copy-on-write check or a slot lookup each (decision 204).
+    private var openSlot = -1
+    private var openEnd: SimTime = -.infinity
+    private var openArea = 0.0
+    private var openTime = 0.0
+
+    /// Integral of the quantity, and time covered, per slot.
+    public var area: [Double] { withOpenSlot(closedArea, openArea) }
+    public var time: [Double] { withOpenSlot(closedTime, openTime) }
+
+    private func withOpenSlot(_ closed: [Double], _ open: Double) -> [Double] {
+        guard openSlot >= 0 else { return closed }
+        var a = closed
+        a[openSlot] = open
+        return a
+    }
 
     /// 24 slots of an hour, repeating every day from `start`'s midnight (day 0 starts at 0).
     public static func hourOfDay(start: SimTime) -> SlottedTimeWeighted {
@@ -228,12 +307,17 @@ public struct SlottedTimeWeighted: Sendable, Equatable {
 
     private init(start: SimTime, slots: Int, period: SimTime, slotLength: SimTime, origin: SimTime, monthStarts: [SimTime]) {
         last = start
-        area = Array(repeating: 0, count: slots)
-        time = Array(repeating: 0, count: slots)
+        closedArea = Array(repeating: 0, count: slots)
+        closedTime = Array(repeating: 0, count: slots)
         self.period = period
         self.slotLength = slotLength
         self.origin = origin
         self.monthStarts = monthStarts
+    }
+
+    public static func == (a: SlottedTimeWeighted, b: SlottedTimeWeighted) -> Bool {
+        a.value == b.value && a.last == b.last && a.area == b.area && a.time == b.time && a.period == b.period
+            && a.slotLength == b.slotLength && a.origin == b.origin && a.monthStarts == b.monthStarts
     }
 
     /// The slot at time t and when it ends (nil: outside every slot, until the returned end).
@@ -252,16 +336,36 @@ public struct SlottedTimeWeighted: Sendable, Equatable {
         return lo < monthStarts.count - 1 ? (lo, monthStarts[lo + 1]) : (nil, .infinity)
     }
 
+    /// Writes the open slot's sums back into the arrays.
+    private mutating func closeSlot() {
+        if openSlot >= 0 {
+            closedArea[openSlot] = openArea
+            closedTime[openSlot] = openTime
+        }
+        openSlot = -1
+        openEnd = -.infinity
+    }
+
     /// The quantity becomes `newValue` at `t`.
     /// - Complexity: O(slots crossed since the last update).
     public mutating func update(to newValue: Double, at t: SimTime) {
         var from = last
         while from < t {
-            let (s, end) = slot(at: from)
-            let to = Swift.min(end, t)
-            if let s {
-                area[s] += value * (to - from)
-                time[s] += to - from
+            if !(from < openEnd) {
+                // `from` (the last time, which never goes back) has left the open slot.
+                closeSlot()
+                let (s, end) = slot(at: from)
+                openEnd = end
+                if let s {
+                    openSlot = s
+                    openArea = closedArea[s]
+                    openTime = closedTime[s]
+                }
+            }
+            let to = Swift.min(openEnd, t)
+            if openSlot >= 0 {
+                openArea += value * (to - from)
+                openTime += to - from
             }
             from = to
         }
@@ -271,7 +375,8 @@ public struct SlottedTimeWeighted: Sendable, Equatable {
 
     /// Restarts the integrals at `t` (end of warm-up), keeping the current value.
     public mutating func reset(at t: SimTime) {
-        for i in area.indices { area[i] = 0; time[i] = 0 }
+        closeSlot()
+        for i in closedArea.indices { closedArea[i] = 0; closedTime[i] = 0 }
         last = t
     }
 

@@ -117,6 +117,27 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(h.timeFractions(at: 12), [0, 0, 0, 1])
     }
 
+    /// The recorder (decision 204) gives exactly the histogram the same updates, audits and resets give.
+    func testOccupancyRecorderIsTheHistogramBitForBit() {
+        let s = RandomStream(seed: 7, replication: 0, name: "recorder")
+        let r = OccupancyRecorder(start: 2, level: 1)
+        var h = OccupancyHistogram(start: 2, level: 1)
+        var t = 2.0
+        for i in 0..<20_000 {
+            // Repeated times (dt = 0), jumps of many levels and returns to 0.
+            if s.uniform() < 0.8 { t += s.exponential(mean: 0.5) }
+            let level = s.uniform() < 0.05 ? 0 : s.integer(below: 40)
+            r.update(to: level, at: t)
+            h.update(to: level, at: t)
+            if i % 97 == 0 { r.audit(); h.audit() }
+            if i == 9_000 { r.reset(at: t); h.reset(at: t) }
+            if i % 1_000 == 0 { XCTAssertEqual(r.histogram, h, "after update \(i)") }
+        }
+        XCTAssertEqual(r.histogram, h)
+        XCTAssertEqual(r.histogram.timeAtLevel.map(\.bitPattern), h.timeAtLevel.map(\.bitPattern))
+        XCTAssertEqual(r.histogram.accumulatedUntil, h.accumulatedUntil)
+    }
+
     /// On a random path, the histogram's mean level sum(k f_k) equals TimeWeighted's mean.
     func testOccupancyHistogramAgreesWithTimeWeighted() {
         let s = RandomStream(seed: 42, replication: 0, name: "path")

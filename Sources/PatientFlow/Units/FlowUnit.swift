@@ -233,7 +233,7 @@ final class Place {
     let initial: InitialState
     /// When the place takes new patients (nil: always).
     let accepts: OpeningHours?
-    @exclusivity(unchecked) var occupancy = OccupancyHistogram(start: 0)
+    let occupancy = OccupancyRecorder(start: 0)
     /// Time-weighted capacity (available places).
     @exclusivity(unchecked) var capacityStat: TimeWeighted
     /// Time-weighted indicator that no place is free (a virtual ward's `vw_full_percent`).
