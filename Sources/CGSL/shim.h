@@ -15,6 +15,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_exp.h>
 #include <math.h>
+#include "ziggurat.h"
 
 static inline const gsl_rng_type *flowsim_rng_mt19937(void) { return gsl_rng_mt19937; }
 static inline const gsl_rng_type *flowsim_rng_taus2(void) { return gsl_rng_taus2; }
@@ -114,18 +115,81 @@ static inline size_t flowsim_discrete(const gsl_rng *r, const gsl_ran_discrete_t
     return g->A[c];
 }
 
-/// One lognormal draw, as `gsl_ran_lognormal` makes it (randist/lognormal.c: the polar Box-Muller method, then
-/// exp), with the uniforms drawn inline (`flowsim_uniform`): the same arithmetic on the same uniforms, so the
-/// same numbers (the tests compare them), without two calls through the generator's function pointer a draw.
+/// 32 random bits: taus2's output inline, any other generator's through its function pointer. Every generator
+/// flowsim offers (`GeneratorKind`) gives 32 bits (min 0, max 2^32 - 1; `InlineDrawTests` checks it).
+static inline uint32_t flowsim_bits32(const gsl_rng *r) {
+    if (r->type == gsl_rng_taus2) return (uint32_t)flowsim_taus2_next(r->state);
+    return (uint32_t)(r->type->get)(r->state);
+}
+
+/// The ziggurat normal's rare steps for a draw `bits` outside its layer's rectangle: the tail beyond r (Marsaglia
+/// 1964) or a wedge test with one more uniform (and `exp`); a rejected wedge draws again. Kept out of line so
+/// the callers' code stays small (decision 203).
+__attribute__((noinline)) static double flowsim_normal_rare(const gsl_rng *r, uint32_t bits) {
+    for (;;) {
+        uint32_t i = bits & 0x7F, j = bits >> 8;
+        int positive = (bits & 0x80) != 0;
+        double x = j * flowsim_ziggurat_w[i];
+        if (j < flowsim_ziggurat_k[i]) return positive ? x : -x;
+        if (i == 0) {
+            /* The tail beyond r: x = r + a with a exponential of rate r, kept with probability exp(-a^2/2). */
+            double a, b;
+            do {
+                a = -log(flowsim_uniform_pos(r)) / FLOWSIM_ZIGGURAT_R;
+                b = -log(flowsim_uniform_pos(r));
+            } while (b + b < a * a);
+            x = FLOWSIM_ZIGGURAT_R + a;
+            return positive ? x : -x;
+        }
+        double lo = flowsim_ziggurat_f[i], hi = flowsim_ziggurat_f[i - 1];
+        if (lo + flowsim_uniform(r) * (hi - lo) < exp(-0.5 * x * x)) return positive ? x : -x;
+        bits = flowsim_bits32(r);
+    }
+}
+
+/// One standard normal draw by the ziggurat method (Marsaglia & Tsang 2000, J. Stat. Software 5(8); decision
+/// 203): one 32-bit draw picks the layer (7 bits), the sign (1 bit) and the magnitude (24 bits, so layer and value
+/// use different bits, Doornik 2005's point), and ~98.8% of draws end there, inline, with no log, square root or
+/// division; the rest go to `flowsim_normal_rare`. Tables in ziggurat.h.
+static inline double flowsim_normal(const gsl_rng *r) {
+    uint32_t bits = flowsim_bits32(r);
+    uint32_t i = bits & 0x7F, j = bits >> 8;
+    if (__builtin_expect(j < flowsim_ziggurat_k[i], 1)) {
+        double x = j * flowsim_ziggurat_w[i];
+        return (bits & 0x80) ? x : -x;
+    }
+    return flowsim_normal_rare(r, bits);
+}
+
+/// The ziggurat exponential's rare steps for a draw `bits` outside its layer's rectangle: the tail beyond r, by
+/// memorylessness r plus a fresh exponential by inversion, or a wedge test with one more uniform (and `exp`); a
+/// rejected wedge draws again.
+__attribute__((noinline)) static double flowsim_exponential_rare(const gsl_rng *r, uint32_t bits) {
+    for (;;) {
+        uint32_t i = bits & 0xFF, j = bits >> 8;
+        double x = j * flowsim_ziggurat_we[i];
+        if (j < flowsim_ziggurat_ke[i]) return x;
+        if (i == 0) return FLOWSIM_ZIGGURAT_RE - log(flowsim_uniform_pos(r));
+        double lo = flowsim_ziggurat_fe[i], hi = flowsim_ziggurat_fe[i - 1];
+        if (lo + flowsim_uniform(r) * (hi - lo) < exp(-x)) return x;
+        bits = flowsim_bits32(r);
+    }
+}
+
+/// One exponential draw of mean 1 by the ziggurat method (Marsaglia & Tsang 2000, as `flowsim_normal`; decision
+/// 203): 8 bits pick the layer, 24 the magnitude; ~98.9% of draws end there, inline, with no log; the rest go to
+/// `flowsim_exponential_rare`.
+static inline double flowsim_exponential(const gsl_rng *r) {
+    uint32_t bits = flowsim_bits32(r);
+    uint32_t i = bits & 0xFF, j = bits >> 8;
+    if (__builtin_expect(j < flowsim_ziggurat_ke[i], 1)) return j * flowsim_ziggurat_we[i];
+    return flowsim_exponential_rare(r, bits);
+}
+
+/// One lognormal draw: exp(zeta + sigma x Z) with Z from `flowsim_normal` (decision 203; GSL's
+/// `gsl_ran_lognormal` draws Z by the polar Box-Muller method, two uniforms, a log and a square root a draw).
 static inline double flowsim_lognormal(const gsl_rng *r, double zeta, double sigma) {
-    double u, v, r2;
-    do {
-        u = -1 + 2 * flowsim_uniform(r);
-        v = -1 + 2 * flowsim_uniform(r);
-        r2 = u * u + v * v;
-    } while (r2 > 1.0 || r2 == 0);
-    double normal = u * sqrt(-2.0 * log(r2) / r2);
-    return exp(sigma * normal + zeta);
+    return exp(sigma * flowsim_normal(r) + zeta);
 }
 
 /// Gamma function (tgamma from libm; GSL's gsl_sf_gamma reports errors through the handler).

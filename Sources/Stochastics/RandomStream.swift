@@ -81,8 +81,14 @@ public final class RandomStream {
     /// A uniform draw through GSL's own `gsl_rng_uniform` (its function pointer): what `uniform()` must equal.
     func uniformThroughGSL() -> Double { gsl_rng_uniform(rng) }
 
-    /// A lognormal draw through GSL's own `gsl_ran_lognormal`: what `lognormal(mu:sigma:)` must equal.
-    func lognormalThroughGSL(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, mu, sigma) }
+    /// 32 bits through GSL's own `gsl_rng_get`: what the normal sampler's `flowsim_bits32` must equal.
+    func bitsThroughGSL() -> UInt { gsl_rng_get(rng) }
+
+    /// The generator's output range (the normal sampler needs all 32 bits: 0 ... 2^32 - 1).
+    var outputRange: ClosedRange<UInt> { gsl_rng_min(rng)...gsl_rng_max(rng) }
+
+    /// 32 bits as the normal sampler draws them.
+    func bits32() -> UInt32 { flowsim_bits32(rng) }
 }
 
 /// A generator read as a plain value: what the model's hot paths draw from, with no reference counting.
@@ -122,15 +128,15 @@ extension RandomDrawing {
         return Int(gsl_rng_uniform_int(source.rng, UInt(n)))
     }
 
-    /// An exponential draw with the given mean, by inversion.
-    /// - Complexity: O(1); one uniform and one `log`.
-    @inlinable public func exponential(mean: Double) -> Double { -mean * _log(uniformPositive()) }
+    /// An exponential draw with the given mean (the ziggurat method, Marsaglia & Tsang 2000; decision 203).
+    /// - Complexity: O(1); one 32-bit draw, rarely more.
+    @inlinable public func exponential(mean: Double) -> Double { mean * flowsim_exponential(source.rng) }
 
     /// `true` with probability `p`.
     @inlinable public func bernoulli(_ p: Double) -> Bool { uniform() < p }
 
-    /// A standard normal draw (GSL's ziggurat, Marsaglia & Tsang 2000).
-    @inlinable public func standardNormal() -> Double { gsl_ran_gaussian_ziggurat(source.rng, 1.0) }
+    /// A standard normal draw (the ziggurat method, Marsaglia & Tsang 2000; decision 203).
+    @inlinable public func standardNormal() -> Double { flowsim_normal(source.rng) }
 
     /// A gamma draw with shape `k` and scale `theta` (Marsaglia & Tsang 2000 in GSL).
     @inlinable public func gamma(shape k: Double, scale theta: Double) -> Double { gsl_ran_gamma(source.rng, k, theta) }

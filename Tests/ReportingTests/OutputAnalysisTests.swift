@@ -178,22 +178,30 @@ final class OutputAnalysisTests: XCTestCase {
     /// occupancy is Poisson(50) at any time (sd 7.1), daily audits 1 day apart correlate e^{-1/5} = 0.82, so a
     /// batch of 5 has sd about 6.6 and across 20 replications 1.5; the bias is 1.5 at t = 5 ln(50 / 1.5) = 17.5 d.
     /// The assertion: between 2 stays (10 d, bias 6.8, 4.5 noise sd: it must cut later) and 8 stays (40 d, bias
-    /// 0.02: nothing left to cut for).
+    /// 0.02: nothing left to cut for), for the median of 9 independent experiments. One experiment's cut is noisy:
+    /// MSER cuts later than 40 d when noise late in the series happens to lower the remaining batches' spread,
+    /// 6 of 40 seeds (15%) here; with p = 0.15 the median of 9 is past 40 d with probability 0.6%, and it is
+    /// below 10 d only if the bias went unseen.
     func testMSERonAWardStartedEmpty() throws {
-        var b = SystemBuilder(name: "mm-inf", horizon: 200 * day, warmUp: 0)
-        b.arrivals("referrals", perDay: 10, to: ["ward": 1])
-        b.bedded("ward", beds: nil, stay: .exponential(mean: 5 * day), to: ["home": 1])
-        b.exit("home")
-        var spec = try b.build()
-        spec.dailyIncludesWarmUp = true
-        let results = Experiment.run(spec, replications: 20, jobs: 2)
-        let series = try XCTUnwrap(Summaries.daily(results).first { $0.series == "occupancy.ward" })
-        let means = series.days.map(\.mean)
-        XCTAssertEqual(means.count, 200)
-        XCTAssertEqual(means[150..<200].reduce(0, +) / 50, 50, accuracy: 2, "equilibrium a = 50")
-        let r = try XCTUnwrap(MSER.truncation(means))
-        XCTAssertGreaterThanOrEqual(r.points, 10)
-        XCTAssertLessThanOrEqual(r.points, 40)
+        var cuts: [Int] = []
+        for seed in 1...9 {
+            var b = SystemBuilder(name: "mm-inf", horizon: 200 * day, warmUp: 0)
+            b.seed = UInt64(seed)
+            b.arrivals("referrals", perDay: 10, to: ["ward": 1])
+            b.bedded("ward", beds: nil, stay: .exponential(mean: 5 * day), to: ["home": 1])
+            b.exit("home")
+            var spec = try b.build()
+            spec.dailyIncludesWarmUp = true
+            let results = Experiment.run(spec, replications: 20, jobs: 2)
+            let series = try XCTUnwrap(Summaries.daily(results).first { $0.series == "occupancy.ward" })
+            let means = series.days.map(\.mean)
+            XCTAssertEqual(means.count, 200)
+            XCTAssertEqual(means[150..<200].reduce(0, +) / 50, 50, accuracy: 2, "equilibrium a = 50 (seed \(seed))")
+            cuts.append(try XCTUnwrap(MSER.truncation(means)).points)
+        }
+        let median = cuts.sorted()[4]
+        XCTAssertGreaterThanOrEqual(median, 10, "cuts \(cuts)")
+        XCTAssertLessThanOrEqual(median, 40, "cuts \(cuts)")
     }
 
     // MARK: Files

@@ -1,3 +1,4 @@
+import Foundation
 @testable import Stochastics
 import XCTest
 
@@ -30,18 +31,29 @@ final class InlineDrawTests: XCTestCase {
         }
     }
 
-    func testInlineLognormalEqualsGSLsForEveryKind() {
+    func testInlineBitsEqualGSLsAndSpanThirtyTwoBitsForEveryKind() {
+        for kind in GeneratorKind.allCases {
+            let inline = RandomStream(seed: 4, replication: 1, name: "bits", kind: kind)
+            let gsl = RandomStream(seed: 4, replication: 1, name: "bits", kind: kind)
+            XCTAssertEqual(inline.outputRange, 0...UInt(UInt32.max), "\(kind): the normal sampler takes 32 bits a draw")
+            for i in 0..<100_000 {
+                let a = inline.bits32(), b = gsl.bitsThroughGSL()
+                if UInt(a) != b { return XCTFail("\(kind): draw \(i) is \(a) inline, \(b) through GSL") }
+            }
+        }
+    }
+
+    /// A lognormal draw is exp(mu + sigma Z) with Z the stream's next standard normal (decision 203).
+    func testLognormalIsTheExponentialOfTheNormalDraw() {
         for kind in GeneratorKind.allCases {
             for (mu, sigma) in [(0.0, 1.0), (4.2, 0.8), (-1.5, 0.05), (6.0, 2.5)] {
-                let inline = RandomStream(seed: 4, replication: 1, name: "lognormal", kind: kind)
-                let gsl = RandomStream(seed: 4, replication: 1, name: "lognormal", kind: kind)
+                let a = RandomStream(seed: 4, replication: 1, name: "lognormal", kind: kind)
+                let b = RandomStream(seed: 4, replication: 1, name: "lognormal", kind: kind)
                 for i in 0..<20_000 {
-                    let a = inline.lognormal(mu: mu, sigma: sigma), b = gsl.lognormalThroughGSL(mu: mu, sigma: sigma)
-                    if a.bitPattern != b.bitPattern {
-                        return XCTFail("\(kind), mu \(mu), sigma \(sigma): draw \(i) is \(a) inline, \(b) through GSL")
-                    }
+                    let x = a.lognormal(mu: mu, sigma: sigma), y = Foundation.exp(sigma * b.standardNormal() + mu)
+                    if x.bitPattern != y.bitPattern { return XCTFail("\(kind), mu \(mu), sigma \(sigma): draw \(i): \(x) vs \(y)") }
                 }
-                XCTAssertEqual(inline.uniform(), gsl.uniformThroughGSL(), "the same number of uniforms used")
+                XCTAssertEqual(a.uniform(), b.uniform(), "the same number of draws used")
             }
         }
     }
