@@ -81,13 +81,13 @@ public final class RandomStream {
     /// A uniform draw through GSL's own `gsl_rng_uniform` (its function pointer): what `uniform()` must equal.
     func uniformThroughGSL() -> Double { gsl_rng_uniform(rng) }
 
-    /// 32 bits through GSL's own `gsl_rng_get`: what the normal sampler's `flowsim_bits32` must equal.
+    /// 32 bits through GSL's own `gsl_rng_get`: what the ziggurat samplers' `flowsim_bits32` must equal.
     func bitsThroughGSL() -> UInt { gsl_rng_get(rng) }
 
-    /// The generator's output range (the normal sampler needs all 32 bits: 0 ... 2^32 - 1).
+    /// The generator's output range (the ziggurat samplers need all 32 bits: 0 ... 2^32 - 1).
     var outputRange: ClosedRange<UInt> { gsl_rng_min(rng)...gsl_rng_max(rng) }
 
-    /// 32 bits as the normal sampler draws them.
+    /// 32 bits as the ziggurat samplers draw them.
     func bits32() -> UInt32 { flowsim_bits32(rng) }
 }
 
@@ -128,7 +128,9 @@ extension RandomDrawing {
         return Int(gsl_rng_uniform_int(source.rng, UInt(n)))
     }
 
-    /// An exponential draw with the given mean (the ziggurat method, Marsaglia & Tsang 2000; decision 203).
+    /// An exponential draw with the given mean (the ziggurat method, Marsaglia & Tsang 2000; decision 203). The
+    /// magnitude has 24 bits, so a draw is exactly 0 with probability 2^-24 (`-log(U)` with a 32-bit U had its own
+    /// grain: no draw below 2.3e-10).
     /// - Complexity: O(1); one 32-bit draw, rarely more.
     @inlinable public func exponential(mean: Double) -> Double { mean * flowsim_exponential(source.rng) }
 
