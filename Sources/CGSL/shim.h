@@ -122,6 +122,13 @@ static inline uint32_t flowsim_bits32(const gsl_rng *r) {
     return (uint32_t)(r->type->get)(r->state);
 }
 
+/// The ziggurat's wedge test for a point at x in layer i (0 < i) of a sampler whose f values at the layers'
+/// edges are `f` and whose density there is `fx`: a uniform height between the layer's bottom and top is under
+/// the curve (Marsaglia & Tsang 2000). One more uniform from `r`.
+static inline int flowsim_ziggurat_under_curve(const gsl_rng *r, const double *f, uint32_t i, double fx) {
+    return f[i] + flowsim_uniform(r) * (f[i - 1] - f[i]) < fx;
+}
+
 /// The ziggurat normal's rare steps for a draw `bits` outside its layer's rectangle: the tail beyond r (Marsaglia
 /// 1964) or a wedge test with one more uniform (and `exp`); a rejected wedge draws again. Kept out of line so
 /// the callers' code stays small (decision 203).
@@ -141,8 +148,7 @@ __attribute__((noinline)) static double flowsim_normal_rare(const gsl_rng *r, ui
             x = FLOWSIM_ZIGGURAT_R + a;
             return positive ? x : -x;
         }
-        double lo = flowsim_ziggurat_f[i], hi = flowsim_ziggurat_f[i - 1];
-        if (lo + flowsim_uniform(r) * (hi - lo) < exp(-0.5 * x * x)) return positive ? x : -x;
+        if (flowsim_ziggurat_under_curve(r, flowsim_ziggurat_f, i, exp(-0.5 * x * x))) return positive ? x : -x;
         bits = flowsim_bits32(r);
     }
 }
@@ -170,8 +176,7 @@ __attribute__((noinline)) static double flowsim_exponential_rare(const gsl_rng *
         double x = j * flowsim_ziggurat_we[i];
         if (j < flowsim_ziggurat_ke[i]) return x;
         if (i == 0) return FLOWSIM_ZIGGURAT_RE - log(flowsim_uniform_pos(r));
-        double lo = flowsim_ziggurat_fe[i], hi = flowsim_ziggurat_fe[i - 1];
-        if (lo + flowsim_uniform(r) * (hi - lo) < exp(-x)) return x;
+        if (flowsim_ziggurat_under_curve(r, flowsim_ziggurat_fe, i, exp(-x))) return x;
         bits = flowsim_bits32(r);
     }
 }
