@@ -17,9 +17,12 @@ final class ArrivalStream {
     private let makeTeamStream: () -> RandomStream
     /// Whether this stream is emergency demand (its route leads to the front door), which teams can prevent.
     let isEmergencyDemand: Bool
+    /// The attributes an arrival draws, in order: those the unit's mix has a choice for and the stream does
+    /// not set (`SystemSimulation.drawAttributes(mix:_:fixed:order:)`), worked out once.
+    let drawOrder: UnsafeMutableBufferPointer<Int>
 
-    init(unit: Int, process: PoissonArrivalsBox, fixed: [(attribute: Int, level: Int)], stream: RandomStream,
-         teamStream: @escaping () -> RandomStream, isEmergencyDemand: Bool) {
+    init(unit: Int, process: PoissonArrivalsBox, fixed: [(attribute: Int, level: Int)], mix: [Keyed<EmpiricalChoice<Int>>?],
+         stream: RandomStream, teamStream: @escaping () -> RandomStream, isEmergencyDemand: Bool) {
         self.unit = unit
         self.process = process
         var values = AttributeValues(), mask: UInt32 = 0
@@ -29,11 +32,16 @@ final class ArrivalStream {
         }
         fixedValues = values
         fixedMask = mask
+        let order = mix.indices.filter { mix[$0] != nil && mask & (1 << UInt32($0)) == 0 }
+        drawOrder = .allocate(capacity: order.count)
+        _ = drawOrder.initialize(from: order)
         self.stream = stream
         source = stream.source
         self.makeTeamStream = teamStream
         self.isEmergencyDemand = isEmergencyDemand
     }
+
+    deinit { drawOrder.deallocate() }
 
     static func build(spec: SystemSpec, replication: Int) -> [ArrivalStream] {
         var streams: [ArrivalStream] = []
@@ -42,6 +50,7 @@ final class ArrivalStream {
         }
         for (u, unit) in spec.units.enumerated() {
             guard case .arrivals(let a) = unit.kind else { continue }
+            let arrivals = a  // `a` is the age band below
             let emergency = a.route.values.contains { choice in
                 choice.values.contains { d in
                     let kind = spec.units[d].kind.kindName
@@ -49,7 +58,7 @@ final class ArrivalStream {
                 }
             }
             guard a.fromPopulation, let pop = spec.population, case .profile(let profile) = a.rate else {
-                streams.append(ArrivalStream(unit: u, process: PoissonArrivalsBox(a.rate), fixed: [],
+                streams.append(ArrivalStream(unit: u, process: PoissonArrivalsBox(a.rate), fixed: [], mix: a.mix,
                                              stream: random("\(unit.name)/arrivals"), teamStream: { random("\(unit.name)/team") },
                                              isEmergencyDemand: emergency))
                 continue
@@ -74,7 +83,7 @@ final class ArrivalStream {
                                            monthOfYear: profile.monthOfYear, growthPerYear: g, calendar: profile.calendar)
                     let name = "\(unit.name)/arrivals/\(hood.name)/\(spec.attributes[pop.ageAttribute].levels[a])"
                     streams.append(ArrivalStream(unit: u, process: PoissonArrivalsBox(.profile(rate)),
-                                                 fixed: [(pop.attribute, n), (pop.ageAttribute, a)],
+                                                 fixed: [(pop.attribute, n), (pop.ageAttribute, a)], mix: arrivals.mix,
                                                  stream: random(name), teamStream: { random("\(name)/team") },
                                                  isEmergencyDemand: emergency))
                 }
