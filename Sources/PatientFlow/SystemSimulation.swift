@@ -395,9 +395,14 @@ public final class SystemSimulation {
         return attrs
     }
 
-    /// `drawAttributes(mix:_:fixed:mask:)` for a stream that knows which attributes it draws (`order`: those with
-    /// a choice in `mix`, not set in `fixed`, ascending): the same draws in the same order, without testing
-    /// every attribute on every arrival.
+    /// The attributes `drawAttributes(mix:_:fixed:mask:)` draws, in its order: those with a choice in `mix` and no
+    /// bit in `mask`. For a caller that draws with one mask many times (an arrival stream).
+    static func drawOrder(mix: [Keyed<EmpiricalChoice<Int>>?], mask: UInt32) -> [Int] {
+        mix.indices.filter { mix[$0] != nil && mask & (1 << UInt32($0)) == 0 }
+    }
+
+    /// `drawAttributes(mix:_:fixed:mask:)` with the attributes to draw worked out once (`order`, from
+    /// `drawOrder(mix:mask:)`): the same draws in the same order, without testing every attribute on every call.
     @inline(__always)
     func drawAttributes(mix: [Keyed<EmpiricalChoice<Int>>?], _ stream: RandomSource, fixed: AttributeValues,
                         order: UnsafeMutableBufferPointer<Int>) -> AttributeValues {

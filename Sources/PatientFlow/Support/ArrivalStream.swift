@@ -17,8 +17,8 @@ final class ArrivalStream {
     private let makeTeamStream: () -> RandomStream
     /// Whether this stream is emergency demand (its route leads to the front door), which teams can prevent.
     let isEmergencyDemand: Bool
-    /// The attributes an arrival draws, in order: those the unit's mix has a choice for and the stream does
-    /// not set (`SystemSimulation.drawAttributes(mix:_:fixed:order:)`), worked out once.
+    /// The attributes an arrival draws, in order (`SystemSimulation.drawOrder(mix:mask:)` for the unit's mix and
+    /// `fixedMask`), worked out once.
     let drawOrder: UnsafeMutableBufferPointer<Int>
 
     init(unit: Int, process: PoissonArrivalsBox, fixed: [(attribute: Int, level: Int)], mix: [Keyed<EmpiricalChoice<Int>>?],
@@ -32,7 +32,7 @@ final class ArrivalStream {
         }
         fixedValues = values
         fixedMask = mask
-        let order = mix.indices.filter { mix[$0] != nil && mask & (1 << UInt32($0)) == 0 }
+        let order = SystemSimulation.drawOrder(mix: mix, mask: mask)
         drawOrder = .allocate(capacity: order.count)
         _ = drawOrder.initialize(from: order)
         self.stream = stream
