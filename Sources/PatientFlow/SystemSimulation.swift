@@ -389,7 +389,8 @@ public final class SystemSimulation {
         var attrs = fixed
         mix.withUnsafeBufferPointer { m in
             for k in m.indices where mask & (1 << UInt32(k)) == 0 {
-                m[k]?.sample(attrs, stream, into: &attrs, at: k)
+                // The choice first, then the draw (`Keyed.choice`): no table is retained.
+                if let h = m[k]?.choice(attrs) { attrs[k] = FlatChoices.pick(h, stream.uniform()) }
             }
         }
         return attrs
@@ -408,7 +409,7 @@ public final class SystemSimulation {
                         order: UnsafeMutableBufferPointer<Int>) -> AttributeValues {
         var attrs = fixed
         mix.withUnsafeBufferPointer { m in
-            for k in order { m[k].unsafelyUnwrapped.sample(attrs, stream, into: &attrs, at: k) }
+            for k in order { attrs[k] = FlatChoices.pick(m[k].unsafelyUnwrapped.choice(attrs), stream.uniform()) }
         }
         return attrs
     }

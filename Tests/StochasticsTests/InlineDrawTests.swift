@@ -31,6 +31,28 @@ final class InlineDrawTests: XCTestCase {
         }
     }
 
+    /// A table of choices flattened (`FlatChoices`, what `Keyed` draws from in the model) gives, slot by slot,
+    /// the value of GSL's own draw from that slot's choice: the same columns, cut-offs and aliases, and the
+    /// values (here not the column numbers) mapped through both.
+    func testFlatChoicesDrawEqualsGSLsForEveryKindAndSlot() {
+        let weights = [0.1, 0.3, 0.05, 0.2, 0.15, 0.12, 0.08, 0.0, 1e-9]
+        let choices = (1...weights.count).map { k in
+            EmpiricalChoice(values: (0..<k).map { 7 * $0 + k }, weights: Array(weights.prefix(k)))!
+        }
+        let flat = FlatChoices(choices)
+        defer { flat.deallocate() }
+        for kind in GeneratorKind.allCases {
+            let inline = RandomStream(seed: 5, replication: 1, name: "flat", kind: kind)
+            let gsl = RandomStream(seed: 5, replication: 1, name: "flat", kind: kind)
+            for i in 0..<90_000 {
+                let slot = i % choices.count
+                let a = FlatChoices.pick(flat.head(slot), inline.source.uniform())
+                let b = choices[slot].values[choices[slot].sampleIndexThroughGSL(gsl)]
+                if a != b { return XCTFail("\(kind), slot \(slot): draw \(i) is \(a) flattened, \(b) through GSL") }
+            }
+        }
+    }
+
     func testInlineBitsEqualGSLsAndSpanThirtyTwoBitsForEveryKind() {
         for kind in GeneratorKind.allCases {
             let inline = RandomStream(seed: 4, replication: 1, name: "bits", kind: kind)

@@ -58,8 +58,9 @@ public enum TableKey: Sendable, Equatable {
 ///
 /// Built and checked by the scenario loader; looking a value up is O(1) and never fails. The tables live in
 /// one shared, immutable object, so copying a `Keyed` (as the model does on hot paths) is one reference count.
-/// Lookups read the keys from plain fields, and a table of objects (choices) also keeps unretained references
-/// to them, so drawing from a choice in a table (`sample`) touches no reference count.
+/// Lookups read the keys from plain fields, and a table of choices of integers also keeps them flattened
+/// (`FlatChoices`), so drawing from a choice in a table (`sample`) touches no reference count and reads two small
+/// records.
 public struct Keyed<Value: Sendable>: Sendable {
     @usableFromInline final class Storage: @unchecked Sendable {
         @usableFromInline let keys: [TableKey]
@@ -71,8 +72,10 @@ public struct Keyed<Value: Sendable>: Sendable {
         @usableFromInline let code0: Int
         @usableFromInline let code1: Int
         @usableFromInline let size1: Int
-        /// For a table of class instances, unretained references to `values` (which keeps them alive).
-        @usableFromInline let objects: UnsafeMutablePointer<UnsafeMutableRawPointer>?
+        /// For a table of choices of integers: every choice's alias table and values flattened into one buffer
+        /// (`FlatChoices`), so a draw reads two small records instead of following six references; nil for
+        /// tables of anything else.
+        @usableFromInline let flat: FlatChoices?
 
         init(keys: [TableKey], sizes: [Int], values: [Value]) {
             self.keys = keys
@@ -87,16 +90,10 @@ public struct Keyed<Value: Sendable>: Sendable {
             code0 = code(0)
             code1 = code(1)
             size1 = sizes.count > 1 ? sizes[1] : 1
-            if Value.self is AnyObject.Type {
-                let o = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: max(values.count, 1))
-                for (i, v) in values.enumerated() { o[i] = Unmanaged.passUnretained(v as AnyObject).toOpaque() }
-                objects = o
-            } else {
-                objects = nil
-            }
+            flat = (values as? [EmpiricalChoice<Int>]).map(FlatChoices.init)
         }
 
-        deinit { objects?.deallocate() }
+        deinit { flat?.deallocate() }
     }
 
     @usableFromInline let storage: Storage
@@ -162,14 +159,15 @@ extension Keyed where Value == EmpiricalChoice<Int> {
     /// - Complexity: O(1).
     @inlinable @inline(__always)
     public func sample(_ attributes: AttributeValues, next: Int = 0, _ stream: RandomSource) -> Int {
-        let o = storage.objects.unsafelyUnwrapped[slot(attributes, next)]
-        return Unmanaged<EmpiricalChoice<Int>>.fromOpaque(o)._withUnsafeGuaranteedRef { $0.sample(stream) }
+        FlatChoices.pick(choice(attributes, next: next), stream.uniform())
     }
 
-    /// Draws a level for attribute `k` into `target`.
+    /// The choice for `attributes` (and `next`), for a caller that draws from it itself. A caller that reads the
+    /// table from memory that may change (a buffer of tables) takes the choice first and then draws: the table
+    /// is then not needed across the generator call, and is not retained for the draw.
     @inlinable @inline(__always)
-    func sample(_ attributes: AttributeValues, _ stream: RandomSource, into target: inout AttributeValues, at k: Int) {
-        target[k] = sample(attributes, stream)
+    func choice(_ attributes: AttributeValues, next: Int = 0) -> FlatChoices.Head {
+        storage.flat.unsafelyUnwrapped.head(slot(attributes, next))
     }
 }
 
@@ -183,3 +181,4 @@ extension Keyed where Value == Distribution {
         return storage.values.withUnsafeBufferPointer { $0[i].sample(stream) }
     }
 }
+
