@@ -40,7 +40,7 @@ public enum GeneratorKind: String, Sendable, CaseIterable {
     }
 }
 
-/// A stream of random numbers: owns one `gsl_rng` and frees it in `deinit`.
+/// A stream of random numbers: owns one `gsl_rng` (its state in the same allocation) and frees it in `deinit`.
 ///
 /// Streams are not shared between threads: each replication builds its own. Never a global generator.
 public final class RandomStream {
@@ -51,8 +51,8 @@ public final class RandomStream {
     /// A stream for `key`, with its generator's state derived from the key alone.
     public init(key: StreamKey, kind: GeneratorKind = .standard) {
         flowsim_gsl_quiet()
-        guard let r = gsl_rng_alloc(kind.gslType) else {
-            fatalError("gsl_rng_alloc failed: out of memory")  // nothing sensible can continue
+        guard let r = flowsim_rng_alloc_packed(kind.gslType) else {
+            fatalError("allocating a generator failed: out of memory")  // nothing sensible can continue
         }
         self.rng = r
         self.key = key
@@ -76,7 +76,7 @@ public final class RandomStream {
         self.init(key: StreamKey(seed: seed, replication: replication, name: name), kind: kind)
     }
 
-    deinit { gsl_rng_free(rng) }
+    deinit { flowsim_rng_free_packed(rng) }
 
     /// A uniform draw through GSL's own `gsl_rng_uniform` (its function pointer): what `uniform()` must equal.
     func uniformThroughGSL() -> Double { gsl_rng_uniform(rng) }
