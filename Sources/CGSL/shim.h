@@ -24,9 +24,10 @@ static inline const gsl_rng_type *flowsim_rng_gfsr4(void) { return gsl_rng_gfsr4
 
 /// A generator with its state in the same allocation, on a 64-byte boundary: the `gsl_rng` (type and state
 /// pointer, 16 bytes) and then the state, so a small-state generator (taus2: 24 bytes) is one cache line and a
-/// draw from a cold stream misses once, not twice (`gsl_rng_alloc` mallocs the two apart). Initialised as
-/// `gsl_rng_alloc` does (`gsl_rng_set` with the default seed); the caller then sets the whole state. Freed
-/// with `flowsim_rng_free_packed` only, never `gsl_rng_free` (decision 209). NULL when out of memory.
+/// draw from a cold stream misses once, not twice (`gsl_rng_alloc` mallocs the two apart). The state is left
+/// for the caller to set: every `flowsim_*_set_state` below writes all of it, so seeding it first with
+/// `gsl_rng_set`, as `gsl_rng_alloc` does, would be work thrown away. Freed with `flowsim_rng_free_packed` only,
+/// never `gsl_rng_free` (decision 209). NULL when out of memory.
 static inline gsl_rng *flowsim_rng_alloc_packed(const gsl_rng_type *T) {
     size_t head = (sizeof(gsl_rng) + 15) & ~(size_t)15;
     void *block = NULL;
@@ -34,7 +35,6 @@ static inline gsl_rng *flowsim_rng_alloc_packed(const gsl_rng_type *T) {
     gsl_rng *r = (gsl_rng *)block;
     r->type = T;
     r->state = (char *)block + head;
-    gsl_rng_set(r, gsl_rng_default_seed);
     return r;
 }
 

@@ -63,7 +63,7 @@ extension EmpiricalChoice: Equatable where Value: Equatable {
 }
 
 /// A table of choices of integers (a `Keyed<EmpiricalChoice<Int>>` in the model), flattened: for each slot a head
-/// (the number of columns `K` and where its cells start) and, for each column, a cell with the alias table's
+/// (the number of columns `K` and a pointer to its cells) and, for each column, a cell with the alias table's
 /// cut-off `F`, the column's value and its alias's value, all in one allocation. A draw is `gsl_ran_discrete`'s as
 /// `flowsim_discrete` makes it (one uniform `u`, column `c = (size_t)(u * K)`, the column if `F[c] == 1` or
 /// `u < F[c]`, else its alias), with the same arithmetic, then the value: the same draws as the choices give.

@@ -181,4 +181,3 @@ extension Keyed where Value == Distribution {
         return storage.values.withUnsafeBufferPointer { $0[i].sample(stream) }
     }
 }
-
