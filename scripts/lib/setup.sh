@@ -2,14 +2,7 @@
 # Shared set-up for scripts/run, scripts/test and scripts/bench. Source it, then call flowsim_setup.
 # Safe to source and to call more than once: each step only acts when something is missing.
 
-# Link-time optimisation for release builds (scripts/build): thin unless FLOWSIM_LTO_MODE says full.
-FLOWSIM_LTO_MODE="${FLOWSIM_LTO_MODE:-thin}"
-
 flowsim_setup() {
-    case "$FLOWSIM_LTO_MODE" in
-        thin|full) ;;
-        *) echo "flowsim_setup: FLOWSIM_LTO_MODE must be thin or full (got '$FLOWSIM_LTO_MODE')" >&2; return 2 ;;
-    esac
     # Swift toolchain: the image ships it under /opt/swift but not always on PATH.
     if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
         export PATH="/opt/swift/usr/bin:$PATH"
